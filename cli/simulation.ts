@@ -1,0 +1,303 @@
+// Runs the real program in-process against simulated providers: Pulumi's mock monitor, extended to record
+// what the engine would be told (parent, dependencies, property dependencies, secret inputs, options).
+// Used by the offline plan (cli/plan.ts), the tests and the benchmark. No network, no credentials.
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+
+/** Pulumi's wire marker for a secret value. */
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+export interface RecordedResource {
+    type: string;
+    name: string;
+    urn: string;
+    custom: boolean;
+    parent: string;
+    /** URNs this resource waits for (dependsOn plus every input's source). */
+    dependencies: string[];
+    /** Input name -> URNs its value came from. */
+    propertyDependencies: Record<string, string[]>;
+    /** Inputs with secrets unwrapped (for assertions). */
+    inputs: Record<string, unknown>;
+    /** Inputs with every secret replaced by "[secret]" (for display). */
+    displayInputs: Record<string, unknown>;
+    /** Dotted paths of inputs that arrived as secrets. */
+    secretPaths: string[];
+    provider: string;
+    additionalSecretOutputs: string[];
+    ignoreChanges: string[];
+    deleteBeforeReplace: boolean;
+    /** What the simulated provider answered. */
+    state: Record<string, unknown>;
+}
+
+export interface RecordedCall {
+    token: string;
+    inputs: Record<string, unknown>;
+}
+
+/** Stable fake ids, so that a plan printed twice reads the same. */
+export function simulatedGuid(seed: string): string {
+    const h = createHash("sha256").update(seed).digest("hex");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function simulatedHex(seed: string, length: number): string {
+    let out = "";
+    for (let i = 0; out.length < length; i++) out += createHash("sha256").update(`${seed}#${i}`).digest("hex");
+    return out.slice(0, length);
+}
+
+function simulatedAlnum(seed: string, length: number): string {
+    return createHash("sha256").update(seed).digest("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, length);
+}
+
+/** A base64 body shaped like azuread's certificate `value` (not a real certificate: nothing signs with it). */
+function simulatedCertificateBody(seed: string): string {
+    return Buffer.from(`simulated certificate for ${seed} `.repeat(24)).toString("base64");
+}
+
+const SIM_TENANT = "00000000-0000-4000-a000-000000000000";
+
+/** Realistic provider answers, by type token; ids and values are derived from the resource name. */
+export function simulateResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+    const inputs = args.inputs as Record<string, unknown>;
+    const seed = `${args.type}/${args.name}`;
+    const now = "2026-01-01T00:00:00.000Z";
+    switch (args.type) {
+        case "auth0:index/connection:Connection":
+            return { id: `con_${simulatedAlnum(seed, 16)}`, state: { ...inputs } };
+        case "auth0:index/connectionScimConfiguration:ConnectionScimConfiguration":
+            return {
+                id: String(inputs.connectionId),
+                state: { ...inputs, connectionName: args.name, strategy: "samlp", tenantName: "simulated" },
+            };
+        case "auth0:index/connectionScimToken:ConnectionScimToken":
+        case "pulumi-nodejs:dynamic/auth0-entra-scim:ScimToken": {
+            const tokenId = `tok_${simulatedAlnum(seed, 16)}`;
+            const lifetime = typeof inputs.tokenLifetimeDays === "number" ? inputs.tokenLifetimeDays : undefined;
+            const rotation = typeof inputs.tokenRotationDays === "number" ? inputs.tokenRotationDays : undefined;
+            const plusDays = (d: number) => new Date(Date.parse(now) + d * 86_400_000).toISOString();
+            return {
+                id: tokenId,
+                state: {
+                    ...inputs,
+                    tokenId,
+                    token: `${tokenId}.${simulatedHex(seed, 64)}`,
+                    createdAt: now,
+                    ...(lifetime !== undefined ? { validUntil: plusDays(lifetime) } : {}),
+                    ...(rotation !== undefined ? { rotateAfter: plusDays(rotation) } : {}),
+                },
+            };
+        }
+        case "azuread:index/applicationFromTemplate:ApplicationFromTemplate": {
+            const app = simulatedGuid(`${seed}/application`);
+            const sp = simulatedGuid(`${seed}/servicePrincipal`);
+            return {
+                id: `/applicationTemplates/${String(inputs.templateId)}/instantiate/${app}/${sp}`,
+                state: {
+                    ...inputs,
+                    applicationId: `/applications/${app}`,
+                    applicationObjectId: app,
+                    servicePrincipalId: `/servicePrincipals/${sp}`,
+                    servicePrincipalObjectId: sp,
+                },
+            };
+        }
+        case "azuread:index/servicePrincipal:ServicePrincipal": {
+            const objectId = simulatedGuid(`sp/${String(inputs.clientId)}`);
+            return {
+                id: `/servicePrincipals/${objectId}`,
+                state: {
+                    ...inputs,
+                    objectId,
+                    applicationTenantId: SIM_TENANT,
+                    // What a non-gallery app exposes: the "User" role and msiam_access.
+                    appRoles: [
+                        { allowedMemberTypes: ["User"], description: "User", displayName: "User", enabled: true, id: "18d14569-c3bd-439b-9a66-3a2aee01d14f", value: "" },
+                        { allowedMemberTypes: ["User"], description: "msiam_access", displayName: "msiam_access", enabled: true, id: "b9632174-c057-4f7e-951b-be3adc52bfe6", value: "" },
+                    ],
+                },
+            };
+        }
+        case "azuread:index/servicePrincipalTokenSigningCertificate:ServicePrincipalTokenSigningCertificate": {
+            const keyId = simulatedGuid(`${seed}/key`);
+            return {
+                id: `${String(inputs.servicePrincipalId)}/tokenSigningCertificate/${keyId}`,
+                state: {
+                    ...inputs,
+                    keyId,
+                    thumbprint: simulatedHex(`${seed}/thumbprint`, 40).toUpperCase(),
+                    value: simulatedCertificateBody(seed),
+                    startDate: now,
+                    endDate: inputs.endDate ?? "2029-01-01T00:00:00Z",
+                },
+            };
+        }
+        case "azuread:index/synchronizationJob:SynchronizationJob": {
+            const sp = String(inputs.servicePrincipalId);
+            const jobId = `scim.${simulatedHex(`${seed}/tenant`, 32)}.${simulatedHex(`${seed}/job`, 32)}`;
+            return { id: `${sp}/synchronization/jobs/${jobId}`, state: { ...inputs, schedules: [{ interval: "PT40M", state: "Active" }] } };
+        }
+        default:
+            return { id: `${args.name}-id`, state: { ...inputs } };
+    }
+}
+
+export function simulateCall(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    const inputs = args.inputs as Record<string, unknown>;
+    switch (args.token) {
+        case "azuread:index/getApplication:getApplication":
+            return { ...inputs, clientId: simulatedGuid(`client/${String(inputs.objectId)}`), objectId: inputs.objectId };
+        default:
+            return { ...inputs };
+    }
+}
+
+interface ProtoValue {
+    toJavaScript(): unknown;
+}
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProvider(): string;
+    getObject(): ProtoValue | undefined;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+    getAdditionalsecretoutputsList(): string[];
+    getIgnorechangesList(): string[];
+    getDeletebeforereplace(): boolean;
+}
+
+function walkSecrets(value: unknown, path: string, secrets: string[]): { plain: unknown; display: unknown } {
+    if (Array.isArray(value)) {
+        const parts = value.map((v, i) => walkSecrets(v, `${path}[${i}]`, secrets));
+        return { plain: parts.map((p) => p.plain), display: parts.map((p) => p.display) };
+    }
+    if (value && typeof value === "object") {
+        const o = value as Record<string, unknown>;
+        if (o[SIG_KEY] === SECRET_SIG) {
+            secrets.push(path);
+            return { plain: walkSecrets(o.value, path, []).plain, display: "[secret]" };
+        }
+        const plain: Record<string, unknown> = {};
+        const display: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(o)) {
+            if (k === SIG_KEY) continue;
+            const p = walkSecrets(v, path ? `${path}.${k}` : k, secrets);
+            plain[k] = p.plain;
+            display[k] = p.display;
+        }
+        return { plain, display };
+    }
+    return { plain: value, display: value };
+}
+
+/** Pulumi's mock monitor, keeping every registration as the engine would receive it. */
+export class RecordingMonitor extends MockMonitor {
+    readonly recorded: RecordedResource[] = [];
+    readonly calls: RecordedCall[] = [];
+
+    constructor(mocks: pulumi.runtime.Mocks = { newResource: simulateResource, call: simulateCall }) {
+        const calls: RecordedCall[] = [];
+        super({
+            newResource: mocks.newResource,
+            call: (args: pulumi.runtime.MockCallArgs) => {
+                calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
+                return mocks.call(args);
+            },
+        });
+        this.calls = calls;
+    }
+
+    async registerResource(req: RegisterRequest, callback: (err: unknown, res: unknown) => void): Promise<void> {
+        const secretPaths: string[] = [];
+        const raw = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        const { plain, display } = walkSecrets(raw, "", secretPaths);
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((v, k) => {
+            propertyDependencies[k] = v.getUrnsList();
+        });
+        const entry: RecordedResource = {
+            type: req.getType(),
+            name: req.getName(),
+            urn: "",
+            custom: req.getCustom(),
+            parent: req.getParent(),
+            dependencies: req.getDependenciesList(),
+            propertyDependencies,
+            inputs: plain as Record<string, unknown>,
+            displayInputs: display as Record<string, unknown>,
+            secretPaths,
+            provider: req.getProvider(),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            ignoreChanges: req.getIgnorechangesList(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            state: {},
+        };
+        this.recorded.push(entry);
+        await super.registerResource(req, (err: unknown, res: unknown) => {
+            const response = res as { getUrn(): string; getObject(): ProtoValue | undefined } | undefined;
+            if (response) {
+                entry.urn = response.getUrn();
+                entry.state = walkSecrets(response.getObject()?.toJavaScript() ?? {}, "", []).plain as Record<string, unknown>;
+            }
+            callback(err, res);
+        });
+    }
+
+    /** Registered resources of one type token. */
+    ofType(type: string): RecordedResource[] {
+        return this.recorded.filter((r) => r.type === type);
+    }
+
+    byUrn(urn: string): RecordedResource | undefined {
+        return this.recorded.find((r) => r.urn === urn);
+    }
+}
+
+/**
+ * Installs a RecordingMonitor as Pulumi's runtime, with stack config as `pulumi.Config` will read it.
+ * `config` keys are full keys (`auth0:domain`); non-string values are JSON-encoded as the CLI does.
+ */
+export async function simulate(options: {
+    project?: string;
+    stack?: string;
+    preview?: boolean;
+    config?: Record<string, unknown>;
+    secretKeys?: string[];
+} = {}): Promise<RecordingMonitor> {
+    const monitor = new RecordingMonitor();
+    const config: Record<string, string> = {};
+    for (const [k, v] of Object.entries(options.config ?? {})) {
+        config[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    pulumi.runtime.setAllConfig(config, options.secretKeys ?? []);
+    pulumi.runtime.setMockOptions(monitor, options.project ?? "auth0-entra-scim", options.stack ?? "plan", options.preview ?? false);
+    // The engine supports secrets, resource references and the rest; Pulumi's mock runtime only learns
+    // that when asked, and would otherwise send secrets in plain text, hiding whether a value is secret.
+    await (pulumi.runtime as unknown as { awaitFeatureSupport(): Promise<void> }).awaitFeatureSupport();
+    return monitor;
+}
+
+/** Resolves an Output (or plain value) for assertions, keeping whether it was secret. */
+export async function resolve<T>(value: pulumi.Input<T>): Promise<{ value: T; secret: boolean }> {
+    const output = pulumi.output(value);
+    const secret = await pulumi.isSecret(output);
+    const resolved = await new Promise<T>((ok) => output.apply((v) => {
+        ok(v as T);
+        return v;
+    }));
+    return { value: resolved, secret };
+}
+
+/** Waits until every registration and invoke the program started has been answered. */
+export async function settle(): Promise<void> {
+    // waitForRPCs is what `disconnect` awaits; it is exported by the runtime but marked internal in its types.
+    const settings = pulumi.runtime as unknown as { waitForRPCs(): Promise<void> };
+    await settings.waitForRPCs();
+}

@@ -1,0 +1,100 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as azuread from "@pulumi/azuread";
+import { ConnectionSettings, StackSettings } from "./config";
+import { Auth0ScimConnection, Auth0SamlIdentityProvider } from "./auth0ScimConnection";
+import { EntraSamlApplication } from "./entraSamlApplication";
+import { EntraScimProvisioning } from "./entraScimProvisioning";
+import { entraTenantUrl, samlEntityId, samlReplyUrl } from "./urls";
+
+export interface ScimConnectionArgs {
+    settings: ConnectionSettings;
+    stack: Pick<StackSettings, "auth0Domain" | "auth0TenantName" | "customDomain">;
+    /** azuread provider for the connection's own Entra tenant; absent = the stack's default provider. */
+    azureadProvider?: azuread.Provider;
+}
+
+/** What other tools read per connection (the `connections` stack output). */
+export interface ScimConnectionOutputs {
+    connectionId: pulumi.Output<string>;
+    scimEndpointUrl: pulumi.Output<string>;
+    entraTenantUrl: pulumi.Output<string>;
+    scimToken: pulumi.Output<string>;
+    scimTokenScopes: string[];
+    samlEntityId: string;
+    samlReplyUrl: string;
+    entraApplicationClientId?: pulumi.Output<string>;
+    entraServicePrincipalId?: pulumi.Output<string>;
+    synchronizationJobId?: pulumi.Output<string>;
+}
+
+/**
+ * One Auth0 connection provisioned from Entra ID: the Entra SAML app signs users in, Auth0's SCIM endpoint
+ * and token feed Entra's synchronization job. Without an `entra` block only the Auth0 side is declared.
+ */
+export class ScimConnection extends pulumi.ComponentResource {
+    public readonly auth0: Auth0ScimConnection;
+    public readonly entraApplication?: EntraSamlApplication;
+    public readonly entraProvisioning?: EntraScimProvisioning;
+    public readonly outputs: ScimConnectionOutputs;
+
+    constructor(name: string, args: ScimConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("auth0-entra-scim:index:ScimConnection", name, {}, opts);
+        const { settings, stack } = args;
+        const entityId = samlEntityId(stack.auth0TenantName, settings.name);
+        const replyUrl = samlReplyUrl(stack.customDomain ?? stack.auth0Domain, settings.name);
+        const entraOpts = { parent: this, ...(args.azureadProvider ? { providers: { azuread: args.azureadProvider } } : {}) };
+
+        let identityProvider: Auth0SamlIdentityProvider;
+        if (settings.entra) {
+            this.entraApplication = new EntraSamlApplication(`${name}-entra`, {
+                connectionName: settings.name,
+                settings: settings.entra,
+                samlEntityId: entityId,
+                samlReplyUrl: replyUrl,
+            }, entraOpts);
+            identityProvider = {
+                signInEndpoint: this.entraApplication.signInEndpoint,
+                signingCert: this.entraApplication.signingCertificatePem,
+            };
+        } else {
+            const saml = settings.saml!;
+            identityProvider = saml.metadataUrl
+                ? { metadataUrl: saml.metadataUrl }
+                : { signInEndpoint: saml.signInEndpoint!, signOutEndpoint: saml.signOutEndpoint, signingCert: saml.signingCert! };
+        }
+
+        this.auth0 = new Auth0ScimConnection(`${name}-auth0`, {
+            settings,
+            auth0Domain: stack.auth0Domain,
+            identityProvider,
+        }, { parent: this });
+        const tenantUrl = this.auth0.scimEndpointUrl.apply(entraTenantUrl);
+
+        if (settings.entra && this.entraApplication) {
+            this.entraProvisioning = new EntraScimProvisioning(`${name}-provisioning`, {
+                settings: settings.entra,
+                servicePrincipalId: this.entraApplication.servicePrincipalId,
+                tenantUrl,
+                secretToken: this.auth0.token,
+            }, entraOpts);
+        }
+
+        this.outputs = {
+            connectionId: this.auth0.connectionId,
+            scimEndpointUrl: this.auth0.scimEndpointUrl,
+            entraTenantUrl: tenantUrl,
+            scimToken: pulumi.secret(this.auth0.token),
+            scimTokenScopes: this.auth0.tokenScopes,
+            samlEntityId: entityId,
+            samlReplyUrl: replyUrl,
+            ...(this.entraApplication && this.entraProvisioning
+                ? {
+                    entraApplicationClientId: this.entraApplication.clientId,
+                    entraServicePrincipalId: this.entraApplication.servicePrincipalObjectId,
+                    synchronizationJobId: this.entraProvisioning.synchronizationJobId,
+                }
+                : {}),
+        };
+        this.registerOutputs({ ...this.outputs });
+    }
+}

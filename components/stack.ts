@@ -1,0 +1,67 @@
+// The stack's program body, apart from index.ts so that tests and the offline plan can drive it
+// and so that index.ts exports nothing but stack outputs.
+import * as pulumi from "@pulumi/pulumi";
+import * as azuread from "@pulumi/azuread";
+import { ConfigError, PROJECT, RawStackConfig, StackSettings, parseStackConfig } from "./config";
+import { ScimConnection, ScimConnectionOutputs } from "./scimConnection";
+
+/** Raw config as the CLI gives it, with the providers' own environment fallbacks. */
+export function readRawConfig(): RawStackConfig {
+    const project = new pulumi.Config(PROJECT);
+    const get = (cfg: pulumi.Config, key: string): unknown => {
+        const text = cfg.get(key);
+        if (text === undefined) return undefined;
+        try {
+            return JSON.parse(text);
+        } catch {
+            return text;
+        }
+    };
+    return {
+        auth0Domain: new pulumi.Config("auth0").get("domain") ?? process.env.AUTH0_DOMAIN,
+        entraTenantId: new pulumi.Config("azuread").get("tenantId") ?? process.env.ARM_TENANT_ID,
+        tenantName: project.get("tenantName"),
+        customDomain: project.get("customDomain"),
+        connections: get(project, "connections"),
+        monitoring: get(project, "monitoring"),
+    };
+}
+
+/** One azuread provider per connection-level tenant, shared by the connections in that tenant. */
+function tenantProviders(settings: StackSettings): Map<string, azuread.Provider> {
+    const providers = new Map<string, azuread.Provider>();
+    for (const c of settings.connections) {
+        const tenantId = c.entra?.tenantIdFromConnection ? c.entra.tenantId : undefined;
+        if (tenantId && !providers.has(tenantId)) {
+            providers.set(tenantId, new azuread.Provider(`azuread-${tenantId}`, { tenantId }));
+        }
+    }
+    return providers;
+}
+
+export function declareStack(settings: StackSettings): Record<string, ScimConnectionOutputs> {
+    const providers = tenantProviders(settings);
+    const connections: Record<string, ScimConnectionOutputs> = {};
+    for (const c of settings.connections) {
+        const integration = new ScimConnection(c.name, {
+            settings: c,
+            stack: settings,
+            azureadProvider: c.entra ? providers.get(c.entra.tenantId) : undefined,
+        });
+        connections[c.name] = integration.outputs;
+    }
+    return connections;
+}
+
+/** Reads and validates config, then declares every connection; bad config registers nothing. */
+export function runStack(raw: RawStackConfig = readRawConfig()): Record<string, ScimConnectionOutputs> {
+    let settings: StackSettings;
+    try {
+        settings = parseStackConfig(raw);
+    } catch (err) {
+        // RunError ends the program with the message alone, without a stack trace.
+        if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
+        throw err;
+    }
+    return declareStack(settings);
+}
