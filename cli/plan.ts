@@ -1,6 +1,6 @@
 // Offline plan: evaluates the real program (index.ts, loaded through ts-node with this project's tsconfig,
 // as the Pulumi CLI loads it) against simulated providers, and prints what `pulumi up` would create.
-// Usage: npm run plan [-- --stack NAME]   (reads Pulumi.NAME.yaml; default Pulumi.example.yaml)
+// Usage: npm run plan [-- --stack NAME] [--config-file PATH]   (reads Pulumi.NAME.yaml; default Pulumi.example.yaml)
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
@@ -13,8 +13,8 @@ const ROOT = path.resolve(__dirname, "..");
 
 export interface PlanOptions {
     stack?: string;
-    /** Directory holding Pulumi.<stack>.yaml; default the project root. */
-    dir?: string;
+    /** A stack config file to read instead of Pulumi.<stack>.yaml (as `pulumi --config-file`). */
+    configFile?: string;
 }
 
 interface StackFile {
@@ -25,8 +25,9 @@ interface StackFile {
 
 /** Reads a stack file; `secure:` values stay unreadable here and are passed on as secrets. */
 export function readStackFile(options: PlanOptions): StackFile {
-    const dir = options.dir ?? ROOT;
-    const file = path.join(dir, options.stack ? `Pulumi.${options.stack}.yaml` : "Pulumi.example.yaml");
+    const file = options.configFile
+        ? path.resolve(options.configFile)
+        : path.join(ROOT, options.stack ? `Pulumi.${options.stack}.yaml` : "Pulumi.example.yaml");
     if (!fs.existsSync(file)) {
         throw new PlanError(`${path.relative(process.cwd(), file) || file} not found: create it (pulumi stack init ${options.stack ?? "NAME"}; pulumi config set ...) or copy Pulumi.example.yaml.`);
     }
@@ -210,10 +211,12 @@ function parseArgs(argv: string[]): PlanOptions {
         const a = argv[i];
         if (a === "--stack" || a === "-s") options.stack = argv[++i];
         else if (a.startsWith("--stack=")) options.stack = a.slice("--stack=".length);
+        else if (a === "--config-file") options.configFile = argv[++i];
+        else if (a.startsWith("--config-file=")) options.configFile = a.slice("--config-file=".length);
         else if (a === "--help" || a === "-h") {
-            process.stdout.write("Usage: npm run plan [-- --stack NAME]\nReads Pulumi.NAME.yaml (default Pulumi.example.yaml) and prints what `pulumi up` would create, offline.\n");
+            process.stdout.write("Usage: npm run plan [-- --stack NAME] [--config-file PATH]\nReads Pulumi.NAME.yaml (default Pulumi.example.yaml, or PATH) and prints what `pulumi up` would create, offline.\n");
             process.exit(0);
-        } else throw new PlanError(`unknown argument "${a}"; usage: npm run plan [-- --stack NAME]`);
+        } else throw new PlanError(`unknown argument "${a}"; usage: npm run plan [-- --stack NAME] [--config-file PATH]`);
     }
     if (options.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(options.stack)) throw new PlanError(`--stack "${options.stack}" is not a stack name.`);
     return options;

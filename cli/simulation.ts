@@ -13,6 +13,8 @@ export interface RecordedResource {
     type: string;
     name: string;
     urn: string;
+    /** The id the simulated provider answered (empty for components). */
+    id: string;
     custom: boolean;
     parent: string;
     /** URNs this resource waits for (dependsOn plus every input's source). */
@@ -226,6 +228,7 @@ export class RecordingMonitor extends MockMonitor {
             type: req.getType(),
             name: req.getName(),
             urn: "",
+            id: "",
             custom: req.getCustom(),
             parent: req.getParent(),
             dependencies: req.getDependenciesList(),
@@ -241,9 +244,10 @@ export class RecordingMonitor extends MockMonitor {
         };
         this.recorded.push(entry);
         await super.registerResource(req, (err: unknown, res: unknown) => {
-            const response = res as { getUrn(): string; getObject(): ProtoValue | undefined } | undefined;
+            const response = res as { getUrn(): string; getId(): string; getObject(): ProtoValue | undefined } | undefined;
             if (response) {
                 entry.urn = response.getUrn();
+                entry.id = response.getId();
                 entry.state = walkSecrets(response.getObject()?.toJavaScript() ?? {}, "", []).plain as Record<string, unknown>;
             }
             callback(err, res);

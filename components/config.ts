@@ -429,11 +429,15 @@ function readEntra(r: Reader, raw: Obj, path: string, name: string, displayName:
     const assignments = r.object(raw.assignments, assignmentsPath, "{users: [...], groups: [...]}");
     if (assignments) r.keys(assignments, assignmentsPath, ["users", "groups"]);
     const users = r.stringList(assignments?.users, join(assignmentsPath, "users"), "Entra user object ids", guid("user"));
-    const groups = r.stringList(assignments?.groups, join(assignmentsPath, "groups"), "Entra group object ids", guid("group"));
-    for (const [i, u] of users.entries()) {
-        const j = groups.findIndex((g) => g.toLowerCase() === u.toLowerCase());
-        if (j >= 0) r.fail(`${join(assignmentsPath, "groups")}[${j}]`, `"${u}" is also listed as a user (${join(assignmentsPath, "users")}[${i}]); an object id is either a user or a group.`);
-    }
+    const isGroup = guid("group");
+    const groups = r.stringList(assignments?.groups, join(assignmentsPath, "groups"), "Entra group object ids", (s, p) => {
+        if (!isGroup(s, p)) return false;
+        if (users.some((u) => u.toLowerCase() === s.toLowerCase())) {
+            r.fail(p, `"${s}" is also listed in ${join(assignmentsPath, "users")}; an object id is either a user or a group.`);
+            return false;
+        }
+        return true;
+    });
 
     const provisionGroups = r.boolean(raw.provisionGroups, join(path, "provisionGroups")) ?? false;
     const provisioningEnabled = r.boolean(raw.provisioningEnabled, join(path, "provisioningEnabled")) ?? true;
@@ -570,9 +574,9 @@ function readSaml(r: Reader, raw: Obj | undefined, path: string, required: boole
         r.fail(join(path, "signingCert"), "must be a PEM certificate or its base64 body.");
     }
     if (required) {
-        if (metadataUrl !== undefined && (signInEndpoint !== undefined || signingCert !== undefined)) {
+        if (raw.metadataUrl !== undefined && (raw.signInEndpoint !== undefined || raw.signingCert !== undefined)) {
             r.fail(path, "set either metadataUrl or signInEndpoint + signingCert, not both (Auth0 takes one or the other).");
-        } else if (metadataUrl === undefined) {
+        } else if (raw.metadataUrl === undefined) {
             if (signInEndpoint === undefined && raw.signInEndpoint === undefined) r.fail(join(path, "signInEndpoint"), "is required without saml.metadataUrl.");
             if (signingCert === undefined && raw.signingCert === undefined) r.fail(join(path, "signingCert"), "is required without saml.metadataUrl.");
         }

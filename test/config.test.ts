@@ -1,0 +1,264 @@
+import { describe, it, expect } from "vitest";
+import {
+    ConfigError, ConfigProblem, DEFAULT_SCIM_MAPPINGS, GROUP_TOKEN_SCOPES, RawStackConfig, USER_TOKEN_SCOPES, WORK_EMAIL_SCIM,
+    mergeScimMappings, parseStackConfig, tenantNameFromDomain,
+} from "../components/config";
+
+const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const USER = "6f1c1c1e-2a8b-4f4e-9a57-0d3b9c1f2e11";
+const GROUP = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+
+function base(connections: unknown, extra: Partial<RawStackConfig> = {}): RawStackConfig {
+    return { auth0Domain: "acme.eu.auth0.com", entraTenantId: TENANT, connections, ...extra };
+}
+
+function problems(raw: RawStackConfig): ConfigProblem[] {
+    try {
+        parseStackConfig(raw);
+    } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as ConfigError).problems;
+    }
+    throw new Error("expected a ConfigError");
+}
+
+function paths(raw: RawStackConfig): string[] {
+    return problems(raw).map((p) => p.path);
+}
+
+describe("defaults", () => {
+    it("fills the walkthrough's settings for a managed connection", () => {
+        const s = parseStackConfig(base([{ name: "contoso", entra: { assignments: { users: [USER] } } }]));
+        const c = s.connections[0];
+        expect(s.auth0TenantName).toBe("acme");
+        expect(c.setUserRootAttributes).toBe("on_first_login");
+        expect(c.scim.userIdAttribute).toBe("userName");
+        expect(c.scim.tokenScopes).toEqual([...USER_TOKEN_SCOPES]);
+        expect(c.scim.mappings).toContainEqual({ scim: WORK_EMAIL_SCIM, auth0: "email" });
+        expect(c.scim.mappings.some((m) => m.scim === "emails[primary eq true].value")).toBe(false);
+        expect(c.scim.tokenLifetimeDays).toBeUndefined();
+        expect(c.entra).toMatchObject({
+            appName: "Auth0 contoso", tenantId: TENANT, tenantIdFromConnection: false, provisionGroups: false,
+            provisioningEnabled: true, emailMatchingPrecedence: 2, notificationEmails: [], attributeMappings: [],
+            assignments: { users: [USER], groups: [] },
+        });
+    });
+
+    it("adds the four group scopes only when groups are provisioned", () => {
+        const s = parseStackConfig(base([{ name: "c1", entra: { provisionGroups: true } }, { name: "c2", entra: { provisionGroups: false } }]));
+        expect(s.connections[0].scim.tokenScopes).toEqual([...USER_TOKEN_SCOPES, ...GROUP_TOKEN_SCOPES]);
+        expect(s.connections[1].scim.tokenScopes).toEqual([...USER_TOKEN_SCOPES]);
+    });
+
+    it("accepts Pulumi's string scalars for booleans and numbers", () => {
+        const s = parseStackConfig(base([{ name: "c", entra: { provisionGroups: "true", deletionThreshold: "50", notificationEmails: ["ops@x.example"] } }]));
+        expect(s.connections[0].entra?.provisionGroups).toBe(true);
+        expect(s.connections[0].entra?.deletionThreshold).toBe(50);
+    });
+
+    it("merges configured SCIM mappings over the defaults by SCIM attribute", () => {
+        const merged = mergeScimMappings(DEFAULT_SCIM_MAPPINGS, [{ scim: "title", auth0: "app_metadata.job" }, { scim: "nickName", auth0: "app_metadata.nick" }]);
+        expect(merged).toHaveLength(DEFAULT_SCIM_MAPPINGS.length);
+        expect(merged.find((m) => m.scim === "title")?.auth0).toBe("app_metadata.job");
+        expect(merged.find((m) => m.scim === "nickName")?.auth0).toBe("app_metadata.nick");
+        const added = mergeScimMappings(DEFAULT_SCIM_MAPPINGS, [{ scim: "urn:x:custom", auth0: "app_metadata.custom" }]);
+        expect(added.at(-1)).toEqual({ scim: "urn:x:custom", auth0: "app_metadata.custom" });
+    });
+
+    it("derives the tenant name from canonical domains only", () => {
+        expect(tenantNameFromDomain("acme.auth0.com")).toBe("acme");
+        expect(tenantNameFromDomain("acme.us.auth0.com")).toBe("acme");
+        expect(tenantNameFromDomain("login.acme.example")).toBeUndefined();
+        expect(paths({ ...base([{ name: "c", entra: {} }]), auth0Domain: "login.acme.example" })).toEqual(["tenantName"]);
+        expect(parseStackConfig({ ...base([{ name: "c", entra: {} }]), auth0Domain: "login.acme.example", tenantName: "acme" }).auth0TenantName).toBe("acme");
+    });
+
+    it("keeps an Auth0-only connection's SAML settings", () => {
+        const s = parseStackConfig(base([{ name: "c", saml: { signInEndpoint: "https://idp.example/saml2", signingCert: "MIIBase64==" } }], { entraTenantId: undefined }));
+        expect(s.connections[0].entra).toBeUndefined();
+        expect(s.connections[0].saml).toMatchObject({ signInEndpoint: "https://idp.example/saml2", signingCert: "MIIBase64==" });
+    });
+});
+
+describe("bad input: every problem, each with its config path", () => {
+    it("reports missing and malformed names", () => {
+        expect(paths(base([{ displayName: "x", entra: {} }]))).toEqual(["connections[0].name"]);
+        for (const bad of ["-lead", "trail-", "has space", "under_score", "x".repeat(129)]) {
+            const p = problems(base([{ name: bad, entra: {} }]));
+            expect(p.map((x) => x.path)).toEqual(["connections[0].name"]);
+            expect(p[0].message).toMatch(/letters, digits and '-'/);
+        }
+        expect(paths(base([{ name: 42, entra: {} }]))).toEqual(["connections[0].name"]);
+    });
+
+    it("reports duplicate connection names case-insensitively, naming the first", () => {
+        const p = problems(base([{ name: "Contoso", entra: { appName: "a" } }, { name: "contoso", entra: { appName: "b" } }]));
+        expect(p).toHaveLength(1);
+        expect(p[0].path).toBe("connections[1].name");
+        expect(p[0].message).toContain("connections[0]");
+    });
+
+    it("reports unknown token scopes and the user scopes Entra needs", () => {
+        const p = problems(base([{ name: "c", scim: { tokenScopes: ["get:users", "read:users"] }, entra: {} }]));
+        expect(p.map((x) => x.path)).toEqual(["connections[0].scim.tokenScopes[1]", "connections[0].scim.tokenScopes"]);
+        expect(p[0].message).toContain('unknown token scope "read:users"');
+        expect(p[1].message).toContain("post:users patch:users delete:users");
+    });
+
+    it("reports group scopes without group provisioning, and the reverse", () => {
+        const all = [...USER_TOKEN_SCOPES, ...GROUP_TOKEN_SCOPES];
+        const without = problems(base([{ name: "c", scim: { tokenScopes: all }, entra: { provisionGroups: false } }]));
+        expect(without.map((x) => x.path)).toEqual(["connections[0].scim.tokenScopes"]);
+        expect(without[0].message).toContain("entra.provisionGroups is false");
+        const reverse = problems(base([{ name: "c", scim: { tokenScopes: [...USER_TOKEN_SCOPES] }, entra: { provisionGroups: true } }]));
+        expect(reverse.map((x) => x.path)).toEqual(["connections[0].scim.tokenScopes"]);
+        expect(reverse[0].message).toContain("lacks get:groups post:groups patch:groups delete:groups");
+    });
+
+    it("reports object ids that are not GUIDs and duplicate assignments", () => {
+        const p = problems(base([{
+            name: "c",
+            entra: { assignments: { users: [USER, USER.toUpperCase(), "alice@contoso.example"], groups: ["Sales", USER] } },
+        }]));
+        expect(p.map((x) => x.path)).toEqual([
+            "connections[0].entra.assignments.users[1]",
+            "connections[0].entra.assignments.users[2]",
+            "connections[0].entra.assignments.groups[0]",
+            "connections[0].entra.assignments.groups[1]",
+        ]);
+        expect(p[0].message).toContain("duplicate of connections[0].entra.assignments.users[0]");
+        expect(p[1].message).toContain("is not an Entra object id");
+        expect(p[3].message).toContain("also listed in connections[0].entra.assignments.users");
+    });
+
+    it("reports mappings without scim or auth0, and any that removes the work-email pair", () => {
+        const p = problems(base([{
+            name: "c",
+            scim: { mappings: [{ scim: "title" }, { auth0: "x" }, { scim: WORK_EMAIL_SCIM, auth0: "app_metadata.mail" }, "nope"] },
+            entra: {},
+        }]));
+        expect(p.map((x) => x.path)).toEqual([
+            "connections[0].scim.mappings[0].auth0",
+            "connections[0].scim.mappings[1].scim",
+            "connections[0].scim.mappings[2].auth0",
+            "connections[0].scim.mappings[3]",
+        ]);
+        expect(p[2].message).toContain('must stay "email"');
+    });
+
+    it("reports a userIdAttribute without a mapping", () => {
+        expect(paths(base([{ name: "c", scim: { userIdAttribute: "employeeId" }, entra: {} }]))).toEqual(["connections[0].scim.userIdAttribute"]);
+    });
+
+    it("reports a managed Entra block without a tenant id, and malformed tenant ids", () => {
+        const p = problems(base([{ name: "c", entra: {} }], { entraTenantId: undefined }));
+        expect(p.map((x) => x.path)).toEqual(["connections[0].entra.tenantId"]);
+        expect(p[0].message).toContain("azuread:tenantId");
+        expect(paths(base([{ name: "c", entra: {} }], { entraTenantId: "contoso.onmicrosoft.com" }))).toEqual([
+            "azuread:tenantId", "connections[0].entra.tenantId",
+        ]);
+        // A connection's own tenant makes the stack tenant unnecessary.
+        expect(parseStackConfig(base([{ name: "c", entra: { tenantId: TENANT } }], { entraTenantId: undefined })).connections[0].entra?.tenantIdFromConnection).toBe(true);
+    });
+
+    it("reports an Auth0-only connection without SAML settings, or with both kinds", () => {
+        expect(paths(base([{ name: "c" }]))).toEqual(["connections[0].saml"]);
+        expect(paths(base([{ name: "c", saml: { signInEndpoint: "https://idp.example/saml2" } }]))).toEqual(["connections[0].saml.signingCert"]);
+        expect(paths(base([{ name: "c", saml: { metadataUrl: "https://idp.example/md", signingCert: "MIIB" } }]))).toEqual(["connections[0].saml"]);
+        expect(paths(base([{ name: "c", saml: { metadataUrl: "http://idp.example/md" } }]))).toEqual(["connections[0].saml.metadataUrl"]);
+        expect(paths(base([{ name: "c", entra: {}, saml: { metadataUrl: "https://idp.example/md" } }]))).toEqual(["connections[0].saml"]);
+    });
+
+    it("reports wrong types and unknown keys", () => {
+        const p = problems(base([{
+            name: "c",
+            scim: { tokenScopes: "get:users", tokenLifetimeDays: "ninety" },
+            entra: { provisionGroups: "yes", assignments: { users: USER }, notificationEmails: ["not-an-email"], provisionGroup: true },
+        }]));
+        expect(p.map((x) => x.path)).toEqual([
+            "connections[0].scim.tokenScopes",
+            "connections[0].scim.tokenLifetimeDays",
+            "connections[0].entra.provisionGroup",
+            "connections[0].entra.assignments.users",
+            "connections[0].entra.provisionGroups",
+            "connections[0].entra.notificationEmails[0]",
+        ]);
+        expect(p[2].message).toContain("unknown key");
+        expect(paths(base({ name: "c" }))).toEqual(["connections"]);
+        expect(paths(base(undefined))).toEqual(["connections"]);
+        expect(paths(base([]))).toEqual(["connections"]);
+        expect(paths(base([null]))).toEqual(["connections[0]"]);
+    });
+
+    it("reports a rotation that is not shorter than the lifetime", () => {
+        const p = problems(base([{ name: "c", scim: { tokenLifetimeDays: 90, tokenRotationDays: 90 }, entra: {} }]));
+        expect(p.map((x) => x.path)).toEqual(["connections[0].scim.tokenRotationDays"]);
+        expect(p[0].message).toContain("must be shorter than scim.tokenLifetimeDays (90)");
+    });
+
+    it("reports missing and malformed provider keys", () => {
+        expect(paths({ connections: [{ name: "c", entra: {} }], entraTenantId: TENANT })).toEqual(["auth0:domain"]);
+        expect(paths(base([{ name: "c", entra: {} }], { auth0Domain: "https://acme.auth0.com" }))).toEqual(["auth0:domain"]);
+        expect(paths(base([{ name: "c", entra: {} }], { customDomain: "https://login.example" }))).toEqual(["customDomain"]);
+    });
+
+    it("reports provision-on-demand subjects that are not assigned", () => {
+        const p = problems(base([{
+            name: "c",
+            entra: { assignments: { users: [USER] }, provisionOnDemand: { users: ["11111111-2222-4333-8444-555555555555"], groups: [GROUP] } },
+        }]));
+        expect(p.map((x) => x.path)).toEqual([
+            "connections[0].entra.provisionOnDemand.users[0]",
+            "connections[0].entra.provisionOnDemand.groups[0]",
+            "connections[0].entra.provisionOnDemand.groups[0]",
+        ]);
+    });
+
+    it("reports matching precedence clashes and Entra mapping mistakes", () => {
+        const p = problems(base([{
+            name: "c",
+            entra: {
+                emailMatchingPrecedence: 3,
+                attributeMappings: [
+                    { targetAttributeName: "externalId", source: "objectId", matchingPriority: 3 },
+                    { targetAttributeName: "title", source: "jobTitle", sourceType: "Function" },
+                    { targetAttributeName: "title", source: "department" },
+                    { source: "x" },
+                ],
+            },
+        }]));
+        expect(p.map((x) => x.path)).toEqual([
+            "connections[0].entra.attributeMappings[1].sourceType",
+            "connections[0].entra.attributeMappings[2]",
+            "connections[0].entra.attributeMappings[3].targetAttributeName",
+            "connections[0].entra.attributeMappings[0].matchingPriority",
+        ]);
+    });
+
+    it("collects problems across connections and keys in one error, and the message names each path", () => {
+        try {
+            parseStackConfig({ connections: [{ name: "ok", entra: {} }, { name: "bad name", entra: { assignments: { groups: ["x"] } } }] });
+            throw new Error("expected a ConfigError");
+        } catch (err) {
+            const e = err as ConfigError;
+            expect(e.problems.map((p) => p.path)).toEqual([
+                "auth0:domain",
+                "connections[0].entra.tenantId",
+                "connections[1].name",
+                "connections[1].entra.tenantId",
+                "connections[1].entra.assignments.groups[0]",
+            ]);
+            expect(e.message.split("\n")[0]).toBe("Invalid stack configuration: 5 problems; nothing was registered.");
+            for (const p of e.problems) expect(e.message).toContain(`  - ${p.path}: `);
+        }
+    });
+
+    it("validates monitoring only when it is enabled", () => {
+        expect(parseStackConfig(base([{ name: "c", entra: {} }], { monitoring: { enabled: false } })).monitoring).toBeUndefined();
+        expect(paths(base([{ name: "c", entra: {} }], { monitoring: { enabled: true, logAnalyticsWorkspaceId: "ws" } }))).toEqual([
+            "monitoring.resourceGroupName", "monitoring.location", "monitoring.logAnalyticsWorkspaceId", "monitoring.alertEmails",
+        ]);
+        const ok = parseStackConfig(base([{ name: "c", entra: {} }], { monitoring: { enabled: true, resourceGroupName: "rg", location: "westeurope", alertEmails: ["ops@x.example"] } }));
+        expect(ok.monitoring).toEqual({ resourceGroupName: "rg", location: "westeurope", alertEmails: ["ops@x.example"], evaluationFrequencyMinutes: 15 });
+    });
+});

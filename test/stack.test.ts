@@ -1,0 +1,285 @@
+// The whole stack under Pulumi's mocks: every resource with its inputs, and the wiring between them.
+import { describe, it, expect, beforeAll } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import { RecordedResource, RecordingMonitor, resolve, settle, simulate } from "../cli/simulation";
+import { runStack } from "../components/stack";
+import { RawStackConfig } from "../components/config";
+import { ScimConnectionOutputs } from "../components/scimConnection";
+import { toPemCertificate } from "../components/urls";
+
+const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const OTHER_TENANT = "0d9b3a5c-8a0e-4d8e-b2d1-6c5f3f0e9a77";
+const USERS = ["6f1c1c1e-2a8b-4f4e-9a57-0d3b9c1f2e11", "7a2d2d2f-3b9c-4a5f-8b68-1e4cad203f22"];
+const GROUP = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+
+const T = {
+    app: "azuread:index/applicationFromTemplate:ApplicationFromTemplate",
+    sp: "azuread:index/servicePrincipal:ServicePrincipal",
+    cert: "azuread:index/servicePrincipalTokenSigningCertificate:ServicePrincipalTokenSigningCertificate",
+    identifierUri: "azuread:index/applicationIdentifierUri:ApplicationIdentifierUri",
+    redirectUris: "azuread:index/applicationRedirectUris:ApplicationRedirectUris",
+    assignment: "azuread:index/appRoleAssignment:AppRoleAssignment",
+    job: "azuread:index/synchronizationJob:SynchronizationJob",
+    secret: "azuread:index/synchronizationSecret:SynchronizationSecret",
+    azureadProvider: "pulumi:providers:azuread",
+    connection: "auth0:index/connection:Connection",
+    scimConfig: "auth0:index/connectionScimConfiguration:ConnectionScimConfiguration",
+    token: "auth0:index/connectionScimToken:ConnectionScimToken",
+};
+
+interface Run {
+    monitor: RecordingMonitor;
+    outputs: Record<string, ScimConnectionOutputs>;
+}
+
+async function run(raw: RawStackConfig): Promise<Run> {
+    const monitor = await simulate();
+    const outputs = runStack(raw);
+    await settle();
+    return { monitor, outputs };
+}
+
+function one(monitor: RecordingMonitor, type: string, nameIncludes = ""): RecordedResource {
+    const found = monitor.ofType(type).filter((r) => r.name.includes(nameIncludes));
+    expect(found, `${type} ${nameIncludes}`).toHaveLength(1);
+    return found[0];
+}
+
+function credential(secret: RecordedResource, key: string): string | undefined {
+    return (secret.inputs.credentials as { key: string; value: string }[]).find((c) => c.key === key)?.value;
+}
+
+const managed: RawStackConfig = {
+    auth0Domain: "acme.eu.auth0.com",
+    entraTenantId: TENANT,
+    customDomain: "login.acme.example",
+    connections: [{
+        name: "contoso",
+        displayName: "Contoso",
+        entra: {
+            appName: "Auth0 - Contoso",
+            assignments: { users: USERS, groups: [GROUP] },
+            provisionGroups: true,
+            notificationEmails: ["ops@contoso.example"],
+            deletionThreshold: 250,
+        },
+    }],
+};
+
+describe("a managed connection", () => {
+    let r: Run;
+    beforeAll(async () => {
+        r = await run(managed);
+    });
+
+    it("instantiates the non-gallery template and adopts its service principal for SAML, assignment required", () => {
+        const app = one(r.monitor, T.app);
+        expect(app.inputs).toEqual({ displayName: "Auth0 - Contoso", templateId: "8adf8e6e-67b2-4cf2-a259-e3dc5476c621" });
+        const lookup = r.monitor.calls.find((c) => c.token === "azuread:index/getApplication:getApplication");
+        expect(lookup?.inputs.objectId).toBe(app.state.applicationObjectId);
+        const sp = one(r.monitor, T.sp);
+        expect(sp.inputs).toMatchObject({
+            useExisting: true, preferredSingleSignOnMode: "saml", appRoleAssignmentRequired: true,
+            featureTags: [{ enterprise: true, customSingleSignOn: true }], notificationEmailAddresses: ["ops@contoso.example"],
+        });
+        expect(sp.propertyDependencies.clientId).toContain(app.urn);
+    });
+
+    it("creates a token signing certificate on the service principal", () => {
+        const sp = one(r.monitor, T.sp);
+        const cert = one(r.monitor, T.cert);
+        expect(sp.id).toBe(`/servicePrincipals/${String(sp.state.objectId)}`);
+        expect(cert.inputs.servicePrincipalId).toBe(sp.id);
+        expect(cert.propertyDependencies.servicePrincipalId).toEqual([sp.urn]);
+        expect(String(cert.inputs.displayName)).toMatch(/^CN=/);
+    });
+
+    it("sets Auth0's identifier after SAML mode, and the reply URL on the custom domain", () => {
+        const sp = one(r.monitor, T.sp);
+        const app = one(r.monitor, T.app);
+        const uri = one(r.monitor, T.identifierUri);
+        expect(uri.inputs).toEqual({ applicationId: app.state.applicationId, identifierUri: "urn:auth0:acme:contoso" });
+        expect(uri.dependencies).toContain(sp.urn);
+        const reply = one(r.monitor, T.redirectUris);
+        expect(reply.inputs).toEqual({ applicationId: app.state.applicationId, type: "Web", redirectUris: ["https://login.acme.example/login/callback?connection=contoso"] });
+    });
+
+    it("assigns each user and group with the app's User role", () => {
+        const sp = one(r.monitor, T.sp);
+        const assignments = r.monitor.ofType(T.assignment);
+        expect(assignments.map((a) => a.inputs.principalObjectId).sort()).toEqual([...USERS, GROUP].sort());
+        for (const a of assignments) {
+            expect(a.inputs.resourceObjectId).toBe(sp.state.objectId);
+            expect(a.inputs.appRoleId).toBe("18d14569-c3bd-439b-9a66-3a2aee01d14f");
+        }
+    });
+
+    it("signs the Auth0 SAML connection with the Entra certificate and points it at the tenant's endpoint", () => {
+        const cert = one(r.monitor, T.cert);
+        const conn = one(r.monitor, T.connection);
+        expect(conn.inputs).toMatchObject({ name: "contoso", displayName: "Contoso", strategy: "samlp" });
+        const options = conn.inputs.options as Record<string, unknown>;
+        expect(options.signInEndpoint).toBe(`https://login.microsoftonline.com/${TENANT}/saml2`);
+        expect(options.signOutEndpoint).toBe(`https://login.microsoftonline.com/${TENANT}/saml2`);
+        expect(options.signingCert).toBe(toPemCertificate(String(cert.state.value)));
+        expect(options.setUserRootAttributes).toBe("on_first_login");
+        expect(options.signatureAlgorithm).toBe("rsa-sha256");
+        expect(conn.propertyDependencies.options).toContain(cert.urn);
+    });
+
+    it("turns SCIM on with userName and the work-email mapping", () => {
+        const conn = one(r.monitor, T.connection);
+        const scim = one(r.monitor, T.scimConfig);
+        expect(conn.id).toMatch(/^con_/);
+        expect(scim.inputs.connectionId).toBe(conn.id);
+        expect(scim.propertyDependencies.connectionId).toEqual([conn.urn]);
+        expect(scim.inputs.userIdAttribute).toBe("userName");
+        expect(scim.inputs.mappings).toContainEqual({ scim: 'emails[type eq "work"].value', auth0: "email" });
+    });
+
+    it("issues a token with user and group scopes, after SCIM is on, its value a secret output", () => {
+        const scim = one(r.monitor, T.scimConfig);
+        const token = one(r.monitor, T.token);
+        expect(token.inputs.scopes).toEqual(["get:users", "post:users", "patch:users", "delete:users", "get:groups", "post:groups", "patch:groups", "delete:groups"]);
+        expect(token.dependencies).toContain(scim.urn);
+        expect(token.additionalSecretOutputs).toContain("token");
+    });
+
+    it("gives Entra the SCIM URL with ?aadOptscim062020 and the token, as a secret", () => {
+        const conn = one(r.monitor, T.connection);
+        const token = one(r.monitor, T.token);
+        const sp = one(r.monitor, T.sp);
+        const secret = one(r.monitor, T.secret);
+        const connectionId = conn.id;
+        expect(token.inputs.connectionId).toBe(conn.id);
+        expect(credential(secret, "BaseAddress")).toBe(`https://acme.eu.auth0.com/scim/v2/connections/${connectionId}?aadOptscim062020`);
+        expect(credential(secret, "SecretToken")).toBe(token.state.token);
+        expect(JSON.parse(credential(secret, "SyncNotificationSettings") ?? "{}")).toEqual({
+            Enabled: true, Recipients: "ops@contoso.example", DeleteThresholdEnabled: true, DeleteThresholdValue: 250,
+        });
+        expect(secret.secretPaths).toContain("credentials");
+        expect(secret.displayInputs.credentials).toBe("[secret]");
+        expect(secret.propertyDependencies.credentials).toEqual(expect.arrayContaining([conn.urn, token.urn]));
+        expect(secret.propertyDependencies.servicePrincipalId).toEqual([sp.urn]);
+    });
+
+    it("creates the scim job only after its secret", () => {
+        const secret = one(r.monitor, T.secret);
+        const job = one(r.monitor, T.job);
+        expect(job.inputs).toMatchObject({ templateId: "scim", enabled: true });
+        expect(job.dependencies).toContain(secret.urn);
+    });
+
+    it("nests every resource under its connection's components", () => {
+        const byUrn = new Map(r.monitor.recorded.map((x) => [x.urn, x]));
+        const root = one(r.monitor, "auth0-entra-scim:index:ScimConnection");
+        for (const res of r.monitor.recorded.filter((x) => x.custom)) {
+            let cursor = byUrn.get(res.parent);
+            while (cursor && cursor.urn !== root.urn) cursor = byUrn.get(cursor.parent);
+            expect(cursor?.urn, res.name).toBe(root.urn);
+        }
+    });
+
+    it("exports the output contract with the token, and only the token, secret", async () => {
+        const out = r.outputs.contoso;
+        const token = one(r.monitor, T.token);
+        const sp = one(r.monitor, T.sp);
+        const job = one(r.monitor, T.job);
+        const scimToken = await resolve(out.scimToken);
+        expect(scimToken).toEqual({ value: token.state.token, secret: true });
+        const connectionId = String(token.inputs.connectionId);
+        const expected: Record<string, unknown> = {
+            connectionId,
+            scimEndpointUrl: `https://acme.eu.auth0.com/scim/v2/connections/${connectionId}`,
+            entraTenantUrl: `https://acme.eu.auth0.com/scim/v2/connections/${connectionId}?aadOptscim062020`,
+            samlEntityId: "urn:auth0:acme:contoso",
+            samlReplyUrl: "https://login.acme.example/login/callback?connection=contoso",
+            entraServicePrincipalId: sp.state.objectId,
+            synchronizationJobId: job.id.split("/synchronization/jobs/")[1],
+        };
+        for (const [key, value] of Object.entries(expected)) {
+            const got = await resolve((out as unknown as Record<string, pulumi.Input<unknown>>)[key]);
+            expect({ key, ...got }).toEqual({ key, value, secret: false });
+        }
+        expect((await resolve(out.entraApplicationClientId!)).value).toMatch(/^[0-9a-f-]{36}$/);
+        expect(expected.synchronizationJobId).toMatch(/^scim\./);
+    });
+
+    it("never shows the token in plain text in any recorded input", () => {
+        const token = String(one(r.monitor, T.token).state.token);
+        for (const res of r.monitor.recorded) expect(JSON.stringify(res.displayInputs)).not.toContain(token);
+    });
+});
+
+describe("the groups toggle", () => {
+    it("drops the group scopes when groups are not provisioned", async () => {
+        const { monitor } = await run({ ...managed, connections: [{ name: "contoso", entra: { provisionGroups: false } }] });
+        expect(one(monitor, T.token).inputs.scopes).toEqual(["get:users", "post:users", "patch:users", "delete:users"]);
+    });
+});
+
+describe("an Auth0-only connection", () => {
+    it("registers no azuread resource and takes the SAML side from config", async () => {
+        const { monitor, outputs } = await run({
+            auth0Domain: "acme.eu.auth0.com",
+            connections: [{ name: "fabrikam", saml: { signInEndpoint: "https://idp.fabrikam.example/saml2", signingCert: "MIIBase64Cert==" } }],
+        });
+        expect(monitor.recorded.filter((x) => x.type.startsWith("azuread:") || x.type === T.azureadProvider)).toEqual([]);
+        expect((one(monitor, T.connection).inputs.options as Record<string, unknown>)).toMatchObject({
+            signInEndpoint: "https://idp.fabrikam.example/saml2", signOutEndpoint: "https://idp.fabrikam.example/saml2", signingCert: "MIIBase64Cert==",
+        });
+        expect(one(monitor, T.token).inputs.scopes).toEqual(["get:users", "post:users", "patch:users", "delete:users"]);
+        expect(Object.keys(outputs.fabrikam).sort()).toEqual(["connectionId", "entraTenantUrl", "samlEntityId", "samlReplyUrl", "scimEndpointUrl", "scimToken", "scimTokenScopes"]);
+        expect((await resolve(outputs.fabrikam.scimToken)).secret).toBe(true);
+        expect(outputs.fabrikam.samlReplyUrl).toBe("https://acme.eu.auth0.com/login/callback?connection=fabrikam");
+    });
+
+    it("uses the metadata URL when given", async () => {
+        const { monitor } = await run({ auth0Domain: "acme.eu.auth0.com", connections: [{ name: "f", saml: { metadataUrl: "https://idp.example/metadata.xml" } }] });
+        const options = one(monitor, T.connection).inputs.options as Record<string, unknown>;
+        expect(options.metadataUrl).toBe("https://idp.example/metadata.xml");
+        expect(options.signInEndpoint).toBeUndefined();
+    });
+});
+
+describe("tenants", () => {
+    it("gives each connection-level tenant one azuread provider, shared, and the rest the default provider", async () => {
+        const { monitor } = await run({
+            auth0Domain: "acme.eu.auth0.com",
+            entraTenantId: TENANT,
+            connections: [
+                { name: "a", entra: { tenantId: OTHER_TENANT, appName: "A" } },
+                { name: "b", entra: { tenantId: OTHER_TENANT, appName: "B" } },
+                { name: "c", entra: {} },
+            ],
+        });
+        const providers = monitor.ofType(T.azureadProvider);
+        expect(providers).toHaveLength(1);
+        expect(providers[0].inputs.tenantId).toBe(OTHER_TENANT);
+        const apps = monitor.ofType(T.app);
+        const providerOf = (name: string) => apps.find((x) => x.name.startsWith(`${name}-`))!.provider;
+        expect(providerOf("a")).toContain(providers[0].urn);
+        expect(providerOf("b")).toContain(providers[0].urn);
+        expect(providerOf("c")).toBe("");
+        for (const job of monitor.ofType(T.job).filter((j) => !j.name.startsWith("c-"))) expect(job.provider).toContain(providers[0].urn);
+    });
+});
+
+describe("bad config", () => {
+    it("fails with every problem and registers nothing", async () => {
+        const monitor = await simulate();
+        let error: unknown;
+        try {
+            runStack({ auth0Domain: "acme.eu.auth0.com", connections: [{ name: "bad name", entra: { assignments: { groups: ["Sales"] } } }] });
+        } catch (err) {
+            error = err;
+        }
+        await settle();
+        expect(error).toBeInstanceOf(pulumi.RunError);
+        const message = (error as Error).message;
+        expect(message).toContain("connections[0].name:");
+        expect(message).toContain("connections[0].entra.assignments.groups[0]:");
+        expect(message).toContain("connections[0].entra.tenantId:");
+        expect(monitor.recorded).toEqual([]);
+    });
+});
