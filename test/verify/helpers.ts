@@ -1,0 +1,46 @@
+// Shared by the verify tests: a target for the local SCIM server and options that never sleep for long.
+import type { ConnectionTarget } from "../../verify/report";
+import { DEFAULT_LIMITS, RequestLimits } from "../../verify/http";
+import { DEFAULT_OPTIONS, VerifyOptions } from "../../verify/run";
+import { parseTenantUrl } from "../../verify/dialect";
+
+export const TOKEN = "tok_verifyTest123.0f9e8d7c6b5a49382716051f2e3d4c5b6a7988776655443322110099aabbccdd";
+
+export const ALL_SCOPES = ["get:users", "post:users", "patch:users", "delete:users", "get:groups", "post:groups", "patch:groups", "delete:groups"];
+export const USER_SCOPES = ALL_SCOPES.filter((s) => s.endsWith(":users"));
+
+export function target(scimUrl: string, o: { flag?: boolean; scopes?: string[] | null; sp?: string; job?: string } = {}): ConnectionTarget {
+    const tenantUrl = o.flag === false ? scimUrl : `${scimUrl}?aadOptscim062020`;
+    return {
+        source: "flags",
+        scimEndpointUrl: scimUrl,
+        entraTenantUrl: tenantUrl,
+        dialect: parseTenantUrl(tenantUrl).dialect,
+        tokenScopes: o.scopes === undefined ? ALL_SCOPES : o.scopes,
+        ...(o.sp ? { entraServicePrincipalId: o.sp } : {}),
+        ...(o.job ? { synchronizationJobId: o.job } : {}),
+    };
+}
+
+export function limits(overrides: Partial<RequestLimits> = {}): RequestLimits {
+    // Pacing stays on (at the real cap) so that it is exercised; the run is a few dozen requests.
+    return { ...DEFAULT_LIMITS, requestsPerSecond: 25, timeoutMs: 5_000, maxRetryAfterMs: 0, ...overrides };
+}
+
+export function options(overrides: Partial<VerifyOptions> = {}): VerifyOptions {
+    return { ...DEFAULT_OPTIONS, limits: limits(), allowInsecureLoopback: true, graph: null, ...overrides };
+}
+
+/** Real time plus a virtual offset: pacing waits are recorded and skipped, and a test can jump ahead. */
+export function virtualClock(): { clock: { now(): number; sleep(ms: number): Promise<void> }; sleeps: number[]; advance(ms: number): void } {
+    let offset = 0;
+    const sleeps: number[] = [];
+    return {
+        sleeps,
+        advance: (ms) => { offset += ms; },
+        clock: {
+            now: () => Date.now() + offset,
+            sleep: async (ms) => { sleeps.push(ms); offset += ms; },
+        },
+    };
+}

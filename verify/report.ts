@@ -1,0 +1,162 @@
+// The report: one shape for the human table and for --json. REPORT_VERSION changes only when a field
+// changes meaning or disappears; new fields may be added within a version.
+import type { Dialect } from "./dialect";
+import type { RequestLogEntry } from "./http";
+
+export const REPORT_VERSION = 1;
+
+export type CheckStatus = "pass" | "fail" | "skip";
+
+export type CheckGroup = "endpoint" | "users" | "groups" | "scopes" | "entra" | "cleanup";
+
+export interface CheckResult {
+    /** Stable id, e.g. "users.disable"; pipelines key on it. */
+    id: string;
+    group: CheckGroup;
+    title: string;
+    status: CheckStatus;
+    /** Why it passed, failed or was skipped: one sentence with the evidence (HTTP status, error code). */
+    reason: string;
+    /** What to do about a failure or a skip; absent on a plain pass. */
+    hint?: string;
+    /** Requests behind the verdict, as "METHOD path -> status". */
+    evidence?: string[];
+}
+
+export interface TestObject {
+    type: "User" | "Group";
+    id?: string;
+    name: string;
+}
+
+export interface CleanupReport {
+    /** Every test user and group is named with this prefix. */
+    testPrefix: string;
+    /** Objects this run created and then deleted (confirmed gone). */
+    deleted: TestObject[];
+    /** Objects named with the prefix still on the endpoint after the run, from this run or earlier ones. */
+    leftovers: TestObject[];
+    /** "complete": the listing covered users (and groups when checked); "partial" / "failed": see note. */
+    listing: "complete" | "partial" | "failed" | "skipped";
+    note?: string;
+}
+
+export interface ConnectionTarget {
+    /** "stack": read from `pulumi stack output`; "flags": from --scim-url and SCIM_TOKEN. */
+    source: "stack" | "flags";
+    stack?: string;
+    connection?: string;
+    scimEndpointUrl: string;
+    /** The URL Entra is given (with its flags), when known. */
+    entraTenantUrl?: string;
+    dialect: Dialect;
+    /** Scopes the token is declared to carry; null when unknown. */
+    tokenScopes: string[] | null;
+    entraServicePrincipalId?: string;
+    synchronizationJobId?: string;
+}
+
+export interface ConnectionReport {
+    target: ConnectionTarget;
+    checks: CheckResult[];
+    cleanup: CleanupReport;
+    requests: {
+        scim: number;
+        scimLimit: number;
+        graph: number;
+        log: RequestLogEntry[];
+    };
+    durationMs: number;
+}
+
+export interface Summary {
+    passed: number;
+    failed: number;
+    skipped: number;
+    /** True only when no check failed. */
+    ok: boolean;
+}
+
+export interface VerifyReport {
+    reportVersion: typeof REPORT_VERSION;
+    tool: "auth0-entra-scim verify";
+    startedAt: string;
+    durationMs: number;
+    connections: ConnectionReport[];
+    summary: Summary;
+    /** 0 all non-skipped checks passed, 1 a check failed; see README for 2 and 3. */
+    exitCode: 0 | 1;
+}
+
+export function summarise(checks: CheckResult[]): Summary {
+    const passed = checks.filter((c) => c.status === "pass").length;
+    const failed = checks.filter((c) => c.status === "fail").length;
+    const skipped = checks.filter((c) => c.status === "skip").length;
+    return { passed, failed, skipped, ok: failed === 0 };
+}
+
+export function buildReport(startedAt: Date, durationMs: number, connections: ConnectionReport[]): VerifyReport {
+    const summary = summarise(connections.flatMap((c) => c.checks));
+    return {
+        reportVersion: REPORT_VERSION,
+        tool: "auth0-entra-scim verify",
+        startedAt: startedAt.toISOString(),
+        durationMs,
+        connections,
+        summary,
+        exitCode: summary.ok ? 0 : 1,
+    };
+}
+
+const MARK: Record<CheckStatus, string> = { pass: "PASS", fail: "FAIL", skip: "SKIP" };
+
+/** One progress line per finished check, for stderr while the run goes on. */
+export function progressLine(c: CheckResult): string {
+    return `  ${MARK[c.status]}  ${c.id}  ${c.reason}`;
+}
+
+function wrap(text: string, width: number): string[] {
+    const lines: string[] = [];
+    for (const para of text.split("\n")) {
+        let line = "";
+        for (const word of para.split(/\s+/)) {
+            if (line && line.length + 1 + word.length > width) {
+                lines.push(line);
+                line = word;
+            } else {
+                line = line ? `${line} ${word}` : word;
+            }
+        }
+        lines.push(line);
+    }
+    return lines;
+}
+
+/** The human table: status, check, reason and hint, wrapped to a terminal's width. */
+export function renderTable(report: VerifyReport, width = 100): string {
+    const out: string[] = [];
+    for (const c of report.connections) {
+        const t = c.target;
+        const name = t.connection ? `connection ${t.connection}` : "SCIM endpoint";
+        out.push(`${name}${t.stack ? ` (stack ${t.stack})` : ""}: ${t.scimEndpointUrl}`);
+        out.push(`  dialect ${t.dialect}; token scopes ${t.tokenScopes ? t.tokenScopes.join(" ") : "unknown"}; ` +
+            `${c.requests.scim} SCIM requests${c.requests.graph ? `, ${c.requests.graph} Graph requests` : ""}; ${(c.durationMs / 1000).toFixed(1)} s`);
+        const idWidth = Math.max(...c.checks.map((k) => k.id.length), 5);
+        const textWidth = Math.max(40, width - idWidth - 10);
+        out.push(`  ${"STATUS".padEnd(6)}  ${"CHECK".padEnd(idWidth)}  RESULT`);
+        for (const k of c.checks) {
+            const text = wrap(k.reason, textWidth);
+            if (k.hint && k.status !== "pass") text.push(...wrap(`hint: ${k.hint}`, textWidth));
+            out.push(`  ${MARK[k.status].padEnd(6)}  ${k.id.padEnd(idWidth)}  ${text[0]}`);
+            for (const more of text.slice(1)) out.push(`  ${"".padEnd(6)}  ${"".padEnd(idWidth)}  ${more}`);
+        }
+        const left = c.cleanup.leftovers;
+        out.push(left.length
+            ? `  Leftovers named ${c.cleanup.testPrefix}*: ${left.map((o) => `${o.type} ${o.name}${o.id ? ` (${o.id})` : ""}`).join(", ")}`
+            : `  No test objects left behind (listing ${c.cleanup.listing}${c.cleanup.note ? `: ${c.cleanup.note}` : ""}).`);
+        out.push("");
+    }
+    const s = report.summary;
+    out.push(`${s.ok ? "OK" : "FAILED"}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped.`);
+    return out.join("\n");
+}
