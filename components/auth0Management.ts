@@ -1,0 +1,339 @@
+// Auth0 Management API client for SCIM tokens, used by the ScimToken provider (inside the Pulumi provider
+// process) through the official `auth0` SDK (v7: ManagementClient.connections.scimConfiguration.tokens).
+//
+// Credentials are resolved when a call is made, the way the Auth0 Pulumi provider resolves them: stack config
+// `auth0:domain`, `auth0:clientId`, `auth0:clientSecret`, `auth0:apiToken`, `auth0:audience` (handed to the
+// dynamic provider's `configure`), else AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, AUTH0_API_TOKEN,
+// AUTH0_AUDIENCE. A static API token wins over client credentials, as in terraform-provider-auth0. Nothing
+// here ends up in the serialized provider or in state.
+//
+// Retries are ours, not the SDK's (maxRetries 0): the SDK sleeps for real and retries every 5xx, POST included.
+// A POST that failed with a 5xx or timeout may still have issued a token, so it is never repeated blindly;
+// the error lists the connection's tokens instead. 429 is always retried: Auth0 did not process the request.
+import { ManagementClient, ManagementError, ManagementTimeoutError } from "auth0";
+
+export const AUTH0_CONFIG_KEYS = {
+    domain: "auth0:domain",
+    clientId: "auth0:clientId",
+    clientSecret: "auth0:clientSecret",
+    apiToken: "auth0:apiToken",
+    audience: "auth0:audience",
+} as const;
+
+export const AUTH0_ENV_VARS = {
+    domain: "AUTH0_DOMAIN",
+    clientId: "AUTH0_CLIENT_ID",
+    clientSecret: "AUTH0_CLIENT_SECRET",
+    apiToken: "AUTH0_API_TOKEN",
+    audience: "AUTH0_AUDIENCE",
+} as const;
+
+/** The M2M application's Management API scopes this client needs. */
+export const SCIM_TOKEN_API_SCOPES = ["read:scim_token", "create:scim_token", "delete:scim_token"] as const;
+
+/** What `pulumi.dynamic.Config` offers; also satisfied by a plain map in tests. */
+export interface ConfigLookup {
+    get(key: string): string | undefined;
+}
+
+export interface Auth0Credentials {
+    domain: string;
+    clientId?: string;
+    clientSecret?: string;
+    apiToken?: string;
+    audience?: string;
+}
+
+/** Thrown when credentials are missing or malformed; names the settings, never their values. */
+export class Auth0CredentialsError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "Auth0CredentialsError";
+    }
+}
+
+export function resolveAuth0Credentials(config?: ConfigLookup, env: NodeJS.ProcessEnv = process.env): Auth0Credentials {
+    const pick = (k: keyof typeof AUTH0_CONFIG_KEYS): string | undefined => {
+        const v = config?.get(AUTH0_CONFIG_KEYS[k]) ?? env[AUTH0_ENV_VARS[k]];
+        return v === undefined || v.trim() === "" ? undefined : v.trim();
+    };
+    const name = (k: keyof typeof AUTH0_CONFIG_KEYS) => `${AUTH0_CONFIG_KEYS[k]} (or ${AUTH0_ENV_VARS[k]})`;
+    const rawDomain = pick("domain");
+    if (rawDomain === undefined) {
+        throw new Auth0CredentialsError(`Auth0 credentials: ${name("domain")} is not set; set it to the tenant domain, e.g. acme.eu.auth0.com.`);
+    }
+    const domain = rawDomain.replace(/^https:\/\//i, "").replace(/\/+$/, "");
+    if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(domain)) {
+        throw new Auth0CredentialsError(`Auth0 credentials: ${name("domain")} must be a host name such as acme.eu.auth0.com, without a path.`);
+    }
+    const apiToken = pick("apiToken");
+    const clientId = pick("clientId");
+    const clientSecret = pick("clientSecret");
+    const audience = pick("audience");
+    if (apiToken === undefined && (clientId === undefined || clientSecret === undefined)) {
+        const missing = [clientId === undefined ? name("clientId") : undefined, clientSecret === undefined ? name("clientSecret") : undefined].filter(Boolean);
+        throw new Auth0CredentialsError(
+            `Auth0 credentials: ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not set, and neither is ${name("apiToken")}. ` +
+            `Use a machine-to-machine application authorized for the Management API with the scopes ${SCIM_TOKEN_API_SCOPES.join(" ")} ` +
+            `(pulumi config set auth0:clientId ...; pulumi config set --secret auth0:clientSecret ...).`,
+        );
+    }
+    return { domain, ...(apiToken ? { apiToken } : { clientId, clientSecret }), ...(audience ? { audience } : {}) };
+}
+
+/** A Management API call that failed: names the operation, the HTTP status, Auth0's error code and message. */
+export class Auth0ApiError extends Error {
+    readonly operation!: string;
+    readonly method!: string;
+    readonly path!: string;
+    /** HTTP status; 0 when no response arrived (timeout, network). */
+    readonly status!: number;
+    readonly errorCode?: string;
+    readonly apiMessage?: string;
+    readonly attempts!: number;
+
+    constructor(args: { operation: string; method: string; path: string; status: number; errorCode?: string; apiMessage?: string; attempts: number; hint?: string }) {
+        let text = `Auth0 Management API: ${args.operation} failed `;
+        text += args.status === 0 ? `(no response on ${args.method} ${args.path}: ${args.apiMessage ?? "network error"})` : `(HTTP ${args.status} on ${args.method} ${args.path})`;
+        if (args.status !== 0 && (args.errorCode || args.apiMessage)) text += `: ${[args.errorCode, args.apiMessage].filter(Boolean).join(": ")}`;
+        if (args.attempts > 1) text += ` (after ${args.attempts} attempts)`;
+        if (args.hint) text += `. ${args.hint}`;
+        super(text);
+        this.name = "Auth0ApiError";
+        const { hint: _hint, ...fields } = args;
+        Object.assign(this, fields);
+    }
+}
+
+export interface ScimTokenInfo {
+    tokenId: string;
+    scopes: string[];
+    createdAt: string;
+    /** Undefined: the token never expires. */
+    validUntil?: string;
+    lastUsedAt?: string;
+}
+
+export interface IssuedScimToken extends ScimTokenInfo {
+    /** The bearer value: returned once, never readable again. A secret. */
+    token: string;
+}
+
+export interface Auth0ManagementOptions {
+    credentials: Auth0Credentials;
+    /** Tests only: an http://127.0.0.1:PORT (or localhost) origin that stands in for https://{domain}. */
+    baseUrl?: string;
+    /** Attempts per call, first included. Default 5. */
+    maxAttempts?: number;
+    /** Upper bound of one wait, whatever X-RateLimit-Reset says. Default 60 s. */
+    maxDelayMs?: number;
+    /** Per-attempt timeout. Default 30 s. */
+    timeoutSeconds?: number;
+    /** Replaced in tests so nothing sleeps for real. */
+    sleep?: (ms: number) => Promise<void>;
+    /** Clock for X-RateLimit-Reset (epoch seconds). */
+    now?: () => number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Wait for a 429, in ms: until X-RateLimit-Reset (epoch seconds), else Retry-After (seconds), else backoff.
+ * Auth0 sends X-RateLimit-Reset on Management API 429s; a reset already past means "now", so wait a little.
+ */
+export function rateLimitDelayMs(headers: { get(name: string): string | null } | undefined, now: number, attempt: number): number {
+    const reset = headers?.get("x-ratelimit-reset");
+    if (reset && /^\d+$/.test(reset.trim())) return Math.max(250, Number(reset) * 1000 - now);
+    const retryAfter = headers?.get("retry-after");
+    if (retryAfter && /^\d+$/.test(retryAfter.trim())) return Number(retryAfter) * 1000;
+    return backoffMs(attempt);
+}
+
+function backoffMs(attempt: number): number {
+    return 500 * 2 ** (attempt - 1);
+}
+
+const RETRIABLE_WHEN_IDEMPOTENT = new Set([500, 502, 503, 504]);
+
+interface Failure {
+    status: number;
+    errorCode?: string;
+    apiMessage?: string;
+    headers?: { get(name: string): string | null };
+    tokenRequest: boolean;
+}
+
+function describeFailure(e: unknown): Failure | undefined {
+    if (e instanceof ManagementTimeoutError) return { status: 0, apiMessage: "timed out", tokenRequest: false };
+    if (!(e instanceof ManagementError)) return undefined;
+    const body = e.body && typeof e.body === "object" ? (e.body as Record<string, unknown>) : undefined;
+    const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+    // The API answers {statusCode, error (the reason phrase), message, errorCode?}; the client-credentials
+    // grant answers {error (a code such as access_denied), error_description}.
+    const tokenRequest = e.message.startsWith("ManagementClient: token request");
+    return {
+        status: e.statusCode ?? 0,
+        errorCode: str(body?.errorCode) ?? (body && !("statusCode" in body) ? str(body.error) : undefined),
+        apiMessage: str(body?.message) ?? str(body?.error_description) ?? (typeof e.body === "string" ? e.body.slice(0, 300) : undefined) ?? (e.statusCode === undefined ? e.message.split("\n")[0] : undefined),
+        headers: e.rawResponse?.headers,
+        tokenRequest,
+    };
+}
+
+function hintFor(f: Failure, method: string, credentials: Auth0Credentials, scope: string): string | undefined {
+    if (f.tokenRequest) {
+        return `Could not get a Management API access token for client ${credentials.clientId ?? "(unset)"} at https://${credentials.domain}/oauth/token: ` +
+            "check auth0:clientId/auth0:clientSecret (AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET) and that the application is authorized for the Auth0 Management API.";
+    }
+    if (f.status === 401) return "The Management API rejected the access token: check auth0:apiToken (AUTH0_API_TOKEN) or the client credentials, and auth0:domain.";
+    if (f.status === 403) return `The machine-to-machine application likely lacks the Management API scope ${scope} (it needs ${SCIM_TOKEN_API_SCOPES.join(" ")}).`;
+    if (f.status === 404 && method !== "DELETE") return "The connection does not exist, or SCIM is not enabled on it (no scim-configuration): create the connection's SCIM configuration first.";
+    return undefined;
+}
+
+function tokenInfo(t: { token_id?: string; scopes?: string[]; created_at?: string; valid_until?: string; last_used_at?: string }): ScimTokenInfo {
+    return {
+        tokenId: t.token_id ?? "",
+        scopes: [...(t.scopes ?? [])],
+        createdAt: t.created_at ?? "",
+        ...(t.valid_until ? { validUntil: t.valid_until } : {}),
+        ...(t.last_used_at ? { lastUsedAt: t.last_used_at } : {}),
+    };
+}
+
+/** One line per token: id, creation, expiry, last use. Never the value (GET does not return it anyway). */
+export function describeTokens(tokens: ScimTokenInfo[]): string {
+    if (tokens.length === 0) return "  (none listed)";
+    return tokens.map((t) => {
+        const parts = [`created ${t.createdAt}`, t.validUntil ? `valid until ${t.validUntil}` : "never expires", t.lastUsedAt ? `last used ${t.lastUsedAt}` : "never used"];
+        return `  - ${t.tokenId}: ${parts.join(", ")}`;
+    }).join("\n");
+}
+
+function loopbackFetch(domain: string, baseUrl: string): typeof fetch {
+    const target = new URL(baseUrl);
+    if (target.protocol !== "http:" && target.protocol !== "https:") throw new Auth0CredentialsError(`baseUrl must be http(s); got ${baseUrl}`);
+    if (target.protocol === "http:" && !["127.0.0.1", "localhost", "[::1]"].includes(target.hostname)) {
+        throw new Auth0CredentialsError(`baseUrl over plain http is only for a local stand-in (127.0.0.1 or localhost); got ${target.host}.`);
+    }
+    const from = `https://${domain}`;
+    return (input, init) => {
+        const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+        return fetch(url.startsWith(from) ? target.origin + url.slice(from.length) : url, init);
+    };
+}
+
+/** SCIM token calls for one set of credentials. Cheap to make: the provider makes one per operation. */
+export class ScimTokenApi {
+    private readonly client: ManagementClient;
+    private readonly credentials: Auth0Credentials;
+    private readonly maxAttempts: number;
+    private readonly maxDelayMs: number;
+    private readonly sleep: (ms: number) => Promise<void>;
+    private readonly now: () => number;
+
+    constructor(options: Auth0ManagementOptions) {
+        const c = options.credentials;
+        this.credentials = c;
+        this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+        this.maxDelayMs = options.maxDelayMs ?? 60_000;
+        this.sleep = options.sleep ?? defaultSleep;
+        this.now = options.now ?? Date.now;
+        const common = {
+            domain: c.domain,
+            maxRetries: 0,
+            timeoutInSeconds: options.timeoutSeconds ?? 30,
+            logging: { silent: true },
+            ...(c.audience ? { audience: c.audience } : {}),
+            ...(options.baseUrl ? { fetch: loopbackFetch(c.domain, options.baseUrl) } : {}),
+        };
+        this.client = c.apiToken
+            ? new ManagementClient({ ...common, token: c.apiToken })
+            : new ManagementClient({ ...common, clientId: c.clientId!, clientSecret: c.clientSecret! });
+    }
+
+    private path(connectionId: string, tokenId?: string): string {
+        return `/api/v2/connections/${encodeURIComponent(connectionId)}/scim-configuration/tokens${tokenId ? `/${tokenId === "{tokenId}" ? tokenId : encodeURIComponent(tokenId)}` : ""}`;
+    }
+
+    /** Runs one SDK call with bounded retries: 429 always; 5xx, timeouts and network errors only when idempotent. */
+    private async call<T>(op: { operation: string; method: string; path: string; scope: string; idempotent: boolean }, fn: () => Promise<T>): Promise<T> {
+        for (let attempt = 1; ; attempt++) {
+            try {
+                return await fn();
+            } catch (e) {
+                const f = describeFailure(e);
+                if (!f) throw e;
+                const retriable = !f.tokenRequest && (f.status === 429 || (op.idempotent && (f.status === 0 || RETRIABLE_WHEN_IDEMPOTENT.has(f.status))));
+                if (!retriable || attempt >= this.maxAttempts) {
+                    throw new Auth0ApiError({
+                        operation: op.operation, method: f.tokenRequest ? "POST" : op.method, path: f.tokenRequest ? "/oauth/token" : op.path,
+                        status: f.status, errorCode: f.errorCode, apiMessage: f.apiMessage, attempts: attempt,
+                        hint: hintFor(f, op.method, this.credentials, op.scope),
+                    });
+                }
+                const wait = f.status === 429 ? rateLimitDelayMs(f.headers, this.now(), attempt) : backoffMs(attempt);
+                await this.sleep(Math.min(wait, this.maxDelayMs));
+            }
+        }
+    }
+
+    async list(connectionId: string): Promise<ScimTokenInfo[]> {
+        const data = await this.call(
+            { operation: `list SCIM tokens of connection ${connectionId}`, method: "GET", path: this.path(connectionId), scope: "read:scim_token", idempotent: true },
+            () => this.client.connections.scimConfiguration.tokens.get(connectionId),
+        );
+        return (data ?? []).map(tokenInfo);
+    }
+
+    async create(connectionId: string, request: { scopes: string[]; tokenLifetimeSeconds?: number }): Promise<IssuedScimToken> {
+        const op = { operation: `create SCIM token for connection ${connectionId}`, method: "POST", path: this.path(connectionId), scope: "create:scim_token", idempotent: false };
+        try {
+            const data = await this.call(op, () => this.client.connections.scimConfiguration.tokens.create(connectionId, {
+                scopes: request.scopes,
+                ...(request.tokenLifetimeSeconds !== undefined ? { token_lifetime: request.tokenLifetimeSeconds } : {}),
+            }));
+            if (!data?.token || !data.token_id) {
+                // terraform-provider-auth0 #1423: an empty token must fail loudly, not reach Entra.
+                throw new Auth0ApiError({ ...op, status: 201, apiMessage: "the response carried no token value or token_id", attempts: 1 });
+            }
+            return { ...tokenInfo(data), token: data.token };
+        } catch (e) {
+            if (e instanceof Auth0ApiError && (e.status === 409 || e.status === 0 || e.status >= 500)) throw await this.explainCreateFailure(connectionId, e);
+            throw e;
+        }
+    }
+
+    /** Deletes a token; false when it was already gone (404). */
+    async delete(connectionId: string, tokenId: string): Promise<boolean> {
+        try {
+            await this.call(
+                { operation: `delete SCIM token ${tokenId} of connection ${connectionId}`, method: "DELETE", path: this.path(connectionId, tokenId), scope: "delete:scim_token", idempotent: true },
+                () => this.client.connections.scimConfiguration.tokens.delete(connectionId, tokenId),
+            );
+            return true;
+        } catch (e) {
+            if (e instanceof Auth0ApiError && e.status === 404) return false;
+            throw e;
+        }
+    }
+
+    /** A 409 or an unknown outcome of POST: lists what exists so the reader can act. */
+    private async explainCreateFailure(connectionId: string, e: Auth0ApiError): Promise<Auth0ApiError> {
+        let listing: string;
+        try {
+            listing = describeTokens(await this.list(connectionId));
+        } catch (listError) {
+            listing = `  (could not list them: ${(listError as Error).message})`;
+        }
+        const deleteCall = `DELETE https://${this.credentials.domain}${this.path(connectionId, "{tokenId}")} (scope delete:scim_token)`;
+        const dashboard = "Auth0 Dashboard > Authentication > Enterprise > SAML > (the connection) > Provisioning, SCIM tokens";
+        const hint = e.status === 409
+            ? `Auth0 allows at most 2 SCIM tokens per connection, and a rotation needs a free slot. Tokens of connection ${connectionId}:\n${listing}\n` +
+              `Delete the one Entra no longer uses (never the one in Entra's provisioning credentials): ${dashboard}, or ${deleteCall}. Then run pulumi up again.`
+            : `The request may or may not have issued a token, and it is not repeated automatically (a token issued without its value reaching us ` +
+              `would only take one of the 2 slots). Tokens of connection ${connectionId} now:\n${listing}\n` +
+              `If one was created just now and is not in this stack's state, delete it (${dashboard}, or ${deleteCall}); then run pulumi up again.`;
+        return new Auth0ApiError({ operation: e.operation, method: e.method, path: e.path, status: e.status, errorCode: e.errorCode, apiMessage: e.apiMessage, attempts: e.attempts, hint });
+    }
+}
