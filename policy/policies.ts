@@ -6,6 +6,7 @@ import {
     StackValidationArgs, StackValidationPolicy, validateResourceOfType,
 } from "@pulumi/policy";
 import { GROUP_TOKEN_SCOPES, KNOWN_TOKEN_SCOPES, USER_TOKEN_SCOPES } from "../components/config";
+import { DAY_MS, rotationPeriodMs } from "../components/tokenRotation";
 import { AAD_SCIM_FLAG, SCIM_JOB_TEMPLATE_ID } from "../components/urls";
 
 export const POLICY_PACK_NAME = "auth0-entra-scim";
@@ -113,6 +114,8 @@ function configOf<T extends object>(args: { getConfig<C extends object>(): C }, 
 }
 
 const tokenName = (args: ResourceValidationArgs) => `SCIM token "${args.name}"`;
+
+const formatDays = (days: number) => (Number.isInteger(days) ? String(days) : days.toFixed(1));
 
 // --- Entra: tenant URL, assignment, job template -------------------------------------------------------
 
@@ -300,13 +303,17 @@ export function tokenExpiryRotation(context: PolicyContext): ResourceValidationP
                 if (lifetime > cfg.maxLifetimeDays) {
                     report(`${tokenName(args)} lives ${lifetime} days; production tokens live at most ${cfg.maxLifetimeDays}. Lower connections[].scim.tokenLifetimeDays.`);
                 }
-                const latest = lifetime - cfg.minRotationMarginDays;
-                if (typeof rotation !== "number") {
-                    report(`${tokenName(args)} expires after ${lifetime} days but is never rotated, so provisioning stops that day. Set connections[].scim.tokenRotationDays to at most ${Math.max(1, latest)}.`);
-                } else if (rotation > latest) {
+                // Without tokenRotationDays the token rotates after 3/4 of its lifetime (components/tokenRotation.ts).
+                const explicit = typeof rotation === "number";
+                const rotationDays = rotationPeriodMs({ tokenLifetimeDays: lifetime, tokenRotationDays: explicit ? rotation : undefined })! / DAY_MS;
+                const margin = lifetime - rotationDays;
+                if (margin < cfg.minRotationMarginDays) {
+                    const latest = Math.max(1, Math.floor(lifetime - cfg.minRotationMarginDays));
                     report(
-                        `${tokenName(args)} is rotated ${lifetime - rotation} day(s) before it expires; leave at least ${cfg.minRotationMarginDays} ` +
-                        `for failed scheduled runs. Set connections[].scim.tokenRotationDays to at most ${Math.max(1, latest)}, or raise tokenLifetimeDays.`,
+                        `${tokenName(args)} is rotated ${formatDays(margin)} day(s) before it expires` +
+                        `${explicit ? "" : ` (tokenRotationDays unset: 3/4 of the ${lifetime}-day lifetime)`}; leave at least ` +
+                        `${cfg.minRotationMarginDays} for failed scheduled runs. Set connections[].scim.tokenRotationDays to at most ${latest}, ` +
+                        `or raise tokenLifetimeDays.`,
                     );
                 }
             },
@@ -323,8 +330,6 @@ export function tokenExpiryRotation(context: PolicyContext): ResourceValidationP
 }
 
 // --- Signing certificates -------------------------------------------------------------------------------
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function signingCertificateExpiry(context: PolicyContext): StackValidationPolicy {
     return {

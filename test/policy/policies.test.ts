@@ -177,9 +177,11 @@ describe(POLICY_NAMES.tokenExpiry, () => {
         await assertHasResourceViolation(policy("prod"), scimToken({}), "never expires", "tokenLifetimeDays");
     });
 
-    it("flags a production token that is never rotated, or rotated too close to expiry", async () => {
-        await assertHasResourceViolation(policy("production"), scimToken({ tokenLifetimeDays: 90 }), "never rotated", "at most 83");
+    it("flags a production token rotated too close to expiry, counting the default rotation at 3/4 of the lifetime", async () => {
         await assertHasResourceViolation(policy("prod-eu"), scimToken({ tokenLifetimeDays: 90, tokenRotationDays: 85 }), "5 day(s) before it expires", "at most 83");
+        await assertNoResourceViolations(policy("production"), scimToken({ tokenLifetimeDays: 90 }));
+        await assertHasResourceViolation(policy("production"), scimToken({ tokenLifetimeDays: 20 }), "5 day(s) before it expires", "3/4 of the 20-day lifetime", "at most 13");
+        await assertHasResourceViolation(policy("production"), scimToken({ tokenLifetimeDays: 10 }), "2.5 day(s)");
         await assertNoResourceViolations(policy("prod-eu"), scimToken({ tokenLifetimeDays: 90, tokenRotationDays: 85 }, { minRotationMarginDays: 5 }));
     });
 
