@@ -32,6 +32,8 @@ export interface ScimMisbehaviour {
     slowOn?: string[];
     /** Echoes the Authorization header in error messages (to test that the check redacts it). */
     echoAuthorization?: boolean;
+    /** Refuses `sw` (starts with) filters with 400 invalidFilter, as servers that implement only `eq` do. */
+    rejectStartsWithFilter?: boolean;
     /** Answers with Content-Type application/json instead of application/scim+json. */
     plainJsonContentType?: boolean;
 }
@@ -337,6 +339,10 @@ export class ScimTestServer {
         if (resource && verb && scopes && !scopes.includes(`${verb}:${resource}`)) {
             const echoed = m.echoAuthorization ? ` for ${req.header("Authorization")}` : "";
             scimError(res, 403, `Insufficient scope, expected: ${verb}:${resource}${echoed}`);
+            return;
+        }
+        if (m.rejectStartsWithFilter && req.method === "GET" && / sw /i.test(String(req.query.filter ?? ""))) {
+            scimError(res, 400, "Only the eq operator is supported", "invalidFilter");
             return;
         }
         if (req.method === "PATCH") {

@@ -1,40 +1,29 @@
 // The full pass against a real SCIM 2.0 server (scimmy), in both dialects, checked from the server's side:
 // what it received is what Entra sends, and nothing the run created is left.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ScimTestServer } from "../support/scimServer";
+import { describe, expect, it } from "vitest";
 import { verifyConnection } from "../../verify/run";
 import { TEST_PREFIX } from "../../verify/checks/common";
-import { ALL_SCOPES, TOKEN, USER_SCOPES, options, target, virtualClock } from "./helpers";
+import { ALL_SCOPES, TOKEN, USER_SCOPES, options, target, useScimServer, virtualClock } from "./helpers";
 import type { ConnectionReport } from "../../verify/report";
 
-let server: ScimTestServer;
-beforeAll(async () => {
-    server = await ScimTestServer.start({ token: TOKEN, seedUsers: 3 });
-});
-afterAll(async () => {
-    await server.close();
-});
-beforeEach(() => {
-    server.misbehave({});
-    server.reset();
-});
+const scim = useScimServer({ token: TOKEN, seedUsers: 3 });
 
 const status = (r: ConnectionReport, id: string) => r.checks.find((c) => c.id === id)?.status;
 const nonEntra = (r: ConnectionReport) => r.checks.filter((c) => c.group !== "entra");
 type Op = { op: string; path?: string; value?: unknown };
 const patches = (path: RegExp): Op[][] =>
-    server.requests.filter((q) => q.method === "PATCH" && path.test(q.path)).map((q) => (q.body as { Operations: Op[] }).Operations);
+    scim.server.requests.filter((q) => q.method === "PATCH" && path.test(q.path)).map((q) => (q.body as { Operations: Op[] }).Operations);
 
 function expectNothingLeft(): void {
-    expect(server.users().filter((u) => String(u.userName).startsWith(TEST_PREFIX))).toEqual([]);
-    expect(server.groups()).toEqual([]);
-    expect(server.users()).toHaveLength(3);
+    expect(scim.server.users().filter((u) => String(u.userName).startsWith(TEST_PREFIX))).toEqual([]);
+    expect(scim.server.groups()).toEqual([]);
+    expect(scim.server.users()).toHaveLength(3);
 }
 
 describe("full pass, ?aadOptscim062020 dialect", () => {
     it("passes every SCIM check and sends the compliant dialect", async () => {
         const v = virtualClock();
-        const r = await verifyConnection(target(server.url), TOKEN, options({ clock: v.clock }));
+        const r = await verifyConnection(target(scim.server.url), TOKEN, options({ clock: v.clock }));
         expect(nonEntra(r).filter((c) => c.status !== "pass")).toEqual([]);
         expect(r.checks.map((c) => c.id)).toEqual(expect.arrayContaining([
             "endpoint.https", "endpoint.content-type", "endpoint.token-accepted", "endpoint.wrong-token-refused",
@@ -53,16 +42,16 @@ describe("full pass, ?aadOptscim062020 dialect", () => {
         expect(group).toContainEqual({ op: "remove", path: expect.stringMatching(/^members\[value eq "samlp\|.+"\]$/) });
 
         // Entra's first request: a userName lookup that finds nothing; the Auth0 id's "|" travels encoded.
-        expect(server.requests[0]).toMatchObject({ method: "GET", path: "/Users", authorized: true });
-        expect(String(server.requests[0].query.filter)).toMatch(/^userName eq "auth0-entra-scim-verify-/);
-        expect(server.requests.some((q) => q.path.startsWith("/Users/samlp%7C"))).toBe(true);
+        expect(scim.server.requests[0]).toMatchObject({ method: "GET", path: "/Users", authorized: true });
+        expect(String(scim.server.requests[0].query.filter)).toMatch(/^userName eq "auth0-entra-scim-verify-/);
+        expect(scim.server.requests.some((q) => q.path.startsWith("/Users/samlp%7C"))).toBe(true);
         expectNothingLeft();
         expect(r.cleanup.leftovers).toEqual([]);
         expect(r.cleanup.listing).toBe("complete");
         expect(r.cleanup.deleted.map((o) => o.type).sort()).toEqual(["Group", "User"]);
 
         // Bounded and paced: every request counted, and never more than 25 starts per second.
-        expect(r.requests.scim).toBe(server.requests.length);
+        expect(r.requests.scim).toBe(scim.server.requests.length);
         expect(r.requests.scim).toBeLessThanOrEqual(r.requests.scimLimit);
         expect(v.sleeps.length).toBeGreaterThan(10);
         expect(Math.min(...v.sleeps)).toBeGreaterThan(0);
@@ -72,7 +61,7 @@ describe("full pass, ?aadOptscim062020 dialect", () => {
 
 describe("full pass, 2017 dialect (tenant URL without the flag)", () => {
     it("passes and sends capitalised ops, string booleans and one op per attribute", async () => {
-        const r = await verifyConnection(target(server.url, { flag: false }), TOKEN, options({ clock: virtualClock().clock }));
+        const r = await verifyConnection(target(scim.server.url, { flag: false }), TOKEN, options({ clock: virtualClock().clock }));
         expect(r.target.dialect).toBe("scim2017");
         expect(nonEntra(r).filter((c) => c.status !== "pass")).toEqual([]);
         const user = patches(/^\/Users\//);
@@ -86,26 +75,26 @@ describe("full pass, 2017 dialect (tenant URL without the flag)", () => {
 
 describe("groups follow the token's scopes", () => {
     it("skips the group conversation when the token has no group scopes", async () => {
-        const r = await verifyConnection(target(server.url, { scopes: USER_SCOPES }), TOKEN, options({ clock: virtualClock().clock }));
+        const r = await verifyConnection(target(scim.server.url, { scopes: USER_SCOPES }), TOKEN, options({ clock: virtualClock().clock }));
         expect(r.checks.filter((c) => c.group === "groups").every((c) => c.status === "skip")).toBe(true);
         expect(status(r, "scopes.groups")).toBe("pass");
-        expect(server.requests.some((q) => q.path.startsWith("/Groups"))).toBe(false);
+        expect(scim.server.requests.some((q) => q.path.startsWith("/Groups"))).toBe(false);
         expect(r.checks.filter((c) => c.status === "fail")).toEqual([]);
     });
 
     it("skips groups when scopes are unknown, unless forced", async () => {
-        const unknown = await verifyConnection(target(server.url, { scopes: null }), TOKEN, options({ clock: virtualClock().clock }));
+        const unknown = await verifyConnection(target(scim.server.url, { scopes: null }), TOKEN, options({ clock: virtualClock().clock }));
         expect(status(unknown, "groups.create")).toBe("skip");
         expect(status(unknown, "scopes.users")).toBe("pass");
         expect(unknown.checks.find((c) => c.id === "scopes.users")?.reason).toContain("not declared");
-        const forced = await verifyConnection(target(server.url, { scopes: null }), TOKEN, options({ clock: virtualClock().clock, forceGroups: true }));
+        const forced = await verifyConnection(target(scim.server.url, { scopes: null }), TOKEN, options({ clock: virtualClock().clock, forceGroups: true }));
         expect(status(forced, "groups.remove-member")).toBe("pass");
         expect(status(forced, "scopes.groups")).toBe("pass");
         expectNothingLeft();
     });
 
     it("uses all group scopes when declared", async () => {
-        const r = await verifyConnection(target(server.url, { scopes: ALL_SCOPES }), TOKEN, options({ clock: virtualClock().clock }));
+        const r = await verifyConnection(target(scim.server.url, { scopes: ALL_SCOPES }), TOKEN, options({ clock: virtualClock().clock }));
         expect(status(r, "groups.gone")).toBe("pass");
     });
 });

@@ -1,4 +1,6 @@
 // Shared by the verify tests: a target for the local SCIM server and options that never sleep for long.
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { ScimServerOptions, ScimTestServer } from "../support/scimServer";
 import type { ConnectionTarget } from "../../verify/report";
 import { DEFAULT_LIMITS, RequestLimits } from "../../verify/http";
 import { DEFAULT_OPTIONS, VerifyOptions } from "../../verify/run";
@@ -41,6 +43,26 @@ export function virtualClock(): { clock: { now(): number; sleep(ms: number): Pro
         clock: {
             now: () => Date.now() + offset,
             sleep: async (ms) => { sleeps.push(ms); offset += ms; },
+        },
+    };
+}
+
+/** One scimmy server for a test file: started once, reset (and well-behaved again) before each test. */
+export function useScimServer(o: ScimServerOptions): { readonly server: ScimTestServer } {
+    let server: ScimTestServer | undefined;
+    beforeAll(async () => {
+        server = await ScimTestServer.start(o);
+    });
+    afterAll(async () => {
+        await server?.close();
+    });
+    beforeEach(() => {
+        server!.misbehave({});
+        server!.reset();
+    });
+    return {
+        get server(): ScimTestServer {
+            return server!;
         },
     };
 }

@@ -1,0 +1,261 @@
+// The CLI end to end: stack outputs (through a stand-in `pulumi`), flags + SCIM_TOKEN, the JSON report's
+// shape, the human table with progress, exit codes, and the token absent from every byte of output.
+import { spawn } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { GraphClient } from "../../components/graph";
+import { GraphStandIn, startGraphStandIn } from "../support/graphStandIn";
+import { ScimTestServer } from "../support/scimServer";
+import { CliIo, main } from "../../verify/cli";
+import { Exec, execPulumi, readStackConnections } from "../../verify/target";
+import { TOKEN } from "./helpers";
+
+const SECRET_PART = TOKEN.slice(TOKEN.indexOf(".") + 1);
+
+let scim: ScimTestServer;
+let graph: GraphStandIn;
+let tmp: string;
+beforeAll(async () => {
+    scim = await ScimTestServer.start({ token: TOKEN });
+    graph = await startGraphStandIn();
+    tmp = mkdtempSync(path.join(tmpdir(), "verify-cli-"));
+});
+afterAll(async () => {
+    await scim.close();
+    await graph.close();
+    rmSync(tmp, { recursive: true, force: true });
+});
+beforeEach(() => {
+    scim.misbehave({});
+    scim.reset();
+});
+
+interface Captured {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+async function cli(argv: string[], o: { env?: NodeJS.ProcessEnv; exec?: Exec; graph?: GraphClient } = {}): Promise<Captured> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: o.env ?? {}, exec: o.exec, graph: o.graph };
+    // At Auth0's cap rather than the default pace: the same pacing code, half the wall time.
+    const paced = argv.includes("--rate") || argv.includes("--help") || !argv.some((a) => a === "--stack" || a === "--scim-url") ? argv : [...argv, "--rate", "25"];
+    const code = await main(paced, io);
+    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+}
+
+function expectNoToken(c: Captured, token = TOKEN): void {
+    const secret = token.slice(token.indexOf(".") + 1);
+    for (const text of [c.stdout, c.stderr]) {
+        expect(text).not.toContain(token);
+        expect(text).not.toContain(secret);
+    }
+}
+
+function stackOutputs(connections: Record<string, Record<string, unknown>>): Exec {
+    return async (file, args) => {
+        expect(file).toBe("pulumi");
+        expect(args).toEqual(["stack", "output", "--json", "--show-secrets", "--stack", "dev"]);
+        return { stdout: JSON.stringify({ connections }), stderr: "" };
+    };
+}
+
+const connectionOutput = (overrides: Record<string, unknown> = {}) => ({
+    connectionId: "con_verifyTest0001",
+    scimEndpointUrl: scim.url,
+    entraTenantUrl: `${scim.url}?aadOptscim062020`,
+    scimToken: TOKEN,
+    scimTokenScopes: ["get:users", "post:users", "patch:users", "delete:users"],
+    samlEntityId: "urn:auth0:acme:acme-entra",
+    samlReplyUrl: "https://acme.example/login/callback?connection=acme-entra",
+    ...overrides,
+});
+
+const graphClient = () => new GraphClient({ baseUrl: graph.url, token: graph.token, maxRetries: 0, sleep: async () => undefined });
+
+describe("--stack", () => {
+    it("reads the connections output, checks both sides, prints a stable JSON report without the token", async () => {
+        const sp = graph.addServicePrincipal();
+        const job = graph.addJob(sp.id, { statusCode: "Active" });
+        const c = await cli(["--stack", "dev", "--json", "--allow-insecure-loopback"], {
+            exec: stackOutputs({ "acme-entra": connectionOutput({ entraServicePrincipalId: sp.id, synchronizationJobId: job, entraApplicationClientId: sp.appId }) }),
+            graph: graphClient(),
+        });
+        const report = JSON.parse(c.stdout);
+        expect(Object.keys(report)).toEqual(["reportVersion", "tool", "startedAt", "durationMs", "connections", "summary", "exitCode"]);
+        expect(report.reportVersion).toBe(1);
+        const conn = report.connections[0];
+        expect(Object.keys(conn)).toEqual(["target", "checks", "cleanup", "requests", "durationMs"]);
+        expect(conn.target).toMatchObject({ source: "stack", stack: "dev", connection: "acme-entra", dialect: "aadOptscim062020", entraServicePrincipalId: sp.id, synchronizationJobId: job });
+        for (const check of conn.checks) expect(Object.keys(check)).toEqual(expect.arrayContaining(["id", "group", "title", "status", "reason"]));
+        expect(conn.checks.find((k: { id: string }) => k.id === "entra.validate-credentials").status).toBe("pass");
+        // The default schema provisions groups while the token has none of the group scopes: caught, exit 1.
+        expect(conn.checks.find((k: { id: string }) => k.id === "entra.group-mapping").status).toBe("fail");
+        expect(report.summary.ok).toBe(false);
+        expect(c.code).toBe(1);
+        expect(report.exitCode).toBe(1);
+        expect(c.stderr).toBe("");
+        expectNoToken(c);
+    });
+
+    it("exit 0 when every non-skipped check passed; human table on stdout, progress on stderr", async () => {
+        const c = await cli(["--stack", "dev", "--allow-insecure-loopback"], { exec: stackOutputs({ "acme-entra": connectionOutput() }) });
+        expect(c.code).toBe(0);
+        expect(c.stdout).toMatch(/connection acme-entra \(stack dev\)/);
+        expect(c.stdout).toMatch(/STATUS\s+CHECK\s+RESULT/);
+        expect(c.stdout).toMatch(/PASS\s+users\.disable/);
+        expect(c.stdout).toMatch(/SKIP\s+entra\.validate-credentials\s+the stack does not manage an Entra app/);
+        expect(c.stdout).toMatch(/^OK: \d+ passed, 0 failed, \d+ skipped\.$/m);
+        expect(c.stderr).toMatch(/Verifying connection acme-entra \(aadOptscim062020 dialect\)/);
+        expect(c.stderr).toMatch(/PASS {2}users\.create {2}created/);
+        expectNoToken(c);
+    });
+
+    it("checks every connection, or only the one named", async () => {
+        const both = { "a-ok": connectionOutput(), "b-stale-token": connectionOutput({ scimToken: "tok_stale.ffffffffffffffffffffffffffffffff" }) };
+        const all = await cli(["--stack", "dev", "--json", "--allow-insecure-loopback"], { exec: stackOutputs(both) });
+        const report = JSON.parse(all.stdout);
+        expect(report.connections.map((x: { target: { connection: string } }) => x.target.connection)).toEqual(["a-ok", "b-stale-token"]);
+        expect(report.connections[1].checks.find((k: { id: string }) => k.id === "endpoint.token-accepted").status).toBe("fail");
+        expect(all.code).toBe(1);
+        expectNoToken(all, "tok_stale.ffffffffffffffffffffffffffffffff");
+        const one = await cli(["--stack", "dev", "--connection", "a-ok", "--json", "--allow-insecure-loopback"], { exec: stackOutputs(both) });
+        expect(JSON.parse(one.stdout).connections).toHaveLength(1);
+        expect(one.code).toBe(0);
+    });
+
+    it("a server that echoes the bearer token in its errors: redacted in the table, the progress and the JSON", async () => {
+        const echo = await ScimTestServer.start({ token: "tok_expected.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" });
+        try {
+            echo.misbehave({ echoAuthorization: true });
+            const outputs = { x: connectionOutput({ scimEndpointUrl: echo.url, entraTenantUrl: `${echo.url}?aadOptscim062020` }) };
+            const human = await cli(["--stack", "dev", "--allow-insecure-loopback"], { exec: stackOutputs(outputs) });
+            expect(human.stdout).toContain("[REDACTED]");
+            expectNoToken(human);
+            const json = await cli(["--stack", "dev", "--json", "--allow-insecure-loopback"], { exec: stackOutputs(outputs) });
+            expect(json.stdout).toContain("Invalid bearer token (got Bearer [REDACTED])");
+            expectNoToken(json);
+            expect(json.code).toBe(1);
+        } finally {
+            await echo.close();
+        }
+    });
+
+    it("a 403 that echoes the token mid-conversation is redacted too", async () => {
+        const strict = await ScimTestServer.start({ token: TOKEN, scopes: ["get:users", "post:users", "delete:users"] });
+        try {
+            strict.misbehave({ echoAuthorization: true });
+            const outputs = { x: connectionOutput({ scimEndpointUrl: strict.url, entraTenantUrl: `${strict.url}?aadOptscim062020` }) };
+            const c = await cli(["--stack", "dev", "--json", "--allow-insecure-loopback"], { exec: stackOutputs(outputs) });
+            expect(c.stdout).toMatch(/Insufficient scope, expected: patch:users for Bearer \[REDACTED\]/);
+            expectNoToken(c);
+        } finally {
+            await strict.close();
+        }
+    });
+});
+
+describe("flags and SCIM_TOKEN", () => {
+    it("runs the same checks without the stack; the tenant URL's flag selects the dialect", async () => {
+        const c = await cli(["--scim-url", scim.url, "--scopes", "get:users,post:users,patch:users,delete:users", "--json", "--allow-insecure-loopback"], { env: { SCIM_TOKEN: TOKEN } });
+        const report = JSON.parse(c.stdout);
+        expect(report.connections[0].target).toMatchObject({ source: "flags", dialect: "scim2017", tokenScopes: ["get:users", "post:users", "patch:users", "delete:users"] });
+        expect(c.code).toBe(0);
+        expectNoToken(c);
+        const flagged = await cli(["--scim-url", `${scim.url}?aadOptscim062020`, "--json", "--allow-insecure-loopback"], { env: { SCIM_TOKEN: TOKEN } });
+        expect(JSON.parse(flagged.stdout).connections[0].target).toMatchObject({ dialect: "aadOptscim062020", tokenScopes: null, scimEndpointUrl: scim.url });
+    });
+
+    it("refuses plain HTTP unless explicitly allowed for loopback, and sends nothing", async () => {
+        const c = await cli(["--scim-url", scim.url, "--json"], { env: { SCIM_TOKEN: TOKEN } });
+        expect(c.code).toBe(1);
+        const checks = JSON.parse(c.stdout).connections[0].checks;
+        expect(checks.find((k: { id: string }) => k.id === "endpoint.https")).toMatchObject({ status: "fail", hint: expect.stringContaining("--allow-insecure-loopback") });
+        expect(scim.requests).toEqual([]);
+    });
+});
+
+describe("usage errors exit 2 and never print the token", () => {
+    const cases: Array<[string, string[], NodeJS.ProcessEnv, RegExp]> = [
+        ["no target", [], {}, /either --stack NAME or --scim-url URL/],
+        ["both targets", ["--stack", "dev", "--scim-url", "https://x.example/scim"], { SCIM_TOKEN: TOKEN }, /either --stack NAME or --scim-url URL/],
+        ["no SCIM_TOKEN", ["--scim-url", "https://x.example/scim"], {}, /SCIM_TOKEN is not set/],
+        ["rate above Auth0's limit", ["--scim-url", "https://x.example/scim", "--rate", "30"], { SCIM_TOKEN: TOKEN }, /--rate must be at most 25/],
+        ["unknown option", ["--scim-url", "https://x.example/scim", "--token", TOKEN], { SCIM_TOKEN: TOKEN }, /Unknown option '--token'/],
+        ["half the Entra ids", ["--scim-url", "https://x.example/scim", "--job-id", "scim.1.2"], { SCIM_TOKEN: TOKEN }, /go together/],
+    ];
+    for (const [name, argv, env, message] of cases) {
+        it(name, async () => {
+            const c = await cli(argv, { env });
+            expect(c.code).toBe(2);
+            expect(c.stderr).toMatch(message);
+            expectNoToken(c);
+        });
+    }
+
+    it("an unknown connection names the ones the stack has", async () => {
+        const c = await cli(["--stack", "dev", "--connection", "nope", "--json"], { exec: stackOutputs({ a: connectionOutput(), b: connectionOutput() }) });
+        expect(c.code).toBe(2);
+        expect(JSON.parse(c.stdout)).toMatchObject({ reportVersion: 1, error: 'stack dev has no connection "nope"; it has: a, b', exitCode: 2 });
+    });
+});
+
+describe("reading outputs with the Pulumi CLI", () => {
+    function fakePulumi(script: string): string {
+        const file = path.join(tmp, `pulumi-${Math.random().toString(36).slice(2)}`);
+        writeFileSync(file, `#!/bin/sh\n${script}\n`);
+        chmodSync(file, 0o755);
+        return file;
+    }
+
+    it("runs `pulumi stack output --json --show-secrets --stack NAME` and reads `connections`", async () => {
+        const bin = fakePulumi(`[ "$*" = "stack output --json --show-secrets --stack dev" ] || exit 9\necho '{"connections":{"acme":{"scimToken":"t"}}}'`);
+        expect(await readStackConnections("dev", execPulumi, bin)).toEqual({ acme: { scimToken: "t" } });
+    });
+
+    it("reports the CLI's error, a missing CLI, and outputs without connections, without echoing stdout", async () => {
+        const failing = fakePulumi(`echo "error: no stack named 'dev' found" >&2\nexit 255`);
+        await expect(readStackConnections("dev", execPulumi, failing)).rejects.toThrow(/pulumi stack output --stack dev failed: error: no stack named 'dev' found/);
+        await expect(readStackConnections("dev", execPulumi, path.join(tmp, "missing"))).rejects.toThrow(/was not found/);
+        const noConnections = fakePulumi(`echo '{"other":"${TOKEN}"}'`);
+        const err = await readStackConnections("dev", execPulumi, noConnections).catch((e: Error) => e);
+        expect(String(err)).toMatch(/no "connections" output/);
+        expect(String(err)).not.toContain(SECRET_PART);
+        const notJson = fakePulumi(`echo 'secret ${TOKEN} not json'`);
+        const err2 = await readStackConnections("dev", execPulumi, notJson).catch((e: Error) => e);
+        expect(String(err2)).not.toContain(SECRET_PART);
+    });
+});
+
+describe("the npm script's entry point", () => {
+    function run(args: string[], env: NodeJS.ProcessEnv): Promise<Captured> {
+        return new Promise((resolve, reject) => {
+            const child = spawn(process.execPath, ["-r", "ts-node/register", "verify/cli.ts", ...args], {
+                cwd: path.join(__dirname, "..", ".."),
+                env: { PATH: process.env.PATH, TS_NODE_TRANSPILE_ONLY: "true", TS_NODE_PROJECT: "tsconfig.json", ...env },
+            });
+            let stdout = "";
+            let stderr = "";
+            child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
+            child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+            const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error("verify/cli.ts did not finish in 25 s")); }, 25_000);
+            child.on("close", (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout, stderr }); });
+        });
+    }
+
+    it("sets the process exit code from the report and prints JSON only", async () => {
+        const ok = await run(["--scim-url", `${scim.url}?aadOptscim062020`, "--scopes", "get:users post:users patch:users delete:users", "--json", "--allow-insecure-loopback", "--no-entra"], { SCIM_TOKEN: TOKEN });
+        expect(ok.code).toBe(0);
+        expect(JSON.parse(ok.stdout).summary.ok).toBe(true);
+        expectNoToken(ok);
+        scim.misbehave({ leakOnDelete: true });
+        const bad = await run(["--scim-url", scim.url, "--allow-insecure-loopback", "--no-entra"], { SCIM_TOKEN: TOKEN });
+        expect(bad.code).toBe(1);
+        expect(bad.stdout).toMatch(/Leftovers named auth0-entra-scim-verify-\*: User auth0-entra-scim-verify-/);
+        expectNoToken(bad);
+    }, 60_000);
+});
