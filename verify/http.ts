@@ -1,6 +1,7 @@
 // The check's only way to the SCIM endpoint: every request paced, timed out, counted against a budget,
 // and its errors redacted. Cleanup has a small reserve of requests and time of its own, so that a run that
 // used up its budget or its time can still delete what it created.
+import { retryAfterMs } from "../components/graph";
 import { Redactor } from "./redact";
 
 export interface Clock {
@@ -131,10 +132,12 @@ export class ScimClient {
         }
     }
 
-    private retryAfterMs(res: ScimResponse & { retryAfter?: string | null }): number | undefined {
-        const header = res.retryAfter;
-        const seconds = header ? Number(header) : 1;
-        const ms = Number.isFinite(seconds) ? Math.max(0, seconds * 1000) : 1000;
+    /** Retry-After (seconds or a date), else Auth0's X-RateLimit-Reset (epoch seconds), else 1 s; none past the cap. */
+    private retryAfterMs(res: ScimResponse & { retryAfter?: string | null; rateLimitReset?: string | null }): number | undefined {
+        const now = this.clock.now();
+        let ms = retryAfterMs(res.retryAfter ?? null, now);
+        if (ms === undefined && res.rateLimitReset && /^\d+$/.test(res.rateLimitReset)) ms = Math.max(0, Number(res.rateLimitReset) * 1000 - now);
+        ms ??= 1000;
         return ms <= this.limits.maxRetryAfterMs ? ms : undefined;
     }
 
@@ -149,7 +152,7 @@ export class ScimClient {
         }
     }
 
-    private async once(method: string, relative: string, options: RequestOptions, phase: Phase): Promise<ScimResponse & { retryAfter?: string | null }> {
+    private async once(method: string, relative: string, options: RequestOptions, phase: Phase): Promise<ScimResponse & { retryAfter?: string | null; rateLimitReset?: string | null }> {
         this.checkBudget(phase, method, relative);
         const interval = 1000 / Math.min(this.limits.requestsPerSecond, AUTH0_SCIM_RATE_LIMIT);
         const wait = this.lastStart + interval - this.clock.now();
@@ -189,6 +192,7 @@ export class ScimClient {
                 body: body === undefined ? undefined : this.redactor.applyDeep(body),
                 excerpt,
                 retryAfter: res.headers.get("retry-after"),
+                rateLimitReset: res.headers.get("x-ratelimit-reset"),
             };
         } catch (err) {
             if (controller.signal.aborted) {

@@ -3,7 +3,7 @@
 import { Clock, DEFAULT_LIMITS, FetchLike, RequestLimits, ScimClient, realClock } from "./http";
 import { Redactor } from "./redact";
 import { CheckResult, ConnectionReport, ConnectionTarget } from "./report";
-import { RunContext, emptyCreated, newRunId, result } from "./checks/common";
+import { RunContext, TEST_PREFIX, emptyCreated, newRunId, result } from "./checks/common";
 import { checkEndpoint, checkTransport } from "./checks/endpoint";
 import { USER_CHECKS, userConversation } from "./checks/users";
 import { GROUP_CHECKS, groupConversation, skipGroups, testGroupName } from "./checks/groups";
@@ -86,7 +86,7 @@ export async function verifyConnection(target: ConnectionTarget, token: string, 
     const ownUsers: string[] = [];
     const ownGroups = groups.run ? [testGroupName(ctx.runId)] : [];
     let usable = false;
-    let cleanupReport: ConnectionReport["cleanup"] | undefined;
+    let cleanupReport: ConnectionReport["cleanup"];
     try {
         if (checkTransport(ctx, target.scimEndpointUrl, options.allowInsecureLoopback).allowed) {
             usable = (await checkEndpoint(ctx)).usable;
@@ -112,7 +112,14 @@ export async function verifyConnection(target: ConnectionTarget, token: string, 
             hint: "this is a bug in the check; cleanup still ran. Please report it with the --json output",
         }));
     } finally {
-        cleanupReport = await cleanup(ctx, { deleteLeftovers: options.deleteLeftovers, groups: groups.run, endpointUsable: usable }, ownUsers, ownGroups);
+        try {
+            cleanupReport = await cleanup(ctx, { deleteLeftovers: options.deleteLeftovers, groups: groups.run, endpointUsable: usable }, ownUsers, ownGroups);
+        } catch (err) {
+            ctx.record(result("run.internal-error", "cleanup", "Unexpected error", "fail", `cleanup itself failed: ${(err as Error).message}`, {
+                hint: `look for users and groups named ${TEST_PREFIX}* in the Auth0 dashboard; please report this with the --json output`,
+            }));
+            cleanupReport = { testPrefix: TEST_PREFIX, deleted: [], leftovers: [], listing: "failed", note: "cleanup failed" };
+        }
     }
 
     let graphCount = 0;

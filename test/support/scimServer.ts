@@ -32,6 +32,8 @@ export interface ScimMisbehaviour {
     slowOn?: string[];
     /** Echoes the Authorization header in error messages (to test that the check redacts it). */
     echoAuthorization?: boolean;
+    /** Answers this many requests with 429 (Retry-After 0) before serving again: Auth0's per-connection rate limit. */
+    throttleFirst?: number;
     /** Refuses `sw` (starts with) filters with 400 invalidFilter, as servers that implement only `eq` do. */
     rejectStartsWithFilter?: boolean;
     /** Answers with Content-Type application/json instead of application/scim+json. */
@@ -321,6 +323,12 @@ export class ScimTestServer {
         res.on("finish", () => { record.status = res.statusCode; });
         if (this.requests.length > (this.options.maxRequests ?? 500)) {
             scimError(res, 503, "test server request bound reached");
+            return;
+        }
+        if (m.throttleFirst && m.throttleFirst > 0) {
+            m.throttleFirst--;
+            res.setHeader("Retry-After", "0");
+            scimError(res, 429, "Too many requests");
             return;
         }
         if (m.plainJsonContentType) {

@@ -166,6 +166,17 @@ describe("content type and scopes", () => {
 });
 
 describe("bounds", () => {
+    it("429 answers are retried after Retry-After, a bounded number of times", async () => {
+        scim.server.misbehave({ throttleFirst: 2 });
+        const passed = await run();
+        expect(failed(passed)).toEqual([]);
+        expect(passed.requests.log.slice(0, 3).map((e) => e.status)).toEqual([429, 429, 200]);
+        scim.server.misbehave({ throttleFirst: 3 });
+        const gaveUp = await run();
+        expect(check(gaveUp, "endpoint.token-accepted")).toMatchObject({ status: "fail", reason: expect.stringContaining("HTTP 429") });
+        expect(gaveUp.requests.log.slice(0, 3).map((e) => e.status)).toEqual([429, 429, 429]);
+    });
+
     it("a spent request budget stops the checks, and cleanup's reserve still deletes the test user", async () => {
         const r = await run({ limits: limits({ maxRequests: 6 }) });
         expect(r.checks.some((c) => c.status === "fail" && /budget of 6 requests/.test(c.reason))).toBe(true);

@@ -248,10 +248,14 @@ export async function entraChecks(
     if (schema) {
         const live = readManagedSettings(schema, { emailMatchingPrecedence: 0, provisionGroups: false, attributeMappings: [] });
         const declared = ctx.scopes?.filter((s) => s.endsWith(":groups"));
+        const exercised = GROUP_TOKEN_SCOPES.some((s) => ctx.workedScopes.has(s) || ctx.deniedScopes.has(s));
         const tokenGroups = declared ?? GROUP_TOKEN_SCOPES.filter((s) => ctx.workedScopes.has(s));
         const missing = GROUP_TOKEN_SCOPES.filter((s) => !tokenGroups.includes(s));
         const email = live.emailMatchingPrecedence > 0 ? `; work email matches users at precedence ${live.emailMatchingPrecedence}` : "; work email is not a matching attribute";
-        if (live.provisionGroups && missing.length) {
+        if (live.provisionGroups && !declared && !exercised) {
+            ctx.record(result("entra.group-mapping", "entra", title("entra.group-mapping"), "skip",
+                `Entra provisions groups; the token's group scopes are unknown${email}`, { hint: "pass --scopes (or --groups) to compare" }));
+        } else if (live.provisionGroups && missing.length) {
             ctx.record(result("entra.group-mapping", "entra", title("entra.group-mapping"), "fail",
                 `Entra provisions groups but the token ${declared ? "is declared" : "was seen"} without ${missing.join(" ")}${email}`, {
                     hint: "set entra.provisionGroups to match: true grants the group scopes, false disables Entra's group mapping",
