@@ -51,6 +51,9 @@ const ORDER = [
     "run.internal-error",
 ];
 
+/** The ids every connection report holds (plus users.interrupted / run.internal-error when those happen). */
+export const CHECK_IDS: readonly string[] = ORDER.filter((id) => id !== "users.interrupted" && id !== "run.internal-error");
+
 function ordered(checks: CheckResult[]): CheckResult[] {
     const rank = (id: string) => (ORDER.indexOf(id) < 0 ? ORDER.length : ORDER.indexOf(id));
     return [...checks].sort((a, b) => rank(a.id) - rank(b.id));
@@ -138,6 +141,16 @@ export async function verifyConnection(target: ConnectionTarget, token: string, 
             expectProvisioningOff: options.expectProvisioningOff,
         });
         graphCount = graph?.count ?? 0;
+    }
+
+    // Every report lists every check: what was not reached (interrupted) is a skip, so pipelines can key on ids.
+    const titles = new Map<string, [string, CheckResult["group"]]>([
+        ...USER_CHECKS.map(([id, t]): [string, [string, CheckResult["group"]]] => [id, [t, "users"]]),
+        ...GROUP_CHECKS.map(([id, t]): [string, [string, CheckResult["group"]]] => [id, [t, "groups"]]),
+        ...ENTRA_CHECKS.map(([id, t]): [string, [string, CheckResult["group"]]] => [id, [t, "entra"]]),
+    ]);
+    for (const [id, [t, group]] of titles) {
+        if (!checks.some((c) => c.id === id)) checks.push(result(id, group, t, "skip", "not reached: the run was interrupted"));
     }
 
     return redactor.applyDeep({

@@ -1,7 +1,7 @@
 // The full pass against a real SCIM 2.0 server (scimmy), in both dialects, checked from the server's side:
 // what it received is what Entra sends, and nothing the run created is left.
 import { describe, expect, it } from "vitest";
-import { verifyConnection } from "../../verify/run";
+import { CHECK_IDS, verifyConnection } from "../../verify/run";
 import { TEST_PREFIX } from "../../verify/checks/common";
 import { ALL_SCOPES, TOKEN, USER_SCOPES, options, target, useScimServer, virtualClock } from "./helpers";
 import type { ConnectionReport } from "../../verify/report";
@@ -25,6 +25,7 @@ describe("full pass, ?aadOptscim062020 dialect", () => {
         const v = virtualClock();
         const r = await verifyConnection(target(scim.server.url), TOKEN, options({ clock: v.clock }));
         expect(nonEntra(r).filter((c) => c.status !== "pass")).toEqual([]);
+        expect(r.checks.map((c) => c.id)).toEqual(CHECK_IDS);
         expect(r.checks.map((c) => c.id)).toEqual(expect.arrayContaining([
             "endpoint.https", "endpoint.content-type", "endpoint.token-accepted", "endpoint.wrong-token-refused",
             "users.absent-lookup", "users.create", "users.lookup-by-username", "users.get-by-id", "users.patch-work-email",

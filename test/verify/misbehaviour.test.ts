@@ -2,7 +2,7 @@
 // run still leaves nothing behind (except where the server itself refuses to delete).
 import { describe, expect, it } from "vitest";
 import { ScimTestServer } from "../support/scimServer";
-import { verifyConnection } from "../../verify/run";
+import { CHECK_IDS, verifyConnection } from "../../verify/run";
 import { TEST_PREFIX } from "../../verify/checks/common";
 import { TOKEN, USER_SCOPES, limits, options, target, useScimServer, virtualClock } from "./helpers";
 import type { CheckResult, ConnectionReport } from "../../verify/report";
@@ -35,6 +35,8 @@ describe("token", () => {
         expect(check(r, "users.create").status).toBe("skip");
         expect(check(r, "cleanup.leftovers").status).toBe("skip");
         expect(scim.server.requests.filter((q) => q.method !== "GET")).toEqual([]);
+        // The same ids, in the same order, as a full pass: pipelines can key on them.
+        expect(r.checks.map((c) => c.id)).toEqual(CHECK_IDS);
     });
 });
 
@@ -202,6 +204,8 @@ describe("bounds", () => {
         let stop = false;
         const r = await run({ interrupted: () => stop, onCheck: (c) => { if (c.id === "users.get-by-id") stop = true; } });
         expect(check(r, "users.interrupted").status).toBe("fail");
+        expect(check(r, "users.disable")).toMatchObject({ status: "skip", reason: expect.stringContaining("interrupted") });
+        expect(check(r, "entra.job-enabled").status).toBe("skip");
         expect(check(r, "cleanup.this-run").status).toBe("pass");
         expect(testUsersLeft()).toEqual([]);
     });
