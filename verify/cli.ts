@@ -26,6 +26,7 @@ Options:
   --scopes LIST                the token's scopes, space or comma separated (without the stack)
   --service-principal-id ID    Entra service principal object id (without the stack)
   --job-id ID                  synchronization job id (without the stack)
+  --tenant-id ID               Entra tenant for the Graph token (default ARM_TENANT_ID / AZURE_TENANT_ID)
   --provision-on-demand ID     also provision this real, assigned Entra user on demand (it stays in Auth0)
   --groups                     run the group conversation although the token's scopes are unknown
   --no-entra                   skip the Microsoft Graph checks
@@ -75,6 +76,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
                 scopes: { type: "string" },
                 "service-principal-id": { type: "string" },
                 "job-id": { type: "string" },
+                "tenant-id": { type: "string" },
                 "provision-on-demand": { type: "string" },
                 groups: { type: "boolean", default: false },
                 "no-entra": { type: "boolean", default: false },
@@ -95,8 +97,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             return 0;
         }
         if (!values.stack === !values["scim-url"]) throw new UsageError("give either --stack NAME or --scim-url URL (with SCIM_TOKEN set)");
-        if (values.stack && (values.scopes || values["service-principal-id"] || values["job-id"])) {
-            throw new UsageError("--scopes, --service-principal-id and --job-id are read from the stack's outputs with --stack");
+        if (values.stack && (values.scopes || values["service-principal-id"] || values["job-id"] || values["tenant-id"])) {
+            throw new UsageError("--scopes, --service-principal-id, --job-id and --tenant-id are read from the stack's outputs with --stack");
         }
         const limits: RequestLimits = {
             ...DEFAULT_LIMITS,
@@ -118,6 +120,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
                 scopes: values.scopes,
                 servicePrincipalId: values["service-principal-id"],
                 jobId: values["job-id"],
+                tenantId: values["tenant-id"],
             })];
         }
         for (const t of targets) secrets.add(t.token);

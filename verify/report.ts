@@ -54,6 +54,8 @@ export interface ConnectionTarget {
     tokenScopes: string[] | null;
     entraServicePrincipalId?: string;
     synchronizationJobId?: string;
+    /** Tenant the Graph token is requested for; default ARM_TENANT_ID / AZURE_TENANT_ID. */
+    entraTenantId?: string;
 }
 
 export interface ConnectionReport {

@@ -130,6 +130,7 @@ export async function verifyConnection(target: ConnectionTarget, token: string, 
         let graph: CountingGraph | undefined;
         if (options.graph !== null && target.entraServicePrincipalId && target.synchronizationJobId) {
             graph = new CountingGraph(options.graph ?? new GraphClient({
+                ...(target.entraTenantId ? { tenantId: target.entraTenantId } : {}),
                 timeoutMs: Math.min(options.limits.timeoutMs, 30_000),
                 maxRetries: 2,
                 maxDelayMs: 10_000,

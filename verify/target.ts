@@ -26,6 +26,8 @@ export interface ConnectionOutput {
     synchronizationJobId?: string;
     /** Not exported yet; honoured when present (a paused job is then expected). */
     provisioningEnabled?: boolean;
+    /** Not exported yet; when present, Graph tokens are requested for this tenant (connections in several tenants). */
+    entraTenantId?: string;
 }
 
 export interface Target {
@@ -104,6 +106,7 @@ export function targetsFromStack(stack: string, connections: Record<string, Conn
                 tokenScopes: Array.isArray(c.scimTokenScopes) ? c.scimTokenScopes.filter((s): s is string => typeof s === "string") : null,
                 ...(stringOrUndefined(c.entraServicePrincipalId) ? { entraServicePrincipalId: c.entraServicePrincipalId } : {}),
                 ...(stringOrUndefined(c.synchronizationJobId) ? { synchronizationJobId: c.synchronizationJobId } : {}),
+                ...(stringOrUndefined(c.entraTenantId) ? { entraTenantId: c.entraTenantId } : {}),
             },
         });
     }
@@ -117,6 +120,7 @@ export interface FlagInputs {
     scopes?: string;
     servicePrincipalId?: string;
     jobId?: string;
+    tenantId?: string;
 }
 
 /** The same checks without the Pulumi CLI: the URL Entra is given (its flags select the dialect), token from SCIM_TOKEN. */
@@ -142,6 +146,7 @@ export function targetFromFlags(f: FlagInputs): Target {
             tokenScopes: f.scopes === undefined ? null : f.scopes.split(/[\s,]+/).filter(Boolean),
             ...(f.servicePrincipalId ? { entraServicePrincipalId: f.servicePrincipalId } : {}),
             ...(f.jobId ? { synchronizationJobId: f.jobId } : {}),
+            ...(f.tenantId ? { entraTenantId: f.tenantId } : {}),
         },
     };
 }

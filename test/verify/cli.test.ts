@@ -82,7 +82,7 @@ describe("--stack", () => {
         const sp = graph.addServicePrincipal();
         const job = graph.addJob(sp.id, { statusCode: "Active" });
         const c = await cli(["--stack", "dev", "--json", "--allow-insecure-loopback"], {
-            exec: stackOutputs({ "acme-entra": connectionOutput({ entraServicePrincipalId: sp.id, synchronizationJobId: job, entraApplicationClientId: sp.appId }) }),
+            exec: stackOutputs({ "acme-entra": connectionOutput({ entraServicePrincipalId: sp.id, synchronizationJobId: job, entraApplicationClientId: sp.appId, entraTenantId: "t-1" }) }),
             graph: graphClient(),
         });
         const report = JSON.parse(c.stdout);
@@ -90,7 +90,7 @@ describe("--stack", () => {
         expect(report.reportVersion).toBe(1);
         const conn = report.connections[0];
         expect(Object.keys(conn)).toEqual(["target", "checks", "cleanup", "requests", "durationMs"]);
-        expect(conn.target).toMatchObject({ source: "stack", stack: "dev", connection: "acme-entra", dialect: "aadOptscim062020", entraServicePrincipalId: sp.id, synchronizationJobId: job });
+        expect(conn.target).toMatchObject({ source: "stack", stack: "dev", connection: "acme-entra", dialect: "aadOptscim062020", entraServicePrincipalId: sp.id, synchronizationJobId: job, entraTenantId: "t-1" });
         for (const check of conn.checks) expect(Object.keys(check)).toEqual(expect.arrayContaining(["id", "group", "title", "status", "reason"]));
         expect(conn.checks.find((k: { id: string }) => k.id === "entra.validate-credentials").status).toBe("pass");
         // The default schema provisions groups while the token has none of the group scopes: caught, exit 1.

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { GraphClient } from "../../components/graph";
+import { GRAPH_TOKEN_ENV, GRAPH_URL_ENV, GraphClient } from "../../components/graph";
 import { GraphStandIn, defaultScimSchema, startGraphStandIn } from "../support/graphStandIn";
 import { ScimTestServer } from "../support/scimServer";
 import { verifyConnection } from "../../verify/run";
@@ -139,6 +139,25 @@ describe("Entra checks through Graph", () => {
         const entra = r.checks.filter((c) => c.group === "entra");
         expect(entra.every((c) => c.status === "skip")).toBe(true);
         expect(entra[0].reason).toContain("no Microsoft Graph credentials");
+    });
+
+    it("without an injected client, builds the shared Graph client from the environment", async () => {
+        const sp = graph.addServicePrincipal();
+        const job = graph.addJob(sp.id, { statusCode: "Active", schema: groupsOff() });
+        const saved = { url: process.env[GRAPH_URL_ENV], token: process.env[GRAPH_TOKEN_ENV] };
+        process.env[GRAPH_URL_ENV] = graph.url;
+        process.env[GRAPH_TOKEN_ENV] = graph.token;
+        try {
+            const r = await verifyConnection({ ...target(scim.url, { sp: sp.id, job, scopes: USER_SCOPES }), entraTenantId: "11111111-2222-3333-4444-555555555555" }, TOKEN,
+                options({ clock: virtualClock().clock, graph: undefined }));
+            expect(check(r, "entra.validate-credentials").status).toBe("pass");
+            expect(graph.requestsTo("POST", `/servicePrincipals/${sp.id}/synchronization/jobs/${job}/validateCredentials`)).toHaveLength(1);
+        } finally {
+            for (const [k, v] of [[GRAPH_URL_ENV, saved.url], [GRAPH_TOKEN_ENV, saved.token]] as const) {
+                if (v === undefined) delete process.env[k];
+                else process.env[k] = v;
+            }
+        }
     });
 
     it("a connection without an Entra app: skipped with the reason", async () => {
