@@ -1,0 +1,374 @@
+// Microsoft Graph client shared by the custom resources (synchronization schema, signing key, provisioning
+// status) and the post-deploy check.
+//
+// Why plain fetch + @azure/identity rather than @microsoft/microsoft-graph-client: we call a handful of REST
+// paths and need retry rules the SDK's middleware does not have (the 404 of eventual consistency right after
+// the app is created, only where the caller asks for it), errors that carry the permission likely missing,
+// and delays tests can replace. Node 20's fetch does the HTTP; @azure/identity does the credentials. One
+// dependency fewer, and every request goes through one small, readable loop.
+//
+// Credentials are resolved when a request is made, inside whatever process makes it (the Pulumi provider
+// process for the custom resources): nothing here is captured into a serialized provider or the state file.
+import {
+    AccessToken,
+    ChainedTokenCredential,
+    ClientAssertionCredential,
+    ClientSecretCredential,
+    DefaultAzureCredential,
+    TokenCredential,
+} from "@azure/identity";
+import { readFile } from "node:fs/promises";
+
+export const DEFAULT_GRAPH_URL = "https://graph.microsoft.com/v1.0";
+export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+/** Overrides the Graph base URL (tests, national clouds). */
+export const GRAPH_URL_ENV = "AUTH0_ENTRA_SCIM_GRAPH_URL";
+/** A ready Graph access token, used instead of the credential chain (tests, or `az account get-access-token`). */
+export const GRAPH_TOKEN_ENV = "AUTH0_ENTRA_SCIM_GRAPH_TOKEN";
+
+export type HttpMethod = "GET" | "PUT" | "PATCH" | "POST" | "DELETE";
+
+export interface GraphClientOptions {
+    /** Default: env AUTH0_ENTRA_SCIM_GRAPH_URL, else https://graph.microsoft.com/v1.0. */
+    baseUrl?: string;
+    /** Entra tenant to get tokens for. Default: ARM_TENANT_ID, else AZURE_TENANT_ID. */
+    tenantId?: string;
+    /** Injected credential (tests or callers with their own chain). */
+    credential?: TokenCredential;
+    /** A static bearer token; wins over `credential`. Default: env AUTH0_ENTRA_SCIM_GRAPH_TOKEN. */
+    token?: string;
+    /** Per-attempt timeout. Default 30 s. */
+    timeoutMs?: number;
+    /** Retries on 429/503/504 and network errors. Default 5. */
+    maxRetries?: number;
+    /** Upper bound of one wait, whatever Retry-After says. Default 120 s. */
+    maxDelayMs?: number;
+    /** Replaced in tests so nothing sleeps for real. */
+    sleep?: (ms: number) => Promise<void>;
+    /** Replaced in tests; defaults to the global fetch. */
+    fetch?: typeof fetch;
+}
+
+export interface NotFoundRetry {
+    /** Extra attempts after the first 404. Default 6. */
+    attempts?: number;
+    /** First wait; doubles up to 10 s. Default 2 s (Microsoft's tutorial polls every 5-10 s). */
+    delayMs?: number;
+}
+
+export interface GraphRequestOptions {
+    /** Names the operation and the resource in errors, e.g. `read synchronization schema of job scim.x.y`. */
+    operation: string;
+    body?: unknown;
+    query?: Record<string, string>;
+    /** Retry 404 (eventual consistency right after the app or job was created). Off unless asked. */
+    retryOnNotFound?: boolean | NotFoundRetry;
+}
+
+const RETRY_STATUSES = new Set([429, 503, 504]);
+
+/** A Graph call that failed: names the operation, the HTTP status, Graph's error code and message. */
+export class GraphError extends Error {
+    readonly operation: string;
+    readonly method: HttpMethod;
+    readonly path: string;
+    /** HTTP status; 0 when no response arrived (timeout, network). */
+    readonly status: number;
+    readonly code?: string;
+    readonly graphMessage?: string;
+    readonly requestId?: string;
+    /** For 403: the application permission (or role) that is likely missing. */
+    readonly missingPermission?: string;
+
+    constructor(args: {
+        operation: string;
+        method: HttpMethod;
+        path: string;
+        status: number;
+        code?: string;
+        graphMessage?: string;
+        requestId?: string;
+        attempts?: number;
+        cause?: unknown;
+    }) {
+        const missingPermission = args.status === 403 ? permissionHint(args.method, args.path) : undefined;
+        const parts = [`Microsoft Graph: ${args.operation} failed`];
+        parts.push(args.status === 0 ? `(no response: ${String(args.graphMessage)})` : `(HTTP ${args.status} on ${args.method} ${args.path})`);
+        let text = parts.join(" ");
+        if (args.status !== 0 && (args.code || args.graphMessage)) text += `: ${args.code ?? "error"}: ${args.graphMessage ?? ""}`.trimEnd();
+        if (missingPermission) text += `. The caller likely lacks ${missingPermission}.`;
+        if (args.status === 401) text += ". The token was rejected: check the credential and its tenant (ARM_TENANT_ID / AZURE_TENANT_ID).";
+        if (args.attempts && args.attempts > 1) text += ` (after ${args.attempts} attempts)`;
+        if (args.requestId) text += ` [request-id ${args.requestId}]`;
+        super(text, args.cause !== undefined ? { cause: args.cause } : undefined);
+        this.name = "GraphError";
+        this.operation = args.operation;
+        this.method = args.method;
+        this.path = args.path;
+        this.status = args.status;
+        this.code = args.code;
+        this.graphMessage = args.graphMessage;
+        this.requestId = args.requestId;
+        this.missingPermission = missingPermission;
+    }
+}
+
+/** The permission a 403 on this call most likely means is missing (application permissions; delegated callers need a role). */
+export function permissionHint(method: HttpMethod, path: string): string {
+    const p = path.split("?")[0];
+    const delegated = "; a delegated caller needs the Application Administrator or Cloud Application Administrator role";
+    if (/\/synchronization(\/|$)/i.test(p)) {
+        return method === "GET"
+            ? `Synchronization.Read.All or Synchronization.ReadWrite.All (application permission)${delegated}`
+            : `Synchronization.ReadWrite.All (application permission)${delegated}`;
+    }
+    if (/^\/(servicePrincipals|applications)\//i.test(p)) {
+        return method === "GET"
+            ? `Application.Read.All (application permission)${delegated}`
+            : `Application.ReadWrite.OwnedBy (the caller must own the app) or Application.ReadWrite.All (application permission)${delegated}`;
+    }
+    return "the Microsoft Graph permission this call requires";
+}
+
+/** Delay a Retry-After header asks for, in ms (seconds or an HTTP date); undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now: number = Date.now()): number | undefined {
+    if (header === null || header.trim() === "") return undefined;
+    const s = header.trim();
+    if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
+    const at = Date.parse(s);
+    if (Number.isNaN(at)) return undefined;
+    return Math.max(0, at - now);
+}
+
+const credentialCache = new Map<string, TokenCredential>();
+
+/**
+ * The credential chain, in the order a Pulumi user's environment is most likely set up:
+ * 1. ARM_CLIENT_ID + ARM_CLIENT_SECRET (the azuread provider's service principal settings);
+ * 2. ARM_CLIENT_ID + an OIDC token (ARM_OIDC_TOKEN, ARM_OIDC_TOKEN_FILE_PATH, or GitHub Actions' token request
+ *    when ARM_USE_OIDC=true): workload identity federation in CI, as the azuread provider does it;
+ * 3. DefaultAzureCredential: AZURE_* environment, workload identity (AZURE_FEDERATED_TOKEN_FILE), managed
+ *    identity, Azure CLI (`az login` on a workstation), Azure Developer CLI, Azure PowerShell.
+ */
+export function defaultCredential(tenantId?: string): TokenCredential {
+    const env = process.env;
+    const tenant = tenantId ?? env.ARM_TENANT_ID ?? env.AZURE_TENANT_ID;
+    const key = tenant ?? "";
+    const cached = credentialCache.get(key);
+    if (cached) return cached;
+    const chain: TokenCredential[] = [];
+    const clientId = env.ARM_CLIENT_ID;
+    if (tenant && clientId && env.ARM_CLIENT_SECRET) {
+        chain.push(new ClientSecretCredential(tenant, clientId, env.ARM_CLIENT_SECRET));
+    }
+    const oidc = oidcAssertion(env);
+    if (tenant && clientId && oidc) chain.push(new ClientAssertionCredential(tenant, clientId, oidc));
+    chain.push(new DefaultAzureCredential(tenant ? { tenantId: tenant } : {}));
+    const credential = chain.length === 1 ? chain[0] : new ChainedTokenCredential(...chain);
+    credentialCache.set(key, credential);
+    return credential;
+}
+
+/** A function that fetches the OIDC token at call time (it expires quickly), or undefined when none is configured. */
+function oidcAssertion(env: NodeJS.ProcessEnv): (() => Promise<string>) | undefined {
+    if (env.ARM_OIDC_TOKEN) return async () => env.ARM_OIDC_TOKEN as string;
+    if (env.ARM_OIDC_TOKEN_FILE_PATH) return async () => (await readFile(env.ARM_OIDC_TOKEN_FILE_PATH as string, "utf8")).trim();
+    const useOidc = env.ARM_USE_OIDC === "true";
+    const requestUrl = env.ARM_OIDC_REQUEST_URL ?? env.ACTIONS_ID_TOKEN_REQUEST_URL;
+    const requestToken = env.ARM_OIDC_REQUEST_TOKEN ?? env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+    if (useOidc && requestUrl && requestToken) {
+        return async () => {
+            const url = new URL(requestUrl);
+            url.searchParams.set("audience", "api://AzureADTokenExchange");
+            const res = await fetch(url, { headers: { Authorization: `Bearer ${requestToken}` }, signal: AbortSignal.timeout(30_000) });
+            if (!res.ok) throw new Error(`OIDC token request failed with HTTP ${res.status}`);
+            const body = (await res.json()) as { value?: string };
+            if (!body.value) throw new Error("OIDC token request returned no token");
+            return body.value;
+        };
+    }
+    return undefined;
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class GraphClient {
+    readonly baseUrl: string;
+    readonly tenantId?: string;
+    private readonly credential?: TokenCredential;
+    private readonly token?: string;
+    private readonly timeoutMs: number;
+    private readonly maxRetries: number;
+    private readonly maxDelayMs: number;
+    private readonly sleep: (ms: number) => Promise<void>;
+    private readonly fetchImpl: typeof fetch;
+
+    constructor(options: GraphClientOptions = {}) {
+        this.baseUrl = (options.baseUrl ?? process.env[GRAPH_URL_ENV] ?? DEFAULT_GRAPH_URL).replace(/\/+$/, "");
+        this.tenantId = options.tenantId ?? process.env.ARM_TENANT_ID ?? process.env.AZURE_TENANT_ID;
+        this.token = options.token ?? (options.credential ? undefined : process.env[GRAPH_TOKEN_ENV]);
+        this.credential = options.credential;
+        this.timeoutMs = options.timeoutMs ?? 30_000;
+        this.maxRetries = options.maxRetries ?? 5;
+        this.maxDelayMs = options.maxDelayMs ?? 120_000;
+        this.sleep = options.sleep ?? defaultSleep;
+        this.fetchImpl = options.fetch ?? fetch;
+    }
+
+    get<T = unknown>(path: string, options: GraphRequestOptions): Promise<T> {
+        return this.request<T>("GET", path, options);
+    }
+    put<T = unknown>(path: string, body: unknown, options: GraphRequestOptions): Promise<T> {
+        return this.request<T>("PUT", path, { ...options, body });
+    }
+    patch<T = unknown>(path: string, body: unknown, options: GraphRequestOptions): Promise<T> {
+        return this.request<T>("PATCH", path, { ...options, body });
+    }
+    post<T = unknown>(path: string, body: unknown, options: GraphRequestOptions): Promise<T> {
+        return this.request<T>("POST", path, { ...options, body });
+    }
+    delete<T = unknown>(path: string, options: GraphRequestOptions): Promise<T> {
+        return this.request<T>("DELETE", path, options);
+    }
+
+    /** One Graph call with bounded retries. Returns the parsed JSON body, or undefined for 204 / empty bodies. */
+    async request<T = unknown>(method: HttpMethod, path: string, options: GraphRequestOptions): Promise<T> {
+        const url = new URL(this.baseUrl + (path.startsWith("/") ? path : `/${path}`));
+        for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
+        const notFound = notFoundPolicy(options.retryOnNotFound);
+        let retries = 0;
+        let notFoundRetries = 0;
+        let attempts = 0;
+        for (;;) {
+            attempts++;
+            const token = await this.accessToken(options.operation, method, path);
+            let res: Response;
+            try {
+                res = await this.fetchImpl(url, {
+                    method,
+                    headers: {
+                        Authorization: `Bearer ${token}`,
+                        Accept: "application/json",
+                        ...(options.body !== undefined ? { "Content-Type": "application/json" } : {}),
+                    },
+                    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+                    signal: AbortSignal.timeout(this.timeoutMs),
+                });
+            } catch (e) {
+                // Timeouts and resets: every call we make is idempotent (GET, PUT, PATCH, start/pause), so retry.
+                if (retries < this.maxRetries) {
+                    await this.sleep(this.backoff(retries++));
+                    continue;
+                }
+                const reason = e instanceof Error && e.name === "TimeoutError" ? `timed out after ${this.timeoutMs} ms` : String(e instanceof Error ? e.message : e);
+                throw new GraphError({ operation: options.operation, method, path, status: 0, graphMessage: reason, attempts, cause: e });
+            }
+            if (res.ok) return (await parseBody(res)) as T;
+
+            const wait = retryAfterMs(res.headers.get("retry-after"));
+            if (RETRY_STATUSES.has(res.status) && retries < this.maxRetries) {
+                await res.arrayBuffer().catch(() => undefined);
+                await this.sleep(Math.min(wait ?? this.backoff(retries), this.maxDelayMs));
+                retries++;
+                continue;
+            }
+            if (res.status === 404 && notFound && notFoundRetries < notFound.attempts) {
+                await res.arrayBuffer().catch(() => undefined);
+                await this.sleep(Math.min(wait ?? Math.min(notFound.delayMs * 2 ** notFoundRetries, 10_000), this.maxDelayMs));
+                notFoundRetries++;
+                continue;
+            }
+            const body = (await parseBody(res).catch(() => undefined)) as GraphErrorBody | undefined;
+            const err = body && typeof body === "object" ? body.error : undefined;
+            throw new GraphError({
+                operation: options.operation,
+                method,
+                path,
+                status: res.status,
+                code: err?.code,
+                graphMessage: err?.message,
+                requestId: err?.innerError?.["request-id"] ?? res.headers.get("request-id") ?? undefined,
+                attempts,
+            });
+        }
+    }
+
+    private backoff(retry: number): number {
+        return Math.min(1000 * 2 ** retry, this.maxDelayMs);
+    }
+
+    private async accessToken(operation: string, method: HttpMethod, path: string): Promise<string> {
+        if (this.token) return this.token;
+        const credential = this.credential ?? defaultCredential(this.tenantId);
+        let token: AccessToken | null;
+        try {
+            token = await credential.getToken(GRAPH_SCOPE, this.tenantId ? { tenantId: this.tenantId } : undefined);
+        } catch (e) {
+            throw new GraphError({
+                operation,
+                method,
+                path,
+                status: 0,
+                graphMessage: `no Microsoft Graph token: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}. Set ARM_CLIENT_ID/ARM_CLIENT_SECRET or OIDC (ARM_USE_OIDC), AZURE_* variables, or run az login`,
+                cause: e,
+            });
+        }
+        if (!token) throw new GraphError({ operation, method, path, status: 0, graphMessage: "the credential returned no Microsoft Graph token" });
+        return token.token;
+    }
+}
+
+interface GraphErrorBody {
+    error?: { code?: string; message?: string; innerError?: Record<string, string> };
+}
+
+async function parseBody(res: Response): Promise<unknown> {
+    const text = await res.text();
+    if (text.trim() === "") return undefined;
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+function notFoundPolicy(v: GraphRequestOptions["retryOnNotFound"]): Required<NotFoundRetry> | undefined {
+    if (!v) return undefined;
+    const o = v === true ? {} : v;
+    return { attempts: o.attempts ?? 6, delayMs: o.delayMs ?? 2000 };
+}
+
+/** One-off call with a client built from options (or the environment). */
+export function graphRequest<T = unknown>(
+    method: HttpMethod,
+    path: string,
+    options: GraphRequestOptions & { client?: GraphClientOptions },
+): Promise<T> {
+    return new GraphClient(options.client).request<T>(method, path, options);
+}
+
+/** Path segment for ids that may hold dots or other reserved characters (job ids: `scim.<tenant>.<guid>`). */
+export function seg(id: string): string {
+    return encodeURIComponent(id);
+}
+
+/** Paths the resources and the post-deploy check share. */
+export const graphPaths = {
+    servicePrincipal: (spId: string) => `/servicePrincipals/${seg(spId)}`,
+    jobs: (spId: string) => `/servicePrincipals/${seg(spId)}/synchronization/jobs`,
+    job: (spId: string, jobId: string) => `/servicePrincipals/${seg(spId)}/synchronization/jobs/${seg(jobId)}`,
+    jobAction: (spId: string, jobId: string, action: "start" | "pause" | "restart" | "validateCredentials" | "provisionOnDemand") =>
+        `/servicePrincipals/${seg(spId)}/synchronization/jobs/${seg(jobId)}/${action}`,
+    schema: (spId: string, jobId: string) => `/servicePrincipals/${seg(spId)}/synchronization/jobs/${seg(jobId)}/schema`,
+    secrets: (spId: string) => `/servicePrincipals/${seg(spId)}/synchronization/secrets`,
+};
+
+/** True for a GraphError with HTTP 404. */
+export function isNotFound(e: unknown): boolean {
+    return e instanceof GraphError && e.status === 404;
+}
+
+/** How a provider gets its client: built at call time from the environment; tests pass their own. */
+export type GraphClientFactory = (tenantId?: string) => GraphClient;
+
+export const graphClientFromEnvironment: GraphClientFactory = (tenantId) => new GraphClient(tenantId ? { tenantId } : {});
