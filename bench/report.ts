@@ -1,0 +1,319 @@
+// Pure parts of the benchmark: the custom-provider footprint of a recording, medians, the targets' pass/miss
+// evaluation and the Markdown that goes to bench/RESULTS.md. No Pulumi runtime, no I/O.
+
+/** What the footprint needs from a recorded registration (cli/simulation.ts RecordedResource). */
+export interface RecordedLike {
+    type: string;
+    custom: boolean;
+    inputs: Record<string, unknown>;
+    state: Record<string, unknown>;
+}
+
+export interface ProviderFootprint {
+    /** Resources carrying a serialized provider (`__provider` input): Pulumi dynamic resources. */
+    dynamicResources: number;
+    /** Sum of the `__provider` inputs' UTF-8 lengths. */
+    inputBytes: number;
+    /**
+     * What those texts take in the state file: Pulumi keeps `__provider` in a dynamic resource's inputs and
+     * again in its outputs (the dynamic provider host returns it with every result), JSON-encoded.
+     */
+    stateBytes: number;
+    /** Distinct serialized texts. */
+    distinct: number;
+    /** Per type token: count and input bytes. */
+    byType: Record<string, { count: number; inputBytes: number; distinct: number }>;
+}
+
+function jsonBytes(text: string): number {
+    return Buffer.byteLength(JSON.stringify(text));
+}
+
+export function providerFootprint(recorded: readonly RecordedLike[]): ProviderFootprint {
+    const all = new Set<string>();
+    const perType = new Map<string, { count: number; inputBytes: number; texts: Set<string> }>();
+    let dynamicResources = 0;
+    let inputBytes = 0;
+    let stateBytes = 0;
+    for (const r of recorded) {
+        const text = r.inputs.__provider;
+        if (typeof text !== "string") continue;
+        dynamicResources++;
+        inputBytes += Buffer.byteLength(text);
+        stateBytes += jsonBytes(text);
+        const out = r.state.__provider;
+        // Under the simulation the provider's answer echoes the inputs, as the dynamic provider host does.
+        if (typeof out === "string") stateBytes += jsonBytes(out);
+        all.add(text);
+        const t = perType.get(r.type) ?? { count: 0, inputBytes: 0, texts: new Set<string>() };
+        t.count++;
+        t.inputBytes += Buffer.byteLength(text);
+        t.texts.add(text);
+        perType.set(r.type, t);
+    }
+    const byType: ProviderFootprint["byType"] = {};
+    for (const [type, t] of [...perType].sort(([a], [b]) => a.localeCompare(b))) {
+        byType[type] = { count: t.count, inputBytes: t.inputBytes, distinct: t.texts.size };
+    }
+    return { dynamicResources, inputBytes, stateBytes, distinct: all.size, byType };
+}
+
+export function median(values: readonly number[]): number {
+    if (values.length === 0) return Number.NaN;
+    const s = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(s.length / 2);
+    return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** One size of the run: the stack and its flat baseline, each in fresh processes. */
+export interface SizeResult {
+    connections: number;
+    /** Every registration of the stack: custom resources, providers and components. */
+    resources: number;
+    /** Custom and provider resources: what the baseline registers too. */
+    customResources: number;
+    components: number;
+    /** Per run, from `require(index)` until every registration and invoke was answered. */
+    stackMs: number[];
+    baselineMs: number[];
+    /** Peak RSS of the process, MiB (largest over the runs). */
+    stackRssMb: number;
+    baselineRssMb: number;
+    /** Time to load the program's modules before the timed evaluation (first run). */
+    loadMs: number;
+    footprint: ProviderFootprint;
+    /** How often Pulumi serialized a dynamic provider (once per provider object it is given). */
+    providerSerializations: number;
+    /** Estimated state of the custom resources: their inputs and outputs as JSON, all resources. */
+    stateBytes: number;
+}
+
+export interface ColdResult {
+    /** `require("@pulumi/pulumi")` in a fresh node process, ms since process start. */
+    pulumiMs: number[];
+    /** ts-node registered as the Pulumi CLI does (type checking unless configured otherwise), then index.ts. */
+    programMs: number[];
+    /** The same with PULUMI_NODEJS_TRANSPILE_ONLY=true. */
+    programTranspileOnlyMs: number[];
+    /** index.ts and components/ transpiled to JavaScript beforehand (a build step), loaded without ts-node. */
+    programPrecompiledMs: number[];
+    /** Whether the CLI's way type-checks, given the project's tsconfig.json and the environment. */
+    cliTypeChecks: boolean;
+}
+
+export const TARGETS = {
+    baselineRatio: { connections: 500, max: 1.3 },
+    linearGrowth: { from: 50, to: 500, max: 11 },
+    providerBytesPerConnection: { max: 10_000 },
+    coldStartRatio: { max: 2 },
+} as const;
+
+export interface TargetResult {
+    id: keyof typeof TARGETS;
+    target: string;
+    /** Undefined when the run lacks the sizes the target needs. */
+    value?: number;
+    shown: string;
+    met?: boolean;
+    /** Relative excess over the limit, e.g. 0.25 = 25% over. */
+    missBy?: number;
+    why: string;
+}
+
+function verdict(value: number | undefined, max: number): Pick<TargetResult, "met" | "missBy"> {
+    if (value === undefined || Number.isNaN(value)) return {};
+    return value <= max ? { met: true } : { met: false, missBy: value / max - 1 };
+}
+
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
+
+export function evaluateTargets(sizes: readonly SizeResult[], cold?: ColdResult): TargetResult[] {
+    const at = (n: number) => sizes.find((s) => s.connections === n);
+    const results: TargetResult[] = [];
+
+    const big = at(TARGETS.baselineRatio.connections);
+    const ratio = big ? median(big.stackMs) / median(big.baselineMs) : undefined;
+    results.push({
+        id: "baselineRatio",
+        target: `${TARGETS.baselineRatio.connections} connections: stack time <= ${TARGETS.baselineRatio.max}x the flat baseline`,
+        value: ratio,
+        shown: ratio === undefined ? "not measured" : `${ratio.toFixed(2)}x (${fmtMs(median(big!.stackMs))} vs ${fmtMs(median(big!.baselineMs))})`,
+        ...verdict(ratio, TARGETS.baselineRatio.max),
+        why: big
+            ? `per custom resource: stack ${(median(big.stackMs) / big.customResources).toFixed(2)} ms, baseline ${(median(big.baselineMs) / big.customResources).toFixed(2)} ms; ` +
+              `${big.footprint.dynamicResources} dynamic resources, ${big.providerSerializations} provider serializations` +
+              (big.providerSerializations > big.footprint.distinct ? " (a provider object per resource: share one per implementation)" : "")
+            : "",
+    });
+
+    const from = at(TARGETS.linearGrowth.from);
+    const to = at(TARGETS.linearGrowth.to);
+    const growth = from && to ? median(to.stackMs) / median(from.stackMs) : undefined;
+    const scale = TARGETS.linearGrowth.to / TARGETS.linearGrowth.from;
+    results.push({
+        id: "linearGrowth",
+        target: `time(${TARGETS.linearGrowth.to}) / time(${TARGETS.linearGrowth.from}) <= ${TARGETS.linearGrowth.max} (${scale}x the connections)`,
+        value: growth,
+        shown: growth === undefined ? "not measured" : `${growth.toFixed(2)}`,
+        ...verdict(growth, TARGETS.linearGrowth.max),
+        why: from && to
+            ? `per connection: ${(median(from.stackMs) / from.connections).toFixed(1)} ms at ${from.connections}, ${(median(to.stackMs) / to.connections).toFixed(1)} ms at ${to.connections}; ` +
+              `peak RSS ${from.stackRssMb.toFixed(0)} -> ${to.stackRssMb.toFixed(0)} MiB`
+            : "",
+    });
+
+    // The largest per-connection figure of any size: small stacks have a larger share of managed connections.
+    const worst = [...sizes].sort((a, b) => b.footprint.stateBytes / b.connections - a.footprint.stateBytes / a.connections)[0];
+    const perConnection = worst ? worst.footprint.stateBytes / worst.connections : undefined;
+    results.push({
+        id: "providerBytesPerConnection",
+        target: `serialized custom providers in state < ${kb(TARGETS.providerBytesPerConnection.max)} per connection`,
+        value: perConnection,
+        shown: worst
+            ? `${kb(perConnection!)} in state (${kb(worst.footprint.inputBytes / worst.connections)} as inputs) at ${worst.connections} connection(s)`
+            : "not measured",
+        ...verdict(perConnection, TARGETS.providerBytesPerConnection.max),
+        why: worst
+            ? `${(worst.footprint.dynamicResources / worst.connections).toFixed(2)} dynamic resources per connection x ` +
+              `${(worst.footprint.dynamicResources ? worst.footprint.inputBytes / worst.footprint.dynamicResources : 0).toFixed(0)} bytes per serialized provider, ` +
+              "stored twice (inputs and outputs)"
+            : "",
+    });
+
+    const coldRatio = cold ? median(cold.programMs) / median(cold.pulumiMs) : undefined;
+    results.push({
+        id: "coldStartRatio",
+        target: `cold start <= ${TARGETS.coldStartRatio.max}x loading @pulumi/pulumi alone`,
+        value: coldRatio,
+        shown: cold ? `${coldRatio!.toFixed(2)}x (${fmtMs(median(cold.programMs))} vs ${fmtMs(median(cold.pulumiMs))})` : "not measured",
+        ...verdict(coldRatio, TARGETS.coldStartRatio.max),
+        why: cold
+            ? `the Pulumi CLI ${cold.cliTypeChecks ? "type-checks with ts-node (tsconfig.json has neither compilerOptions.noCheck nor ts-node.transpileOnly)" : "loads transpile-only"}; ` +
+              `transpile-only: ${fmtMs(median(cold.programTranspileOnlyMs))} = ${(median(cold.programTranspileOnlyMs) / median(cold.pulumiMs)).toFixed(2)}x; ` +
+              `precompiled JavaScript: ${fmtMs(median(cold.programPrecompiledMs))} = ${(median(cold.programPrecompiledMs) / median(cold.pulumiMs)).toFixed(2)}x`
+            : "",
+    });
+    return results;
+}
+
+export function fmtMs(ms: number): string {
+    if (Number.isNaN(ms)) return "-";
+    return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
+}
+
+function table(header: string[], rows: string[][]): string {
+    const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
+    for (const r of rows) lines.push(`| ${r.join(" | ")} |`);
+    return lines.join("\n");
+}
+
+/** The per-size table, in Markdown (it reads as plain text in a terminal too). */
+export function formatSizeTable(sizes: readonly SizeResult[]): string {
+    return table(
+        ["connections", "resources (custom)", "stack time", "flat baseline", "ratio", "peak RSS stack / baseline", "custom-provider bytes / connection (inputs; state)", "dynamic resources (distinct texts; serializations)", "est. state / connection"],
+        sizes.map((s) => {
+            const stack = median(s.stackMs);
+            const base = median(s.baselineMs);
+            return [
+                String(s.connections),
+                `${s.resources} (${s.customResources})`,
+                fmtMs(stack),
+                fmtMs(base),
+                `${(stack / base).toFixed(2)}x`,
+                `${s.stackRssMb.toFixed(0)} / ${s.baselineRssMb.toFixed(0)} MiB`,
+                `${Math.round(s.footprint.inputBytes / s.connections)}; ${Math.round(s.footprint.stateBytes / s.connections)}`,
+                `${s.footprint.dynamicResources} (${s.footprint.distinct}; ${s.providerSerializations})`,
+                kb(s.stateBytes / s.connections),
+            ];
+        }),
+    );
+}
+
+export function formatColdTable(cold: ColdResult): string {
+    const row = (label: string, v: number[]) => [label, fmtMs(median(v)), v.map((x) => Math.round(x)).join(", "), `${(median(v) / median(cold.pulumiMs)).toFixed(2)}x`];
+    return table(["load", "median", "runs (ms)", "vs @pulumi/pulumi"], [
+        row("`require(\"@pulumi/pulumi\")` alone", cold.pulumiMs),
+        row(`index.ts as the Pulumi CLI loads it (${cold.cliTypeChecks ? "ts-node, type-checking" : "ts-node, transpile-only"})`, cold.programMs),
+        row("index.ts, PULUMI_NODEJS_TRANSPILE_ONLY=true", cold.programTranspileOnlyMs),
+        row("index.js precompiled (no ts-node)", cold.programPrecompiledMs),
+    ]);
+}
+
+export function formatTargets(targets: readonly TargetResult[]): string {
+    return table(["target", "measured", "verdict", "why / detail"], targets.map((t) => [
+        t.target,
+        t.shown,
+        t.met === undefined ? "not measured" : t.met ? "met" : `MISSED by ${((t.missBy ?? 0) * 100).toFixed(0)}%`,
+        t.why,
+    ]));
+}
+
+export interface MachineInfo {
+    cpu: string;
+    cores: number;
+    memoryGiB: number;
+    node: string;
+    platform: string;
+}
+
+export interface BenchReport {
+    date: string;
+    machine: MachineInfo;
+    commit: string;
+    sizes: SizeResult[];
+    cold?: ColdResult;
+    /** Type tokens and counts registered at the largest size. */
+    types: Record<string, number>;
+    durationS: number;
+    command: string;
+}
+
+export function renderResults(report: BenchReport): string {
+    const targets = evaluateTargets(report.sizes, report.cold);
+    const largest = report.sizes[report.sizes.length - 1];
+    const m = report.machine;
+    const out = [
+        "# Benchmark results",
+        "",
+        `Produced by \`${report.command}\` (bench/run.ts) on ${report.date}, at commit ${report.commit}, in ${report.durationS.toFixed(0)} s.`,
+        `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB memory, Node ${m.node} (${m.platform}).`,
+        "",
+        "Each figure comes from a fresh `node` process. The stack is the real program (index.ts through ts-node, as the Pulumi CLI",
+        "loads it, transpile-only) evaluated in-process against the simulated providers of cli/simulation.ts in preview mode:",
+        "time runs from `require(index)` until every registration and invoke was answered. The flat baseline registers the",
+        "same custom resources (type tokens, count, input values, dependency edges, explicit providers, secrets) in one loop,",
+        "with no components, no config validation and no dynamic providers (bench/baseline.ts), from the stack's own",
+        "recording of the same run. Configs come from bench/generate.ts: 90% managed Entra connections (2-4 users and 1-2",
+        "groups assigned, most with groups provisioned, some with token lifetimes, extra mappings and provision on demand),",
+        "10% Auth0-only, one Entra tenant per 20 connections (at most 10), all but the first named at connection level.",
+        "",
+        "## Targets",
+        "",
+        formatTargets(targets),
+        "",
+        "## Per size",
+        "",
+        formatSizeTable(report.sizes),
+        "",
+        "Times are medians of the runs listed below; RSS is the largest peak of those runs.",
+        "",
+        ...report.sizes.map((s) => `- ${s.connections}: stack ${s.stackMs.map(Math.round).join(", ")} ms; baseline ${s.baselineMs.map(Math.round).join(", ")} ms; module load before the timed part ${Math.round(s.loadMs)} ms`),
+        "",
+    ];
+    if (largest) {
+        out.push(`Custom providers at ${largest.connections} connections (serialized text in each resource's \`__provider\`):`, "");
+        out.push(table(["type", "resources", "bytes each (inputs)", "distinct texts"], Object.entries(largest.footprint.byType).map(([type, t]) => [
+            `\`${type}\``, String(t.count), String(Math.round(t.inputBytes / t.count)), String(t.distinct),
+        ])));
+        out.push("", `Registered at ${largest.connections} connections:`, "");
+        out.push(table(["type", "count"], Object.entries(report.types).sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => [`\`${t}\``, String(n)])));
+        out.push("");
+    }
+    if (report.cold) {
+        out.push("## Cold start", "", formatColdTable(report.cold), "",
+            "Milliseconds from process start until the module returned, each in a fresh `node` process. The program is",
+            "loaded with a one-connection config under Pulumi's mocks, so index.ts runs and registers that connection.", "");
+    }
+    out.push("See docs/scale.md for what the figures mean and the plan where a target is missed.", "");
+    return out.join("\n");
+}

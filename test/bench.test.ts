@@ -1,0 +1,198 @@
+// The benchmark's pure parts: generated configs, the flat plan, the custom-provider footprint, the targets'
+// verdicts and the tables. No timing is asserted here (figures come from `npm run bench`).
+import { describe, it, expect } from "vitest";
+import { parseStackConfig } from "../components/config";
+import type { RecordedResource } from "../cli/simulation";
+import { generateStackConfig, isAuth0Only, tenantCount } from "../bench/generate";
+import { sdkClass, toFlatPlan } from "../bench/baseline";
+import { ColdResult, SizeResult, evaluateTargets, formatColdTable, formatSizeTable, median, providerFootprint, renderResults } from "../bench/report";
+import { cliTypeChecks, parseArgs } from "../bench/run";
+
+describe("generated stack configs", () => {
+    for (const n of [1, 10, 50, 100, 500]) {
+        it(`${n} connection(s): valid for parseStackConfig, with the mix it announces`, () => {
+            const g = generateStackConfig(n);
+            const s = parseStackConfig(g.raw);
+            expect(s.connections).toHaveLength(n);
+            const managed = s.connections.filter((c) => c.entra);
+            expect(managed).toHaveLength(g.expected.managed);
+            expect(s.connections.length - managed.length).toBe(g.expected.auth0Only);
+            expect(new Set(managed.map((c) => c.entra!.tenantId)).size).toBe(g.expected.tenants);
+            expect(new Set(managed.filter((c) => c.entra!.tenantIdFromConnection).map((c) => c.entra!.tenantId)).size).toBe(g.expected.connectionTenants);
+            expect(managed.reduce((k, c) => k + c.entra!.assignments.users.length, 0)).toBe(g.expected.userAssignments);
+            expect(managed.reduce((k, c) => k + c.entra!.assignments.groups.length, 0)).toBe(g.expected.groupAssignments);
+            // The Pulumi config view carries the same connections.
+            expect(g.pulumiConfig["auth0-entra-scim:connections"]).toBe(g.raw.connections);
+        });
+    }
+
+    it("is a realistic mix: a tenth Auth0-only, several tenants, each tenant used", () => {
+        const g = generateStackConfig(500);
+        expect(g.expected.auth0Only).toBe(50);
+        expect(g.expected.tenants).toBe(tenantCount(500));
+        expect(g.expected.tenants).toBeGreaterThan(5);
+        expect(g.expected.connectionTenants).toBe(g.expected.tenants - 1);
+        expect(isAuth0Only(9)).toBe(true);
+        expect(isAuth0Only(8)).toBe(false);
+    });
+
+    it("is deterministic and refuses nonsense sizes", () => {
+        expect(JSON.stringify(generateStackConfig(20))).toBe(JSON.stringify(generateStackConfig(20)));
+        expect(() => generateStackConfig(0)).toThrow(/positive integer/);
+        expect(tenantCount(1)).toBe(1);
+        expect(tenantCount(10_000)).toBe(10);
+    });
+});
+
+function rec(partial: Partial<RecordedResource> & Pick<RecordedResource, "type" | "name" | "urn">): RecordedResource {
+    return {
+        id: `${partial.name}-id`, custom: true, parent: "", dependencies: [], propertyDependencies: {}, inputs: {}, displayInputs: {},
+        secretPaths: [], provider: "", additionalSecretOutputs: [], ignoreChanges: [], deleteBeforeReplace: false, state: {}, ...partial,
+    };
+}
+
+const urn = (t: string, n: string) => `urn:pulumi:bench::auth0-entra-scim::${t}::${n}`;
+
+describe("flat plan from a recording", () => {
+    const recorded = [
+        rec({ type: "auth0-entra-scim:index:ScimConnection", name: "c", urn: urn("ScimConnection", "c"), custom: false }),
+        rec({ type: "pulumi:providers:azuread", name: "azuread-t", urn: urn("pulumi:providers:azuread", "azuread-t"), inputs: { tenantId: "t" } }),
+        rec({ type: "azuread:index/servicePrincipal:ServicePrincipal", name: "sp", urn: urn("sp", "sp"), parent: urn("ScimConnection", "c"),
+            provider: `${urn("pulumi:providers:azuread", "azuread-t")}::azuread-t-id`, inputs: { clientId: "x" } }),
+        rec({ type: "azuread:index/synchronizationSecret:SynchronizationSecret", name: "secret", urn: urn("secret", "secret"),
+            inputs: { servicePrincipalId: "sp-id", credentials: [{ key: "SecretToken", value: "tok" }] },
+            secretPaths: ["credentials"], propertyDependencies: { servicePrincipalId: [urn("sp", "sp")], credentials: [] },
+            dependencies: [urn("sp", "sp"), urn("ScimConnection", "c")] }),
+        rec({ type: "pulumi-nodejs:dynamic/auth0-entra-scim:ProvisioningStatus", name: "status", urn: urn("status", "status"),
+            inputs: { __provider: "exports.handler = __f0;", enabled: true }, dependencies: [urn("secret", "secret")],
+            propertyDependencies: { __provider: [], enabled: [] }, additionalSecretOutputs: ["x"], ignoreChanges: ["enabled"] }),
+    ];
+
+    it("drops components and serialized providers, and wires inputs, dependsOn and providers by index", () => {
+        const plan = toFlatPlan(recorded, [{ token: "azuread:index/getApplication:getApplication", inputs: { objectId: "o" } }]);
+        expect(plan.resources.map((r) => r.name)).toEqual(["azuread-t", "sp", "secret", "status"]);
+        expect(plan.resources[1].provider).toBe(0);
+        expect(plan.resources[2]).toMatchObject({ inputSources: { servicePrincipalId: [1] }, dependsOn: [], secretKeys: ["credentials"] });
+        expect(plan.resources[3]).toMatchObject({ inputs: { enabled: true }, dependsOn: [2], additionalSecretOutputs: ["x"], ignoreChanges: ["enabled"] });
+        expect(plan.resources[3].inputs).not.toHaveProperty("__provider");
+        expect(plan.calls).toHaveLength(1);
+    });
+
+    it("makes provider packages' resources with their own classes, dynamic ones without", () => {
+        expect(sdkClass("azuread:index/servicePrincipal:ServicePrincipal")).toBeDefined();
+        expect((sdkClass("azuread:index/servicePrincipal:ServicePrincipal") as unknown as { __pulumiType: string }).__pulumiType)
+            .toBe("azuread:index/servicePrincipal:ServicePrincipal");
+        expect(sdkClass("pulumi:providers:azuread")).toBeDefined();
+        expect(sdkClass("auth0:index/connection:Connection")).toBeDefined();
+        expect(sdkClass("pulumi-nodejs:dynamic/auth0-entra-scim:ScimToken")).toBeUndefined();
+        expect(sdkClass("azuread:index/noSuchThing:NoSuchThing")).toBeUndefined();
+    });
+});
+
+describe("custom-provider footprint", () => {
+    it("sums the serialized providers of dynamic resources, as inputs and in state (inputs and outputs, JSON-encoded)", () => {
+        const text = 'exports.handler = __f0;\nfunction __f0() { return "x"; }';
+        const other = "exports.handler = __f1;";
+        const f = providerFootprint([
+            { type: "pulumi-nodejs:dynamic/p:A", custom: true, inputs: { __provider: text }, state: { __provider: text } },
+            { type: "pulumi-nodejs:dynamic/p:A", custom: true, inputs: { __provider: text }, state: {} },
+            { type: "pulumi-nodejs:dynamic/p:B", custom: true, inputs: { __provider: other }, state: { __provider: other } },
+            { type: "azuread:index/x:X", custom: true, inputs: { a: 1 }, state: {} },
+        ]);
+        expect(f.dynamicResources).toBe(3);
+        expect(f.inputBytes).toBe(2 * text.length + other.length);
+        expect(f.stateBytes).toBe(3 * JSON.stringify(text).length + 2 * JSON.stringify(other).length);
+        expect(JSON.stringify(text).length).toBeGreaterThan(text.length);
+        expect(f.distinct).toBe(2);
+        expect(f.byType["pulumi-nodejs:dynamic/p:A"]).toEqual({ count: 2, inputBytes: 2 * text.length, distinct: 1 });
+    });
+});
+
+function size(connections: number, stackMs: number[], baselineMs: number[], providerStateBytes = 5_000 * connections): SizeResult {
+    return {
+        connections, resources: connections * 20, customResources: connections * 16, components: connections * 4, stackMs, baselineMs,
+        stackRssMb: 100 + connections, baselineRssMb: 90 + connections, loadMs: 200, stateBytes: 40_000 * connections,
+        providerSerializations: connections * 3,
+        footprint: { dynamicResources: connections * 3, inputBytes: providerStateBytes / 2, stateBytes: providerStateBytes, distinct: 3, byType: {} },
+    };
+}
+
+const cold = (pulumi: number, program: number): ColdResult => ({
+    pulumiMs: [pulumi, pulumi + 10, pulumi - 10], programMs: [program], programTranspileOnlyMs: [program / 2], programPrecompiledMs: [pulumi], cliTypeChecks: true,
+});
+
+describe("targets", () => {
+    it("are met within the limits", () => {
+        const t = evaluateTargets([size(50, [1000], [900]), size(500, [10_500, 10_000, 11_000], [8_500])], cold(400, 790));
+        expect(t.map((x) => [x.id, x.met])).toEqual([
+            ["baselineRatio", true], ["linearGrowth", true], ["providerBytesPerConnection", true], ["coldStartRatio", true],
+        ]);
+        expect(t[0].value).toBeCloseTo(10_500 / 8_500);
+        expect(t[1].value).toBeCloseTo(10.5);
+    });
+
+    it("are missed with the excess over the limit", () => {
+        const t = evaluateTargets([size(50, [1000], [900], 12_000 * 50), size(500, [13_000], [6_500])], cold(400, 2_000));
+        const by = Object.fromEntries(t.map((x) => [x.id, x]));
+        expect(by.baselineRatio.met).toBe(false);
+        expect(by.baselineRatio.missBy).toBeCloseTo(2 / 1.3 - 1);
+        expect(by.linearGrowth.met).toBe(false);
+        expect(by.linearGrowth.missBy).toBeCloseTo(13 / 11 - 1);
+        // The worst size counts: 12 KB per connection at 50.
+        expect(by.providerBytesPerConnection.met).toBe(false);
+        expect(by.providerBytesPerConnection.value).toBe(12_000);
+        expect(by.coldStartRatio.missBy).toBeCloseTo(5 / 2 - 1);
+        expect(by.coldStartRatio.why).toContain("type-checks");
+    });
+
+    it("are not measured when the run lacks the sizes they need", () => {
+        const t = evaluateTargets([size(10, [100], [90])]);
+        expect(t.filter((x) => x.met === undefined).map((x) => x.id)).toEqual(["baselineRatio", "linearGrowth", "coldStartRatio"]);
+        expect(t.find((x) => x.id === "providerBytesPerConnection")?.met).toBe(true);
+    });
+});
+
+describe("tables", () => {
+    it("median of odd and even counts", () => {
+        expect(median([3, 1, 2])).toBe(2);
+        expect(median([4, 1, 3, 2])).toBe(2.5);
+        expect(median([])).toBeNaN();
+    });
+
+    it("per size: medians, ratio, RSS and bytes per connection", () => {
+        const table = formatSizeTable([size(10, [120, 100, 110], [50, 60, 55]), size(500, [12_345], [10_000])]);
+        const lines = table.split("\n");
+        expect(lines[0]).toContain("| connections | resources (custom) | stack time | flat baseline | ratio |");
+        expect(lines[2]).toBe("| 10 | 200 (160) | 110 ms | 55 ms | 2.00x | 110 / 100 MiB | 2500; 5000 | 30 (3; 30) | 40.0 KB |");
+        expect(lines[3]).toContain("| 500 | 10000 (8000) | 12.3 s | 10.0 s | 1.23x |");
+    });
+
+    it("cold start and the whole RESULTS.md", () => {
+        expect(formatColdTable(cold(400, 2_000))).toContain("| index.ts as the Pulumi CLI loads it (ts-node, type-checking) | 2000 ms | 2000 | 5.00x |");
+        const md = renderResults({
+            date: "2026-01-01T00:00:00Z", commit: "abc1234", command: "npm run bench", durationS: 100, types: { "azuread:index/x:X": 3 },
+            machine: { cpu: "Test CPU", cores: 2, memoryGiB: 8, node: "v20.0.0", platform: "linux" },
+            sizes: [size(50, [1000], [900]), size(500, [20_000], [10_000])], cold: cold(400, 790),
+        });
+        expect(md).toContain("Machine: Test CPU, 2 cores, 8.0 GiB memory, Node v20.0.0 (linux).");
+        expect(md).toContain("| 500 connections: stack time <= 1.3x the flat baseline | 2.00x (20.0 s vs 10.0 s) | MISSED by 54% |");
+        expect(md).toContain("| time(500) / time(50) <= 11 (10x the connections) | 20.00 | MISSED by 82% |");
+    });
+});
+
+describe("command line", () => {
+    it("parses sizes, reps and output", () => {
+        expect(parseArgs(["--sizes", "500,1,50,1", "--reps", "2", "--no-write"])).toMatchObject({ sizes: [1, 50, 500], reps: 2, out: undefined });
+        expect(parseArgs([]).sizes).toEqual([1, 10, 50, 100, 500]);
+        expect(() => parseArgs(["--sizes", "0"])).toThrow(/positive integer/);
+        expect(() => parseArgs(["--fast"])).toThrow(/unknown argument/);
+    });
+
+    it("knows when the Pulumi CLI would type-check the program", () => {
+        expect(cliTypeChecks({}, {})).toBe(true);
+        expect(cliTypeChecks({ "ts-node": { transpileOnly: true } }, {})).toBe(false);
+        expect(cliTypeChecks({ compilerOptions: { noCheck: true } }, {})).toBe(false);
+        expect(cliTypeChecks({ "ts-node": { transpileOnly: true } }, { PULUMI_NODEJS_TRANSPILE_ONLY: "false" })).toBe(true);
+        expect(cliTypeChecks({}, { PULUMI_NODEJS_TRANSPILE_ONLY: "true" })).toBe(false);
+    });
+});
