@@ -158,7 +158,7 @@ export function evaluateTargets(sizes: readonly SizeResult[], cold?: ColdResult)
         ...verdict(growth, TARGETS.linearGrowth.max),
         why: from && to
             ? `per connection: ${(median(from.stackMs) / from.connections).toFixed(1)} ms at ${from.connections}, ${(median(to.stackMs) / to.connections).toFixed(1)} ms at ${to.connections}; ` +
-              `peak RSS ${from.stackRssMb.toFixed(0)} -> ${to.stackRssMb.toFixed(0)} MiB`
+              `the flat baseline grows ${(median(to.baselineMs) / median(from.baselineMs)).toFixed(2)}x; peak RSS ${from.stackRssMb.toFixed(0)} -> ${to.stackRssMb.toFixed(0)} MiB`
             : "",
     });
 

@@ -14,7 +14,8 @@ export const USAGE = `Usage: npm run stacks -- <command> --file CUSTOMERS.yaml [
   plan     validate the file and print each stack with the config it gets (no Pulumi CLI needed)
   matrix   validate the file and print the JSON list of stack names (a GitHub Actions matrix)
   list     compare the stacks in the backend with the file: to create, present, not in the file
-  apply    create or select each stack and write its config; --dry-run prints the plan instead
+  apply    create or select each stack and write its config (Pulumi.<stack>.yaml, secrets encrypted);
+           --dry-run prints the plan instead
 `;
 
 export interface StackAction {

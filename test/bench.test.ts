@@ -138,6 +138,7 @@ describe("targets", () => {
         expect(by.baselineRatio.missBy).toBeCloseTo(2 / 1.3 - 1);
         expect(by.linearGrowth.met).toBe(false);
         expect(by.linearGrowth.missBy).toBeCloseTo(13 / 11 - 1);
+        expect(by.linearGrowth.why).toContain("the flat baseline grows 7.22x");
         // The worst size counts: 12 KB per connection at 50.
         expect(by.providerBytesPerConnection.met).toBe(false);
         expect(by.providerBytesPerConnection.value).toBe(12_000);
