@@ -82,7 +82,8 @@ export async function runPlan(options: PlanOptions = {}): Promise<PlanResult> {
     } catch (err) {
         throw new PlanError((err as Error).message);
     }
-    const monitor = await simulate({ project: PROJECT, stack: options.stack ?? "example", preview: true, config: stack.config, secretKeys: stack.secretKeys });
+    // Not a preview: in preview, simulated outputs of custom resources stay unknown and could not be shown.
+    const monitor = await simulate({ project: PROJECT, stack: options.stack ?? "example", preview: false, config: stack.config, secretKeys: stack.secretKeys });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const program = require(path.join(ROOT, "index")) as Record<string, unknown>;
     await settle();
@@ -122,6 +123,7 @@ function shortType(type: string): string {
 
 function formatValue(v: unknown): string {
     if (v === "[secret]") return "[secret]";
+    if (v === undefined) return "(none)";
     const text = JSON.stringify(v);
     return text.length > 140 ? `${text.slice(0, 137)}...` : text;
 }

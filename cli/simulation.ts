@@ -143,6 +143,13 @@ export function simulateResource(args: pulumi.runtime.MockResourceArgs): { id: s
             const jobId = `scim.${simulatedHex(`${seed}/tenant`, 32)}.${simulatedHex(`${seed}/job`, 32)}`;
             return { id: `${sp}/synchronization/jobs/${jobId}`, state: { ...inputs, schedules: [{ interval: "PT40M", state: "Active" }] } };
         }
+        case "pulumi-nodejs:dynamic/auth0-entra-scim:SynchronizationSchema":
+            return {
+                id: `${String(inputs.servicePrincipalId)}/${String(inputs.synchronizationJobId)}/schema`,
+                state: { ...inputs, originalAttributeMappings: [], synchronizationRuleId: simulatedGuid(`${seed}/rule`) },
+            };
+        case "pulumi-nodejs:dynamic/auth0-entra-scim:ProvisioningStatus":
+            return { id: `${String(inputs.servicePrincipalId)}/${String(inputs.synchronizationJobId)}/status`, state: { ...inputs, statusCode: inputs.enabled ? "Active" : "Paused" } };
         default:
             return { id: `${args.name}-id`, state: { ...inputs } };
     }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as auth0 from "@pulumi/auth0";
 import { ConnectionSettings } from "./config";
 import { scimEndpointUrl } from "./urls";
+import { ScimToken } from "./scimToken";
 
 /** Where Auth0 sends users to sign in: the stack's Entra app, or the customer's own IdP. */
 export type Auth0SamlIdentityProvider =
@@ -22,7 +23,7 @@ export interface Auth0ScimConnectionArgs {
 export class Auth0ScimConnection extends pulumi.ComponentResource {
     public readonly connection: auth0.Connection;
     public readonly scimConfiguration: auth0.ConnectionScimConfiguration;
-    public readonly scimToken: auth0.ConnectionScimToken;
+    public readonly scimToken: ScimToken;
     public readonly connectionId: pulumi.Output<string>;
     public readonly scimEndpointUrl: pulumi.Output<string>;
     /** The bearer token, a secret. */
@@ -65,11 +66,14 @@ export class Auth0ScimConnection extends pulumi.ComponentResource {
         }, child);
 
         this.tokenScopes = settings.scim.tokenScopes;
-        this.scimToken = new auth0.ConnectionScimToken(`${name}-scim-token`, {
+        // A custom resource: auth0.ConnectionScimToken has no lifetime, so its tokens never expire (issue 4).
+        this.scimToken = new ScimToken(`${name}-scim-token`, {
             connectionId: this.connection.id,
             scopes: this.tokenScopes,
-        }, { parent: this, dependsOn: [this.scimConfiguration], additionalSecretOutputs: ["token"] });
-        // The provider marks it secret; wrapping again keeps it secret under mocks and in any derived value.
+            tokenLifetimeDays: settings.scim.tokenLifetimeDays,
+            tokenRotationDays: settings.scim.tokenRotationDays,
+        }, { parent: this, dependsOn: [this.scimConfiguration] });
+        // Secret in state via additionalSecretOutputs; wrapping again keeps it secret under mocks and in derived values.
         this.token = pulumi.secret(this.scimToken.token);
 
         this.scimEndpointUrl = this.connection.id.apply((id) => scimEndpointUrl(args.auth0Domain, id));

@@ -3,6 +3,7 @@ import * as azuread from "@pulumi/azuread";
 import { EntraSettings } from "./config";
 import { NON_GALLERY_TEMPLATE_ID, entraSamlEndpoint, toPemCertificate } from "./urls";
 import { assignmentRoleId } from "./assignments";
+import { PreferredTokenSigningKey } from "./preferredTokenSigningKey";
 
 export interface EntraSamlApplicationArgs {
     /** The Auth0 connection this app signs users into (used in child resource names). */
@@ -22,6 +23,7 @@ export class EntraSamlApplication extends pulumi.ComponentResource {
     public readonly application: azuread.ApplicationFromTemplate;
     public readonly servicePrincipal: azuread.ServicePrincipal;
     public readonly signingCertificate: azuread.ServicePrincipalTokenSigningCertificate;
+    public readonly preferredTokenSigningKey: PreferredTokenSigningKey;
     public readonly assignments: azuread.AppRoleAssignment[];
     /** Application (client) id. */
     public readonly clientId: pulumi.Output<string>;
@@ -64,7 +66,15 @@ export class EntraSamlApplication extends pulumi.ComponentResource {
             displayName: "CN=Microsoft Azure Federated SSO Certificate",
             ...(settings.certificateEndDate ? { endDate: settings.certificateEndDate } : {}),
         }, child);
-        this.signingCertificatePem = this.signingCertificate.value.apply(toPemCertificate);
+        // azuread creates the certificate but cannot make it the one Entra signs with (azuread #823).
+        this.preferredTokenSigningKey = new PreferredTokenSigningKey(`${name}-signing-key`, {
+            servicePrincipalId: this.servicePrincipal.objectId,
+            thumbprint: this.signingCertificate.thumbprint,
+            tenantId: settings.tenantId,
+        }, child);
+        // Auth0 gets the certificate once Entra signs with it, so the two never disagree on the key.
+        this.signingCertificatePem = pulumi.all([this.signingCertificate.value, this.preferredTokenSigningKey.thumbprint])
+            .apply(([value]) => toPemCertificate(value));
         this.signingCertificateThumbprint = this.signingCertificate.thumbprint;
 
         // Entra's identifier-URI policy rejects urn: URIs until the service principal is in SAML mode.

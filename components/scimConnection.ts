@@ -20,6 +20,14 @@ export interface ScimConnectionOutputs {
     entraTenantUrl: pulumi.Output<string>;
     scimToken: pulumi.Output<string>;
     scimTokenScopes: string[];
+    /** When the SCIM token expires; undefined for a token that never expires. */
+    scimTokenValidUntil: pulumi.Output<string | undefined>;
+    /** When the next `pulumi up` rotates the token; undefined when it is never rotated. */
+    scimTokenRotateAfter: pulumi.Output<string | undefined>;
+    /** Provisioning status the stack declares (verify uses it to tell a paused job from a broken one). */
+    provisioningEnabled?: boolean;
+    /** Entra tenant of the managed app (verify gets its Graph token for it). */
+    entraTenantId?: string;
     samlEntityId: string;
     samlReplyUrl: string;
     entraApplicationClientId?: pulumi.Output<string>;
@@ -74,6 +82,7 @@ export class ScimConnection extends pulumi.ComponentResource {
             this.entraProvisioning = new EntraScimProvisioning(`${name}-provisioning`, {
                 settings: settings.entra,
                 servicePrincipalId: this.entraApplication.servicePrincipalId,
+                servicePrincipalObjectId: this.entraApplication.servicePrincipalObjectId,
                 tenantUrl,
                 secretToken: this.auth0.token,
             }, entraOpts);
@@ -85,13 +94,17 @@ export class ScimConnection extends pulumi.ComponentResource {
             entraTenantUrl: tenantUrl,
             scimToken: pulumi.secret(this.auth0.token),
             scimTokenScopes: this.auth0.tokenScopes,
+            scimTokenValidUntil: this.auth0.scimToken.validUntil,
+            scimTokenRotateAfter: this.auth0.scimToken.rotateAfter,
             samlEntityId: entityId,
             samlReplyUrl: replyUrl,
-            ...(this.entraApplication && this.entraProvisioning
+            ...(settings.entra && this.entraApplication && this.entraProvisioning
                 ? {
                     entraApplicationClientId: this.entraApplication.clientId,
                     entraServicePrincipalId: this.entraApplication.servicePrincipalObjectId,
                     synchronizationJobId: this.entraProvisioning.synchronizationJobId,
+                    provisioningEnabled: settings.entra.provisioningEnabled,
+                    entraTenantId: settings.entra.tenantId,
                 }
                 : {}),
         };

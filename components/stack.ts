@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import { ConfigError, PROJECT, RawStackConfig, StackSettings, parseStackConfig } from "./config";
 import { ScimConnection, ScimConnectionOutputs } from "./scimConnection";
+import { createProvisioningMonitoring } from "./monitoring";
 
 /** Raw config as the CLI gives it, with the providers' own environment fallbacks. */
 export function readRawConfig(): RawStackConfig {
@@ -42,6 +43,7 @@ function tenantProviders(settings: StackSettings): Map<string, azuread.Provider>
 export function declareStack(settings: StackSettings): Record<string, ScimConnectionOutputs> {
     const providers = tenantProviders(settings);
     const connections: Record<string, ScimConnectionOutputs> = {};
+    const monitored: pulumi.Output<string>[] = [];
     for (const c of settings.connections) {
         const integration = new ScimConnection(c.name, {
             settings: c,
@@ -49,6 +51,12 @@ export function declareStack(settings: StackSettings): Record<string, ScimConnec
             azureadProvider: c.entra ? providers.get(c.entra.tenantId) : undefined,
         });
         connections[c.name] = integration.outputs;
+        // Entra's provisioning logs live in each tenant; monitoring covers the stack's own tenant.
+        const sp = integration.outputs.entraServicePrincipalId;
+        if (sp && c.entra && !c.entra.tenantIdFromConnection) monitored.push(sp);
+    }
+    if (settings.monitoring && monitored.length > 0) {
+        createProvisioningMonitoring("monitoring", { settings: settings.monitoring, servicePrincipalIds: monitored, tenantId: settings.entraTenantId });
     }
     return connections;
 }

@@ -24,7 +24,11 @@ const T = {
     azureadProvider: "pulumi:providers:azuread",
     connection: "auth0:index/connection:Connection",
     scimConfig: "auth0:index/connectionScimConfiguration:ConnectionScimConfiguration",
-    token: "auth0:index/connectionScimToken:ConnectionScimToken",
+    token: "pulumi-nodejs:dynamic/auth0-entra-scim:ScimToken",
+    schema: "pulumi-nodejs:dynamic/auth0-entra-scim:SynchronizationSchema",
+    status: "pulumi-nodejs:dynamic/auth0-entra-scim:ProvisioningStatus",
+    signingKey: "pulumi-nodejs:dynamic/auth0-entra-scim:PreferredTokenSigningKey",
+    onDemand: "azuread:index/synchronizationJobProvisionOnDemand:SynchronizationJobProvisionOnDemand",
 };
 
 interface Run {
@@ -62,7 +66,9 @@ const managed: RawStackConfig = {
             provisionGroups: true,
             notificationEmails: ["ops@contoso.example"],
             deletionThreshold: 250,
+            provisionOnDemand: { users: [USERS[0]] },
         },
+        scim: { tokenLifetimeDays: 180, tokenRotationDays: 150 },
     }],
 };
 
@@ -143,6 +149,8 @@ describe("a managed connection", () => {
         expect(token.inputs.scopes).toEqual(["get:users", "post:users", "patch:users", "delete:users", "get:groups", "post:groups", "patch:groups", "delete:groups"]);
         expect(token.dependencies).toContain(scim.urn);
         expect(token.additionalSecretOutputs).toContain("token");
+        expect(token.inputs).toMatchObject({ tokenLifetimeDays: 180, tokenRotationDays: 150 });
+        expect(token.deleteBeforeReplace).toBe(false);
     });
 
     it("gives Entra the SCIM URL with ?aadOptscim062020 and the token, as a secret", () => {
@@ -163,11 +171,40 @@ describe("a managed connection", () => {
         expect(secret.propertyDependencies.servicePrincipalId).toEqual([sp.urn]);
     });
 
-    it("creates the scim job only after its secret", () => {
+    it("creates the scim job paused, after its secret, and leaves on/off to ProvisioningStatus", () => {
         const secret = one(r.monitor, T.secret);
         const job = one(r.monitor, T.job);
-        expect(job.inputs).toMatchObject({ templateId: "scim", enabled: true });
+        expect(job.inputs).toMatchObject({ templateId: "scim", enabled: false });
+        expect(job.ignoreChanges).toEqual(["enabled"]);
         expect(job.dependencies).toContain(secret.urn);
+    });
+
+    it("applies the schema to the job, then provisions on demand, then turns provisioning on", () => {
+        const sp = one(r.monitor, T.sp);
+        const job = one(r.monitor, T.job);
+        const schema = one(r.monitor, T.schema);
+        const jobId = job.id.split("/synchronization/jobs/")[1];
+        expect(schema.inputs).toMatchObject({
+            servicePrincipalId: sp.state.objectId, synchronizationJobId: jobId, tenantId: TENANT,
+            emailMatchingPrecedence: 2, provisionGroups: true, attributeMappings: [],
+        });
+        const pod = one(r.monitor, T.onDemand);
+        expect(pod.inputs).toMatchObject({
+            servicePrincipalId: sp.id, synchronizationJobId: job.id,
+            parameters: [{ ruleId: schema.state.synchronizationRuleId, subjects: [{ objectId: USERS[0], objectTypeName: "User" }] }],
+        });
+        expect(pod.dependencies).toContain(schema.urn);
+        const status = one(r.monitor, T.status);
+        expect(status.inputs).toMatchObject({ servicePrincipalId: sp.state.objectId, synchronizationJobId: jobId, enabled: true });
+        expect(status.dependencies).toEqual(expect.arrayContaining([schema.urn, pod.urn]));
+    });
+
+    it("activates the stack's signing certificate before Auth0 trusts it", () => {
+        const cert = one(r.monitor, T.cert);
+        const key = one(r.monitor, T.signingKey);
+        const conn = one(r.monitor, T.connection);
+        expect(key.inputs).toMatchObject({ servicePrincipalId: one(r.monitor, T.sp).state.objectId, thumbprint: cert.state.thumbprint, tenantId: TENANT });
+        expect(conn.propertyDependencies.options).toContain(key.urn);
     });
 
     it("nests every resource under its connection's components", () => {
@@ -229,7 +266,7 @@ describe("an Auth0-only connection", () => {
             signInEndpoint: "https://idp.fabrikam.example/saml2", signOutEndpoint: "https://idp.fabrikam.example/saml2", signingCert: "MIIBase64Cert==",
         });
         expect(one(monitor, T.token).inputs.scopes).toEqual(["get:users", "post:users", "patch:users", "delete:users"]);
-        expect(Object.keys(outputs.fabrikam).sort()).toEqual(["connectionId", "entraTenantUrl", "samlEntityId", "samlReplyUrl", "scimEndpointUrl", "scimToken", "scimTokenScopes"]);
+        expect(Object.keys(outputs.fabrikam).sort()).toEqual(["connectionId", "entraTenantUrl", "samlEntityId", "samlReplyUrl", "scimEndpointUrl", "scimToken", "scimTokenRotateAfter", "scimTokenScopes", "scimTokenValidUntil"]);
         expect((await resolve(outputs.fabrikam.scimToken)).secret).toBe(true);
         expect(outputs.fabrikam.samlReplyUrl).toBe("https://acme.eu.auth0.com/login/callback?connection=fabrikam");
     });
@@ -262,6 +299,24 @@ describe("tenants", () => {
         expect(providerOf("b")).toContain(providers[0].urn);
         expect(providerOf("c")).toBe("");
         for (const job of monitor.ofType(T.job).filter((j) => !j.name.startsWith("c-"))) expect(job.provider).toContain(providers[0].urn);
+    });
+});
+
+describe("monitoring", () => {
+    const monitoringConfig = { enabled: true, resourceGroupName: "rg-identity", location: "westeurope", alertEmails: ["ops@contoso.example"] };
+    it("watches the service principals of the stack's tenant when enabled", async () => {
+        const { monitor } = await run({ ...managed, monitoring: monitoringConfig });
+        const component = one(monitor, "auth0-entra-scim:index:ProvisioningMonitoring");
+        const sp = one(monitor, T.sp);
+        const rule = monitor.recorded.find((x) => x.type.includes("ScheduledQueryRule"));
+        expect(rule, "scheduled query rule").toBeDefined();
+        expect(JSON.stringify(rule!.inputs)).toContain(String(sp.state.objectId));
+        expect(component.parent).toBe("");
+    });
+
+    it("creates nothing for monitoring when it is off", async () => {
+        const { monitor } = await run({ ...managed, monitoring: { ...monitoringConfig, enabled: false } });
+        expect(monitor.recorded.filter((x) => x.type.startsWith("azure-native:") || x.type.includes("ProvisioningMonitoring"))).toEqual([]);
     });
 });
 

@@ -7,7 +7,20 @@
 // `pulumi up`, and credentials are read from that process's environment when a method runs.
 import * as pulumi from "@pulumi/pulumi";
 
+// One provider object per module: Pulumi caches a dynamic provider's serialization per object, so sharing
+// it serializes each provider once per program instead of once per resource (bench/RESULTS.md).
+const providers = new Map<string, pulumi.dynamic.ResourceProvider>();
+
 export function lazyProvider(modulePath: string): pulumi.dynamic.ResourceProvider {
+    let provider = providers.get(modulePath);
+    if (!provider) {
+        provider = makeLazyProvider(modulePath);
+        providers.set(modulePath, provider);
+    }
+    return provider;
+}
+
+function makeLazyProvider(modulePath: string): pulumi.dynamic.ResourceProvider {
     const load = (): pulumi.dynamic.ResourceProvider => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const req = eval("require") as NodeRequire;
@@ -19,6 +32,8 @@ export function lazyProvider(modulePath: string): pulumi.dynamic.ResourceProvide
         return mod.provider as pulumi.dynamic.ResourceProvider;
     };
     return {
+        // Hands the stack's provider config (auth0:clientId, ...) to the implementation; never stored in state.
+        configure: (req) => { const p = load(); return p.configure ? p.configure(req) : Promise.resolve(); },
         check: (olds, news) => { const p = load(); return p.check ? p.check(olds, news) : Promise.resolve({ inputs: news }); },
         diff: (id, olds, news) => { const p = load(); return p.diff ? p.diff(id, olds, news) : Promise.resolve({}); },
         create: (inputs) => load().create(inputs),
