@@ -10,8 +10,8 @@ import {
     parseScimTokenResourceId,
 } from "../components/providers/scimTokenProvider";
 import { DAY_MS } from "../components/tokenRotation";
-import createResponse from "../../shared/fixtures/auth0-scim-token-create-response.json";
-import listResponse from "../../shared/fixtures/auth0-scim-tokens-list-response.json";
+import createResponse from "./fixtures/auth0-scim-token-create-response.json";
+import listResponse from "./fixtures/auth0-scim-tokens-list-response.json";
 
 const DOMAIN = "acme.eu.auth0.com";
 const CLIENT_ID = "m2m-client-id-abc";
