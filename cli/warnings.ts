@@ -1,14 +1,11 @@
 import { StackSettings } from "../components/config";
+import { tokenLifecycleWarnings } from "../components/tokenRotation";
 
 /** Things that are valid but worth a reviewer's attention, printed by the offline plan. */
 export function planWarnings(settings: StackSettings): string[] {
     const warnings: string[] = [];
     for (const c of settings.connections) {
-        if (c.scim.tokenLifetimeDays === undefined) {
-            warnings.push(`connections ${c.name}: the SCIM token never expires (no scim.tokenLifetimeDays). A leaked token stays valid until someone deletes it; set tokenLifetimeDays and tokenRotationDays.`);
-        } else if (c.scim.tokenRotationDays === undefined) {
-            warnings.push(`connections ${c.name}: the SCIM token expires after ${c.scim.tokenLifetimeDays} days but is never rotated (no scim.tokenRotationDays): provisioning stops when it expires.`);
-        }
+        warnings.push(...tokenLifecycleWarnings(c.name, c.scim));
         if (c.entra && !c.entra.provisioningEnabled) {
             warnings.push(`connections ${c.name}: provisioning is off (entra.provisioningEnabled: false); Entra will not sync until it is turned on.`);
         }
