@@ -7,6 +7,7 @@ import * as YAML from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { simulate, settle, RecordedResource, RecordingMonitor } from "./simulation";
 import { PROJECT, StackSettings, parseStackConfig } from "../components/config";
+import { readRawConfig } from "../components/stack";
 import { planWarnings } from "./warnings";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -66,24 +67,15 @@ export interface PlanResult {
 /** Runs index.ts against simulated providers with the stack file's config. Throws PlanError on bad config. */
 export async function runPlan(options: PlanOptions = {}): Promise<PlanResult> {
     const stack = readStackFile(options);
-    // Validate first with the same function the program uses, so messages match `pulumi preview`.
+    // Not a preview: in preview, simulated outputs of custom resources stay unknown and could not be shown.
+    const monitor = await simulate({ project: PROJECT, stack: options.stack ?? "example", preview: false, config: stack.config, secretKeys: stack.secretKeys });
+    // Validate with the program's own config reader, so the keys, fallbacks and messages match `pulumi preview`.
     let settings: StackSettings;
-    const env = { auth0: process.env.AUTH0_DOMAIN, arm: process.env.ARM_TENANT_ID };
     try {
-        const project = (k: string) => stack.config[`${PROJECT}:${k}`];
-        settings = parseStackConfig({
-            auth0Domain: stack.config["auth0:domain"] ?? env.auth0,
-            entraTenantId: stack.config["azuread:tenantId"] ?? env.arm,
-            tenantName: project("tenantName"),
-            customDomain: project("customDomain"),
-            connections: project("connections"),
-            monitoring: project("monitoring"),
-        });
+        settings = parseStackConfig(readRawConfig());
     } catch (err) {
         throw new PlanError((err as Error).message);
     }
-    // Not a preview: in preview, simulated outputs of custom resources stay unknown and could not be shown.
-    const monitor = await simulate({ project: PROJECT, stack: options.stack ?? "example", preview: false, config: stack.config, secretKeys: stack.secretKeys });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const program = require(path.join(ROOT, "index")) as Record<string, unknown>;
     await settle();
