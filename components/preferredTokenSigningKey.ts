@@ -6,7 +6,7 @@
 // made active or the certificate itself is removed. Clearing the thumbprint would make Entra fall back to
 // another certificate the Auth0 connection does not trust, and break sign-in.
 import * as pulumi from "@pulumi/pulumi";
-import { lazyProvider } from "./providers/shim";
+import { DynamicResource } from "./dynamicResource";
 
 export interface PreferredTokenSigningKeyArgs {
     /** Object id of the service principal. */
@@ -17,7 +17,7 @@ export interface PreferredTokenSigningKeyArgs {
     tenantId?: pulumi.Input<string>;
 }
 
-export class PreferredTokenSigningKey extends pulumi.dynamic.Resource {
+export class PreferredTokenSigningKey extends DynamicResource {
     declare readonly servicePrincipalId: pulumi.Output<string>;
     /** The active thumbprint; after `pulumi refresh`, the one Entra reports (a portal change shows as drift). */
     declare readonly thumbprint: pulumi.Output<string>;
@@ -25,12 +25,10 @@ export class PreferredTokenSigningKey extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: PreferredTokenSigningKeyArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            lazyProvider("components/providers/preferredTokenSigningKeyProvider"),
+            "PreferredTokenSigningKey",
             name,
             { servicePrincipalId: args.servicePrincipalId, thumbprint: args.thumbprint, tenantId: args.tenantId },
             opts,
-            "auth0-entra-scim",
-            "PreferredTokenSigningKey",
         );
     }
 }

@@ -4,7 +4,7 @@
 // schema and the provision-on-demand test, starts the job (POST .../start) or pauses it (POST .../pause).
 // Delete pauses the job.
 import * as pulumi from "@pulumi/pulumi";
-import { lazyProvider } from "./providers/shim";
+import { DynamicResource } from "./dynamicResource";
 
 export interface ProvisioningStatusArgs {
     /** Object id of the service principal. */
@@ -16,7 +16,7 @@ export interface ProvisioningStatusArgs {
     tenantId?: pulumi.Input<string>;
 }
 
-export class ProvisioningStatus extends pulumi.dynamic.Resource {
+export class ProvisioningStatus extends DynamicResource {
     declare readonly servicePrincipalId: pulumi.Output<string>;
     declare readonly synchronizationJobId: pulumi.Output<string>;
     /** As declared; after `pulumi refresh`, what the job's status says (Active/Quarantine = on). */
@@ -27,7 +27,7 @@ export class ProvisioningStatus extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ProvisioningStatusArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            lazyProvider("components/providers/provisioningStatusProvider"),
+            "ProvisioningStatus",
             name,
             {
                 servicePrincipalId: args.servicePrincipalId,
@@ -37,8 +37,6 @@ export class ProvisioningStatus extends pulumi.dynamic.Resource {
                 statusCode: undefined,
             },
             opts,
-            "auth0-entra-scim",
-            "ProvisioningStatus",
         );
     }
 }

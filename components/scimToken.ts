@@ -2,7 +2,7 @@
 // Replaces auth0.ConnectionScimToken, which has no lifetime input (its tokens never expire) and whose import
 // is broken. Implementation: components/providers/scimTokenProvider.ts, loaded through the shim.
 import * as pulumi from "@pulumi/pulumi";
-import { lazyProvider } from "./providers/shim";
+import { DynamicResource, dynamicTypeToken } from "./dynamicResource";
 
 export interface ScimTokenArgs {
     /** The Auth0 connection id (con_...). A change replaces the token. */
@@ -15,7 +15,7 @@ export interface ScimTokenArgs {
     tokenRotationDays?: pulumi.Input<number>;
 }
 
-export const SCIM_TOKEN_TYPE = "pulumi-nodejs:dynamic/auth0-entra-scim:ScimToken";
+export const SCIM_TOKEN_TYPE = dynamicTypeToken("ScimToken");
 
 /**
  * Outputs: tokenId, token (secret), createdAt, validUntil (undefined: never expires), rotateAfter
@@ -25,7 +25,7 @@ export const SCIM_TOKEN_TYPE = "pulumi-nodejs:dynamic/auth0-entra-scim:ScimToken
  * token is created, resources that take `token` as an input (the Entra synchronization secret) are updated,
  * then the old token is deleted. So deleteBeforeReplace must stay false; the constructor refuses true.
  */
-export class ScimToken extends pulumi.dynamic.Resource {
+export class ScimToken extends DynamicResource {
     declare public readonly connectionId: pulumi.Output<string>;
     declare public readonly scopes: pulumi.Output<string[]>;
     declare public readonly tokenLifetimeDays: pulumi.Output<number | undefined>;
@@ -42,7 +42,7 @@ export class ScimToken extends pulumi.dynamic.Resource {
             throw new Error(`ScimToken ${name}: deleteBeforeReplace would delete the token Entra uses before its successor exists; leave it unset.`);
         }
         super(
-            lazyProvider("components/providers/scimTokenProvider"),
+            "ScimToken",
             name,
             {
                 connectionId: args.connectionId,
@@ -57,8 +57,6 @@ export class ScimToken extends pulumi.dynamic.Resource {
                 rotateAfter: undefined,
             },
             { ...opts, additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), "token"])] },
-            "auth0-entra-scim",
-            "ScimToken",
         );
         // Mocks (and any engine that skips additionalSecretOutputs) still see a secret.
         (this as { token: pulumi.Output<string> }).token = pulumi.secret(this.token);

@@ -4,7 +4,7 @@
 // the Graph calls in providers/synchronizationSchemaProvider.ts.
 import * as pulumi from "@pulumi/pulumi";
 import type { EntraAttributeMapping } from "./config";
-import { lazyProvider } from "./providers/shim";
+import { DynamicResource } from "./dynamicResource";
 import type { AttributeMappingSnapshot, LiveAttributeMapping } from "./synchronizationSchema";
 
 export interface SynchronizationSchemaArgs {
@@ -22,7 +22,7 @@ export interface SynchronizationSchemaArgs {
     attributeMappings?: pulumi.Input<pulumi.Input<EntraAttributeMapping>[]>;
 }
 
-export class SynchronizationSchema extends pulumi.dynamic.Resource {
+export class SynchronizationSchema extends DynamicResource {
     declare readonly servicePrincipalId: pulumi.Output<string>;
     declare readonly synchronizationJobId: pulumi.Output<string>;
     declare readonly tenantId: pulumi.Output<string | undefined>;
@@ -37,7 +37,7 @@ export class SynchronizationSchema extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: SynchronizationSchemaArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            lazyProvider("components/providers/synchronizationSchemaProvider"),
+            "SynchronizationSchema",
             name,
             {
                 servicePrincipalId: args.servicePrincipalId,
@@ -50,8 +50,6 @@ export class SynchronizationSchema extends pulumi.dynamic.Resource {
                 synchronizationRuleId: undefined,
             },
             opts,
-            "auth0-entra-scim",
-            "SynchronizationSchema",
         );
     }
 }

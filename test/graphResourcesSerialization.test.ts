@@ -68,7 +68,7 @@ describe("registered under mocks", () => {
         it(`${r.className}: the stored provider is small, names only its module, and holds no credential`, () => {
             const reg = regs.get(r.className)!;
             expect(reg.providerText).toContain(r.provider);
-            expect(reg.providerText.length).toBeLessThan(4_000);
+            expect(reg.providerText.length).toBeLessThan(512);
             // Nothing of the Graph client or @azure/identity was captured by value.
             expect(reg.providerText).not.toMatch(/graph\.microsoft\.com|ClientSecretCredential|DefaultAzureCredential|getToken/);
             const stored = reg.providerText + JSON.stringify(reg.inputs);
