@@ -97,9 +97,18 @@ export interface ColdResult {
     programTranspileOnlyMs: number[];
     /** index.ts and components/ transpiled to JavaScript beforehand (a build step), loaded without ts-node. */
     programPrecompiledMs: number[];
-    /** Whether the CLI's way type-checks, given the project's tsconfig.json and the environment. */
-    cliTypeChecks: boolean;
+    /** How the CLI's ts-node turns the program into JavaScript, given the project's tsconfig.json and the environment. */
+    cliTranspile: CliTranspile;
 }
+
+/** type-check: ts-node with the TypeScript compiler, checking types; transpile-only: the compiler without checks; swc: @swc/core. */
+export type CliTranspile = "type-check" | "transpile-only" | "swc";
+
+const CLI_TRANSPILE_LABEL: Record<CliTranspile, string> = {
+    "type-check": "ts-node, type-checking",
+    "transpile-only": "ts-node, transpile-only",
+    swc: "ts-node with swc",
+};
 
 export const TARGETS = {
     baselineRatio: { connections: 500, max: 1.3 },
@@ -188,8 +197,9 @@ export function evaluateTargets(sizes: readonly SizeResult[], cold?: ColdResult)
         shown: cold ? `${coldRatio!.toFixed(2)}x (${fmtMs(median(cold.programMs))} vs ${fmtMs(median(cold.pulumiMs))})` : "not measured",
         ...verdict(coldRatio, TARGETS.coldStartRatio.max),
         why: cold
-            ? `the Pulumi CLI ${cold.cliTypeChecks ? "type-checks with ts-node (tsconfig.json has neither compilerOptions.noCheck nor ts-node.transpileOnly)" : "loads transpile-only"}; ` +
-              `transpile-only: ${fmtMs(median(cold.programTranspileOnlyMs))} = ${(median(cold.programTranspileOnlyMs) / median(cold.pulumiMs)).toFixed(2)}x; ` +
+            ? `the Pulumi CLI loads it with ${CLI_TRANSPILE_LABEL[cold.cliTranspile]}` +
+              (cold.cliTranspile === "type-check" ? " (tsconfig.json has neither compilerOptions.noCheck nor ts-node.transpileOnly)" : "") + "; " +
+              `PULUMI_NODEJS_TRANSPILE_ONLY=true: ${fmtMs(median(cold.programTranspileOnlyMs))} = ${(median(cold.programTranspileOnlyMs) / median(cold.pulumiMs)).toFixed(2)}x; ` +
               `precompiled JavaScript: ${fmtMs(median(cold.programPrecompiledMs))} = ${(median(cold.programPrecompiledMs) / median(cold.pulumiMs)).toFixed(2)}x`
             : "",
     });
@@ -233,7 +243,7 @@ export function formatColdTable(cold: ColdResult): string {
     const row = (label: string, v: number[]) => [label, fmtMs(median(v)), v.map((x) => Math.round(x)).join(", "), `${(median(v) / median(cold.pulumiMs)).toFixed(2)}x`];
     return table(["load", "median", "runs (ms)", "vs @pulumi/pulumi"], [
         row("`require(\"@pulumi/pulumi\")` alone", cold.pulumiMs),
-        row(`index.ts as the Pulumi CLI loads it (${cold.cliTypeChecks ? "ts-node, type-checking" : "ts-node, transpile-only"})`, cold.programMs),
+        row(`index.ts as the Pulumi CLI loads it (${CLI_TRANSPILE_LABEL[cold.cliTranspile]})`, cold.programMs),
         row("index.ts, PULUMI_NODEJS_TRANSPILE_ONLY=true", cold.programTranspileOnlyMs),
         row("index.js precompiled (no ts-node)", cold.programPrecompiledMs),
     ]);
@@ -278,8 +288,8 @@ export function renderResults(report: BenchReport): string {
         `Produced by \`${report.command}\` (bench/run.ts) on ${report.date}, at commit ${report.commit}, in ${report.durationS.toFixed(0)} s.`,
         `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB memory, Node ${m.node} (${m.platform}).`,
         "",
-        "Each figure comes from a fresh `node` process. The stack is the real program (index.ts through ts-node, as the Pulumi CLI",
-        "loads it, transpile-only) evaluated in-process against the simulated providers of cli/simulation.ts in preview mode:",
+        "Each figure comes from a fresh `node` process. The stack is the real program (index.ts through ts-node with the",
+        "project's tsconfig.json, as the Pulumi CLI loads it) evaluated in-process against the simulated providers of cli/simulation.ts in preview mode:",
         "time runs from `require(index)` until every registration and invoke was answered. The flat baseline registers the",
         "same custom resources (type tokens, count, input values, dependency edges, explicit providers, secrets) in one loop,",
         "with no components, no config validation and no dynamic providers (bench/baseline.ts), from the stack's own",

@@ -8,7 +8,7 @@ import * as path from "path";
 import type { ChildResult, ChildSpec } from "./child";
 import { generateStackConfig } from "./generate";
 import {
-    BenchReport, ColdResult, SizeResult, evaluateTargets, formatColdTable, formatSizeTable, formatTargets, renderResults,
+    BenchReport, CliTranspile, ColdResult, SizeResult, evaluateTargets, formatColdTable, formatSizeTable, formatTargets, renderResults,
 } from "./report";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -199,23 +199,32 @@ process.stdout.write(JSON.stringify(performance.now()));
 process.exit(0);
 `;
 
-/** Whether the Pulumi CLI would type-check: no PULUMI_NODEJS_TRANSPILE_ONLY, no noCheck, no ts-node.transpileOnly. */
-export function cliTypeChecks(tsconfig: { compilerOptions?: { noCheck?: boolean }; "ts-node"?: { transpileOnly?: boolean } }, env: NodeJS.ProcessEnv): boolean {
-    if (env.PULUMI_NODEJS_TRANSPILE_ONLY) return env.PULUMI_NODEJS_TRANSPILE_ONLY !== "true";
-    if (tsconfig.compilerOptions?.noCheck) return false;
-    return tsconfig["ts-node"]?.transpileOnly !== true;
+/**
+ * How the Pulumi CLI's ts-node will transpile the program. Pulumi passes transpileOnly from
+ * PULUMI_NODEJS_TRANSPILE_ONLY or compilerOptions.noCheck and leaves it unset otherwise, so tsconfig.json's
+ * "ts-node" section decides; "swc" implies transpile-only (ts-node refuses it with transpileOnly false).
+ */
+export function cliTranspile(
+    tsconfig: { compilerOptions?: { noCheck?: boolean }; "ts-node"?: { transpileOnly?: boolean; swc?: boolean } },
+    env: NodeJS.ProcessEnv,
+): CliTranspile {
+    const tsNode = tsconfig["ts-node"] ?? {};
+    if (tsNode.swc === true) return "swc";
+    if (env.PULUMI_NODEJS_TRANSPILE_ONLY) return env.PULUMI_NODEJS_TRANSPILE_ONLY === "true" ? "transpile-only" : "type-check";
+    if (tsconfig.compilerOptions?.noCheck) return "transpile-only";
+    return tsNode.transpileOnly === true ? "transpile-only" : "type-check";
 }
 
 async function measureCold(reps: number, tmp: string, log: (s: string) => void): Promise<ColdResult> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ts = require("typescript") as typeof import("typescript");
-    const tsconfig = ts.parseConfigFileTextToJson(TSCONFIG, fs.readFileSync(TSCONFIG, "utf8")).config as Parameters<typeof cliTypeChecks>[0];
+    const tsconfig = ts.parseConfigFileTextToJson(TSCONFIG, fs.readFileSync(TSCONFIG, "utf8")).config as Parameters<typeof cliTranspile>[0];
     const config = JSON.stringify(Object.fromEntries(Object.entries(generateStackConfig(1).pulumiConfig)
         .map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
     const program = transpileProgram(path.join(tmp, "precompiled"), tsconfig as { compilerOptions?: Record<string, unknown> });
     const env: NodeJS.ProcessEnv = { ...process.env, BENCH_CONFIG: config, BENCH_PROGRAM: program };
     delete env.TS_NODE_PROJECT;
-    const cold: ColdResult = { pulumiMs: [], programMs: [], programTranspileOnlyMs: [], programPrecompiledMs: [], cliTypeChecks: cliTypeChecks(tsconfig, process.env) };
+    const cold: ColdResult = { pulumiMs: [], programMs: [], programTranspileOnlyMs: [], programPrecompiledMs: [], cliTranspile: cliTranspile(tsconfig, process.env) };
     for (let rep = 0; rep < reps; rep++) {
         // Interleaved, so a slow moment of the machine hits all three alike.
         cold.pulumiMs.push(Number(await runNode(["-e", COLD_PULUMI], env)));

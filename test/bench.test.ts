@@ -1,12 +1,14 @@
 // The benchmark's pure parts: generated configs, the flat plan, the custom-provider footprint, the targets'
 // verdicts and the tables. No timing is asserted here (figures come from `npm run bench`).
 import { describe, it, expect } from "vitest";
+import * as fs from "fs";
+import * as path from "path";
 import { parseStackConfig } from "../components/config";
 import type { RecordedResource } from "../cli/simulation";
 import { generateStackConfig, isAuth0Only, tenantCount } from "../bench/generate";
 import { sdkClass, toFlatPlan } from "../bench/baseline";
 import { ColdResult, SizeResult, evaluateTargets, formatColdTable, formatSizeTable, median, providerFootprint, renderResults } from "../bench/report";
-import { cliTypeChecks, parseArgs } from "../bench/run";
+import { cliTranspile, parseArgs } from "../bench/run";
 
 describe("generated stack configs", () => {
     for (const n of [1, 10, 50, 100, 500]) {
@@ -118,7 +120,7 @@ function size(connections: number, stackMs: number[], baselineMs: number[], prov
 }
 
 const cold = (pulumi: number, program: number): ColdResult => ({
-    pulumiMs: [pulumi, pulumi + 10, pulumi - 10], programMs: [program], programTranspileOnlyMs: [program / 2], programPrecompiledMs: [pulumi], cliTypeChecks: true,
+    pulumiMs: [pulumi, pulumi + 10, pulumi - 10], programMs: [program], programTranspileOnlyMs: [program / 2], programPrecompiledMs: [pulumi], cliTranspile: "type-check",
 });
 
 describe("targets", () => {
@@ -143,7 +145,7 @@ describe("targets", () => {
         expect(by.providerBytesPerConnection.met).toBe(false);
         expect(by.providerBytesPerConnection.value).toBe(12_000);
         expect(by.coldStartRatio.missBy).toBeCloseTo(5 / 2 - 1);
-        expect(by.coldStartRatio.why).toContain("type-checks");
+        expect(by.coldStartRatio.why).toContain("ts-node, type-checking (tsconfig.json has neither");
     });
 
     it("are not measured when the run lacks the sizes they need", () => {
@@ -189,11 +191,18 @@ describe("command line", () => {
         expect(() => parseArgs(["--fast"])).toThrow(/unknown argument/);
     });
 
-    it("knows when the Pulumi CLI would type-check the program", () => {
-        expect(cliTypeChecks({}, {})).toBe(true);
-        expect(cliTypeChecks({ "ts-node": { transpileOnly: true } }, {})).toBe(false);
-        expect(cliTypeChecks({ compilerOptions: { noCheck: true } }, {})).toBe(false);
-        expect(cliTypeChecks({ "ts-node": { transpileOnly: true } }, { PULUMI_NODEJS_TRANSPILE_ONLY: "false" })).toBe(true);
-        expect(cliTypeChecks({}, { PULUMI_NODEJS_TRANSPILE_ONLY: "true" })).toBe(false);
+    it("knows how the Pulumi CLI's ts-node will transpile the program", () => {
+        expect(cliTranspile({}, {})).toBe("type-check");
+        expect(cliTranspile({ "ts-node": { transpileOnly: true } }, {})).toBe("transpile-only");
+        expect(cliTranspile({ compilerOptions: { noCheck: true } }, {})).toBe("transpile-only");
+        expect(cliTranspile({ "ts-node": { transpileOnly: true } }, { PULUMI_NODEJS_TRANSPILE_ONLY: "false" })).toBe("type-check");
+        expect(cliTranspile({}, { PULUMI_NODEJS_TRANSPILE_ONLY: "true" })).toBe("transpile-only");
+        expect(cliTranspile({ "ts-node": { transpileOnly: true, swc: true } }, {})).toBe("swc");
+        expect(cliTranspile({ "ts-node": { swc: true } }, { PULUMI_NODEJS_TRANSPILE_ONLY: "true" })).toBe("swc");
+    });
+
+    it("reads this project's tsconfig.json as swc, the loader bench/RESULTS.md measured", () => {
+        const tsconfig = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "tsconfig.json"), "utf8"));
+        expect(cliTranspile(tsconfig, {})).toBe("swc");
     });
 });
