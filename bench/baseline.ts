@@ -24,10 +24,21 @@ export interface FlatRegistration {
     additionalSecretOutputs: string[];
     ignoreChanges: string[];
     deleteBeforeReplace: boolean;
+    /** Index into `components` of the component this resource was created in, if any. */
+    parent?: number;
+}
+
+/** A component of the stack, for the variant of the baseline that keeps the component tree. */
+export interface FlatComponent {
+    type: string;
+    name: string;
+    /** Index into `components` of its own parent component, if any (always an earlier one). */
+    parent?: number;
 }
 
 export interface FlatPlan {
     resources: FlatRegistration[];
+    components: FlatComponent[];
     calls: RecordedCall[];
 }
 
@@ -47,6 +58,14 @@ function providerUrn(ref: string): string {
 export function toFlatPlan(recorded: readonly RecordedResource[], calls: readonly RecordedCall[]): FlatPlan {
     const kept = recorded.filter((r) => r.custom);
     const index = new Map(kept.map((r, i) => [r.urn, i]));
+    // The root stack resource is not recorded, so its children have no component parent.
+    const componentRecords = recorded.filter((r) => !r.custom);
+    const componentIndex = new Map(componentRecords.map((r, i) => [r.urn, i]));
+    const components = componentRecords.map((r, i): FlatComponent => {
+        const parent = componentIndex.get(r.parent);
+        if (parent !== undefined && parent >= i) throw new Error(`flat plan: component ${r.name} is registered before its parent`);
+        return { type: r.type, name: r.name, ...(parent !== undefined ? { parent } : {}) };
+    });
     const indexesOf = (urns: readonly string[]) => [...new Set(urns.map((u) => index.get(u)).filter((i): i is number => i !== undefined))];
     const resources = kept.map((r): FlatRegistration => {
         const { __provider: _serialized, ...inputs } = r.inputs;
@@ -69,9 +88,10 @@ export function toFlatPlan(recorded: readonly RecordedResource[], calls: readonl
             additionalSecretOutputs: r.additionalSecretOutputs,
             ignoreChanges: r.ignoreChanges,
             deleteBeforeReplace: r.deleteBeforeReplace,
+            ...(componentIndex.has(r.parent) ? { parent: componentIndex.get(r.parent)! } : {}),
         };
     });
-    return { resources, calls: [...calls] };
+    return { resources, components, calls: [...calls] };
 }
 
 type ResourceClass = new (name: string, args: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
@@ -114,6 +134,17 @@ class FlatResource extends pulumi.CustomResource {
     }
 }
 
+class FlatComponentResource extends pulumi.ComponentResource {
+    constructor(type: string, name: string, opts: pulumi.ComponentResourceOptions) {
+        super(type, name, {}, opts);
+    }
+
+    /** Components end with registerOutputs; the twin registers none (outputs count among what the stack adds). */
+    complete(): void {
+        this.registerOutputs({});
+    }
+}
+
 class FlatProvider extends pulumi.ProviderResource {
     constructor(pkg: string, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
         super(pkg, name, props, opts);
@@ -125,9 +156,23 @@ export function flatClasses(plan: FlatPlan): Map<string, ResourceClass | undefin
     return new Map([...new Set(plan.resources.map((r) => r.type))].map((t) => [t, sdkClass(t)]));
 }
 
-/** Registers the plan: plain values, each input waiting for its recorded sources, as a hand-written flat program would. */
-export function registerFlat(plan: FlatPlan, classes: Map<string, ResourceClass | undefined> = flatClasses(plan)): pulumi.CustomResource[] {
+/**
+ * Registers the plan: plain values, each input waiting for its recorded sources, as a hand-written flat program would.
+ * `withComponents`: also the stack's component tree (same types, names and nesting, no outputs), each resource
+ * under the component it was created in, so the difference to the flat run is what the component tree costs.
+ */
+export function registerFlat(
+    plan: FlatPlan,
+    classes: Map<string, ResourceClass | undefined> = flatClasses(plan),
+    withComponents = false,
+): pulumi.CustomResource[] {
     const made: pulumi.CustomResource[] = [];
+    const components: FlatComponentResource[] = [];
+    if (withComponents) {
+        for (const c of plan.components) {
+            components.push(new FlatComponentResource(c.type, c.name, c.parent !== undefined ? { parent: components[c.parent] } : {}));
+        }
+    }
     plan.resources.forEach((r, i) => {
         const inputs: pulumi.Inputs = {};
         for (const [key, value] of Object.entries(r.inputs)) {
@@ -147,11 +192,13 @@ export function registerFlat(plan: FlatPlan, classes: Map<string, ResourceClass 
             ...(r.additionalSecretOutputs.length ? { additionalSecretOutputs: r.additionalSecretOutputs } : {}),
             ...(r.ignoreChanges.length ? { ignoreChanges: r.ignoreChanges } : {}),
             ...(r.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+            ...(withComponents && r.parent !== undefined ? { parent: components[r.parent] } : {}),
         };
         const Class = classes.get(r.type);
         const pkg = PROVIDER_TYPE.exec(r.type);
         made.push(Class ? new Class(r.name, inputs, opts) : pkg ? new FlatProvider(pkg[1], r.name, inputs, opts) : new FlatResource(r.type, r.name, inputs, opts));
     });
     for (const call of plan.calls) pulumi.runtime.invokeOutput(call.token, call.inputs);
+    for (const c of components) c.complete();
     return made;
 }

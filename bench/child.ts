@@ -1,5 +1,6 @@
-// One measurement in a fresh process (started by bench/run.ts through ts-node, transpile-only): either the real
-// program for a generated config, or the flat baseline built from that run's recording.
+// One measurement in a fresh process (started by bench/run.ts through ts-node, transpile-only): the real program
+// for a generated config, or the flat baseline built from that run's recording, with or without the stack's
+// component tree ("components").
 // Spec in BENCH_SPEC (JSON); the result goes to spec.resultFile as JSON.
 import * as fs from "fs";
 import * as path from "path";
@@ -11,7 +12,7 @@ import { providerFootprint, ProviderFootprint } from "./report";
 const ROOT = path.resolve(__dirname, "..");
 
 export interface ChildSpec {
-    kind: "stack" | "baseline";
+    kind: "stack" | "baseline" | "components";
     connections: number;
     /** stack: where to write the flat plan; baseline: where to read it. */
     planFile: string;
@@ -76,7 +77,7 @@ async function main(spec: ChildSpec): Promise<ChildResult> {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         require(path.join(ROOT, "index"));
     } else {
-        registerFlat(plan!, classes);
+        registerFlat(plan!, classes, spec.kind === "components");
     }
     await settle();
     const evalMs = performance.now() - start;

@@ -98,12 +98,20 @@ async function measureSize(connections: number, reps: number, tmp: string, log: 
     const planFile = path.join(tmp, `plan-${connections}.json`);
     const stack: ChildResult[] = [];
     const baseline: ChildResult[] = [];
+    const withComponents: ChildResult[] = [];
     for (let rep = 0; rep < reps; rep++) {
         stack.push(await measure("stack", connections, planFile, tmp));
         baseline.push(await measure("baseline", connections, planFile, tmp));
-        const mismatch = sameRegistrations(stack[rep], baseline[rep]);
-        if (mismatch) throw new Error(`${connections} connections: the flat baseline does not match the stack: ${mismatch}`);
-        log(`  ${connections} connections, run ${rep + 1}/${reps}: stack ${Math.round(stack[rep].evalMs)} ms, baseline ${Math.round(baseline[rep].evalMs)} ms`);
+        withComponents.push(await measure("components", connections, planFile, tmp));
+        for (const twin of [baseline[rep], withComponents[rep]]) {
+            const mismatch = sameRegistrations(stack[rep], twin);
+            if (mismatch) throw new Error(`${connections} connections: the flat baseline (${twin.kind}) does not match the stack: ${mismatch}`);
+        }
+        if (withComponents[rep].components !== stack[rep].components) {
+            throw new Error(`${connections} connections: the baseline with components registered ${withComponents[rep].components} components, the stack ${stack[rep].components}`);
+        }
+        log(`  ${connections} connections, run ${rep + 1}/${reps}: stack ${Math.round(stack[rep].evalMs)} ms, baseline ${Math.round(baseline[rep].evalMs)} ms, ` +
+            `baseline with the component tree ${Math.round(withComponents[rep].evalMs)} ms`);
     }
     fs.rmSync(planFile, { force: true });
     const first = stack[0];
@@ -115,6 +123,7 @@ async function measureSize(connections: number, reps: number, tmp: string, log: 
             components: first.components,
             stackMs: stack.map((r) => r.evalMs),
             baselineMs: baseline.map((r) => r.evalMs),
+            withComponentsMs: withComponents.map((r) => r.evalMs),
             stackRssMb: Math.max(...stack.map((r) => r.peakRssMb)),
             baselineRssMb: Math.max(...baseline.map((r) => r.peakRssMb)),
             loadMs: first.loadMs,
