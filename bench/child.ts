@@ -72,15 +72,19 @@ async function main(spec: ChildSpec): Promise<ChildResult> {
     const generated = generateStackConfig(spec.connections);
     const monitor = await simulate({ stack: "bench", preview: true, config: spec.kind === "stack" ? generated.pulumiConfig : {} });
 
+    // A hand-written flat program keeps every resource in a module-level const until the program ends; so does the
+    // baseline (dropping them would let the garbage collector free what a real program keeps).
+    let flatResources: unknown[] = [];
     const start = performance.now();
     if (spec.kind === "stack") {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         require(path.join(ROOT, "index"));
     } else {
-        registerFlat(plan!, classes, spec.kind === "components");
+        flatResources = registerFlat(plan!, classes, spec.kind === "components");
     }
     await settle();
     const evalMs = performance.now() - start;
+    if (spec.kind !== "stack" && flatResources.length !== plan!.resources.length) throw new Error("flat baseline: not every resource was made");
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
     const recorded = monitor.recorded;
