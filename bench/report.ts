@@ -155,6 +155,12 @@ export function baselineGap(s: SizeResult): string {
         `${s.footprint.dynamicResources} dynamic resources, ${s.providerSerializations} closure serializations`;
 }
 
+/** The excess over a limit in percent; below 1%, to a hundredth, so a near miss never reads "by 0%". */
+export function missedBy(fraction: number): string {
+    const pct = fraction * 100;
+    return pct >= 1 ? `${pct.toFixed(0)}%` : `${Math.max(pct, 0.01).toFixed(2)}%`;
+}
+
 export function evaluateTargets(sizes: readonly SizeResult[], cold?: ColdResult): TargetResult[] {
     const at = (n: number) => sizes.find((s) => s.connections === n);
     const results: TargetResult[] = [];
@@ -269,7 +275,7 @@ export function formatTargets(targets: readonly TargetResult[]): string {
     return table(["target", "measured", "verdict", "why / detail"], targets.map((t) => [
         t.target,
         t.shown,
-        t.met === undefined ? "not measured" : t.met ? "met" : `MISSED by ${((t.missBy ?? 0) * 100).toFixed(0)}%`,
+        t.met === undefined ? "not measured" : t.met ? "met" : `MISSED by ${missedBy(t.missBy ?? 0)}`,
         t.why,
     ]));
 }

@@ -8,7 +8,7 @@ import type { RecordedResource } from "../cli/simulation";
 import { generateStackConfig, isAuth0Only, tenantCount } from "../bench/generate";
 import { registerFlat, sdkClass, toFlatPlan } from "../bench/baseline";
 import { settle, simulate } from "../cli/simulation";
-import { ColdResult, SizeResult, evaluateTargets, formatColdTable, formatSizeTable, median, providerFootprint, renderResults } from "../bench/report";
+import { ColdResult, SizeResult, evaluateTargets, missedBy, formatColdTable, formatSizeTable, median, providerFootprint, renderResults } from "../bench/report";
 import { cliTranspile, parseArgs } from "../bench/run";
 
 describe("generated stack configs", () => {
@@ -152,6 +152,12 @@ describe("targets", () => {
         ]);
         expect(t[0].value).toBeCloseTo(10_500 / 8_500);
         expect(t[1].value).toBeCloseTo(10.5);
+    });
+
+    it("say a near miss as a near miss, never 'by 0%'", () => {
+        expect(missedBy(0.54)).toBe("54%");
+        expect(missedBy(0.0002)).toBe("0.02%");
+        expect(missedBy(0.000001)).toBe("0.01%");
     });
 
     it("are missed with the excess over the limit", () => {
