@@ -5,7 +5,7 @@ import { tokenLifecycleWarnings } from "../components/tokenRotation";
 export function planWarnings(settings: StackSettings): string[] {
     const warnings: string[] = [];
     for (const c of settings.connections) {
-        warnings.push(...tokenLifecycleWarnings(c.name, c.scim));
+        warnings.push(...tokenLifecycleWarnings(c.name, c.scim, { auth0Only: !c.entra }));
         if (c.entra && !c.entra.provisioningEnabled) {
             warnings.push(`connections ${c.name}: provisioning is off (entra.provisioningEnabled: false); Entra will not sync until it is turned on.`);
         }

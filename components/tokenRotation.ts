@@ -159,8 +159,17 @@ function days(ms: number): string {
 }
 
 /** Warnings for the offline plan (and the README): valid schedules that still deserve a reader's attention. */
-export function tokenLifecycleWarnings(connectionName: string, s: TokenSchedule): string[] {
+export function tokenLifecycleWarnings(connectionName: string, s: TokenSchedule, options: { auth0Only?: boolean } = {}): string[] {
     const warnings: string[] = [];
+    const rotation = rotationPeriodMs(s);
+    if (options.auth0Only && rotation !== undefined) {
+        // No Entra app of the stack's holds this token: the IdP's admin pasted it, and the rotation deletes it.
+        warnings.push(
+            `connections ${connectionName}: Auth0-only connection: the first \`pulumi up\` after day ${days(rotation)} creates a new SCIM token and deletes the one ` +
+            `the IdP's admin pasted, so their provisioning fails until they paste the new one (the scimToken output: ` +
+            `\`pulumi stack output connections --show-secrets\`). Agree the date with them, or leave scim.tokenLifetimeDays and scim.tokenRotationDays unset here.`,
+        );
+    }
     if (s.tokenLifetimeDays === undefined) {
         warnings.push(
             `connections ${connectionName}: the SCIM token never expires (no scim.tokenLifetimeDays). A leaked token stays valid until someone deletes it; ` +

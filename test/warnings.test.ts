@@ -1,0 +1,41 @@
+// The offline plan's warnings (cli/warnings.ts): valid configs that a reviewer should look at twice.
+import { describe, expect, it } from "vitest";
+import { RawStackConfig, parseStackConfig } from "../components/config";
+import { planWarnings } from "../cli/warnings";
+
+const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const USER = "6f1c1c1e-2a8b-4f4e-9a57-0d3b9c1f2e11";
+const SAML = { metadataUrl: "https://idp.example/federationmetadata.xml" };
+
+function warnings(connections: unknown[]): string[] {
+    const raw: RawStackConfig = { auth0Domain: "acme.eu.auth0.com", entraTenantId: TENANT, connections };
+    return planWarnings(parseStackConfig(raw));
+}
+
+describe("planWarnings", () => {
+    it("says nothing extra for a managed connection with an expiring, rotated token and someone assigned", () => {
+        const w = warnings([{ name: "c", scim: { tokenLifetimeDays: 180, tokenRotationDays: 120 }, entra: { assignments: { users: [USER] } } }]);
+        expect(w).toHaveLength(1);
+        expect(w[0]).toMatch(/connections c: the SCIM token expires 180 days after creation.*run `pulumi up` at least every 60 days/);
+    });
+
+    it("flags provisioning turned off and an app nobody is assigned to", () => {
+        const w = warnings([{ name: "c", scim: { tokenLifetimeDays: 180, tokenRotationDays: 120 }, entra: { provisioningEnabled: false } }]);
+        expect(w).toContainEqual(expect.stringMatching(/connections c: provisioning is off/));
+        expect(w).toContainEqual(expect.stringMatching(/connections c: nobody is assigned/));
+    });
+
+    it("tells that rotating an Auth0-only connection's token breaks the IdP until its admin pastes the new one", () => {
+        const w = warnings([{ name: "partner", saml: SAML, scim: { tokenLifetimeDays: 90, tokenRotationDays: 60 } }]);
+        const rotation = w.find((x) => x.includes("Auth0-only"));
+        expect(rotation).toMatch(/connections partner: Auth0-only .*day 60 creates a new SCIM token and deletes the one the IdP's admin pasted/);
+        expect(rotation).toContain("scimToken");
+        // A lifetime alone rotates too (at 3/4 of it), so it gets the same warning.
+        expect(warnings([{ name: "p", saml: SAML, scim: { tokenLifetimeDays: 120 } }]).some((x) => x.includes("Auth0-only") && x.includes("day 90"))).toBe(true);
+    });
+
+    it("does not warn about rotation for an Auth0-only token that is never rotated, nor for managed connections", () => {
+        expect(warnings([{ name: "p", saml: SAML }]).some((x) => x.includes("Auth0-only"))).toBe(false);
+        expect(warnings([{ name: "c", scim: { tokenLifetimeDays: 90 }, entra: { assignments: { users: [USER] } } }]).some((x) => x.includes("Auth0-only"))).toBe(false);
+    });
+});
