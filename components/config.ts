@@ -329,6 +329,9 @@ const ENTRA_KEYS = [
     "deletionThreshold", "emailMatchingPrecedence", "attributeMappings", "provisionOnDemand", "certificateEndDate",
 ] as const;
 const SAML_KEYS = ["metadataUrl", "signInEndpoint", "signOutEndpoint", "signingCert"] as const;
+/** The evaluation frequencies Azure Monitor's log search alert rules accept, in minutes. */
+export const MONITORING_FREQUENCIES_MINUTES = [5, 10, 15, 30, 45, 60, 120, 180, 240, 300, 360, 1440] as const;
+
 const MONITORING_KEYS = ["enabled", "resourceGroupName", "location", "logAnalyticsWorkspaceId", "alertEmails", "evaluationFrequencyMinutes"] as const;
 
 /** Auth0's token_lifetime must be over 900 s; Auth0 caps nothing we know of, so a decade is our sanity bound. */
@@ -420,7 +423,7 @@ function readEntra(r: Reader, raw: Obj, path: string, name: string, displayName:
     const tenantPath = join(path, "tenantId");
     const ownTenant = r.string(raw.tenantId, tenantPath, "the Entra tenant id (a GUID)");
     if (ownTenant !== undefined && !GUID.test(ownTenant)) r.fail(tenantPath, `"${ownTenant}" is not a tenant id: use the Directory (tenant) ID GUID from the Entra admin center.`);
-    const tenantId = ownTenant ?? stackTenant;
+    const tenantId = ownTenant?.toLowerCase() ?? stackTenant;
     if (tenantId === undefined && raw.tenantId === undefined) {
         r.fail(tenantPath, "a managed Entra app needs a tenant: set azuread:tenantId (pulumi config set azuread:tenantId <guid>), ARM_TENANT_ID, or this key.");
     }
@@ -658,7 +661,12 @@ function readMonitoring(r: Reader, v: unknown): MonitoringSettings | undefined {
     if (alertEmails.length === 0 && !r.problems.some((p) => p.path.startsWith(join(path, "alertEmails")))) {
         r.fail(join(path, "alertEmails"), "needs at least one address: the alert has nobody to notify otherwise.");
     }
-    const evaluationFrequencyMinutes = r.integer(raw.evaluationFrequencyMinutes, join(path, "evaluationFrequencyMinutes"), 5, 1440, "minutes between alert evaluations") ?? 15;
+    const frequencyPath = join(path, "evaluationFrequencyMinutes");
+    const evaluationFrequencyMinutes = r.integer(raw.evaluationFrequencyMinutes, frequencyPath, 5, 1440, "minutes between alert evaluations") ?? 15;
+    if (!(MONITORING_FREQUENCIES_MINUTES as readonly number[]).includes(evaluationFrequencyMinutes) && !r.problems.some((p) => p.path === frequencyPath)) {
+        const above = MONITORING_FREQUENCIES_MINUTES.find((f) => f >= evaluationFrequencyMinutes);
+        r.fail(frequencyPath, `must be one of ${MONITORING_FREQUENCIES_MINUTES.join(", ")} (the frequencies Azure Monitor's log alerts accept); got ${evaluationFrequencyMinutes}, use ${above}.`);
+    }
     if (resourceGroupName === undefined || location === undefined) return undefined;
     return { resourceGroupName, location, ...(logAnalyticsWorkspaceId ? { logAnalyticsWorkspaceId } : {}), alertEmails, evaluationFrequencyMinutes };
 }
@@ -691,7 +699,8 @@ export function parseStackConfig(raw: RawStackConfig): StackSettings {
     if (entraTenantId !== undefined && !GUID.test(entraTenantId)) {
         r.fail("azuread:tenantId", `"${entraTenantId}" is not a tenant id: use the Directory (tenant) ID GUID.`);
     }
-    const stackTenant = entraTenantId !== undefined && GUID.test(entraTenantId) ? entraTenantId : undefined;
+    // GUIDs compare case-insensitively; one spelling keeps one azuread provider (and one monitored tenant) per tenant.
+    const stackTenant = entraTenantId !== undefined && GUID.test(entraTenantId) ? entraTenantId.toLowerCase() : undefined;
 
     const connections: ConnectionSettings[] = [];
     const indexOf = new Map<ConnectionSettings, number>();
@@ -725,6 +734,12 @@ export function parseStackConfig(raw: RawStackConfig): StackSettings {
     }
 
     const monitoring = readMonitoring(r, raw.monitoring);
+    // Monitoring reads the provisioning logs of the stack's own tenant; with no managed app there it would alert on nothing.
+    if (monitoring && connections.length > 0 && !r.problems.some((p) => p.path.startsWith("connections"))
+        && !connections.some((c) => c.entra && c.entra.tenantId === stackTenant)) {
+        r.fail("monitoring.enabled", `is true, but no connection manages an Entra app in the stack's tenant (azuread:tenantId${stackTenant ? ` ${stackTenant}` : ""}), ` +
+            "and monitoring reads that tenant's provisioning logs only. Give a connection of that tenant an entra block, or set monitoring.enabled to false.");
+    }
 
     if (r.problems.length > 0) throw new ConfigError(r.problems);
     return {

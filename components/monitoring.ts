@@ -4,13 +4,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aadiam from "@pulumi/azure-native/aadiam";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
-import { MonitoringSettings, PROJECT } from "./config";
+import { MONITORING_FREQUENCIES_MINUTES, MonitoringSettings, PROJECT } from "./config";
 
 /** Entra diagnostic categories the alert reads: AADProvisioningLogs (failures) and AuditLogs (quarantine). */
 export const MONITORED_LOG_CATEGORIES = ["ProvisioningLogs", "AuditLogs"] as const;
 
 /** Evaluation frequencies Azure Monitor accepts for log alerts, in minutes. */
-const SUPPORTED_FREQUENCIES_MINUTES = [5, 10, 15, 30, 45, 60, 120, 180, 240, 300, 360, 1440] as const;
+// config.ts refuses other values; the component rounds up for callers that skip it.
+const SUPPORTED_FREQUENCIES_MINUTES = MONITORING_FREQUENCIES_MINUTES;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

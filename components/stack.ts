@@ -53,7 +53,7 @@ export function declareStack(settings: StackSettings): Record<string, ScimConnec
         connections[c.name] = integration.outputs;
         // Entra's provisioning logs live in each tenant; monitoring covers the stack's own tenant.
         const sp = integration.outputs.entraServicePrincipalId;
-        if (sp && c.entra && !c.entra.tenantIdFromConnection) monitored.push(sp);
+        if (sp && c.entra && c.entra.tenantId === settings.entraTenantId) monitored.push(sp);
     }
     if (settings.monitoring && monitored.length > 0) {
         createProvisioningMonitoring("monitoring", { settings: settings.monitoring, servicePrincipalIds: monitored, tenantId: settings.entraTenantId });

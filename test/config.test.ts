@@ -261,4 +261,35 @@ describe("bad input: every problem, each with its config path", () => {
         const ok = parseStackConfig(base([{ name: "c", entra: {} }], { monitoring: { enabled: true, resourceGroupName: "rg", location: "westeurope", alertEmails: ["ops@x.example"] } }));
         expect(ok.monitoring).toEqual({ resourceGroupName: "rg", location: "westeurope", alertEmails: ["ops@x.example"], evaluationFrequencyMinutes: 15 });
     });
+
+    const MONITORING = { enabled: true, resourceGroupName: "rg", location: "westeurope", alertEmails: ["ops@x.example"] };
+
+    it("accepts only the evaluation frequencies Azure Monitor accepts, and names the nearest", () => {
+        expect(parseStackConfig(base([{ name: "c", entra: {} }], { monitoring: { ...MONITORING, evaluationFrequencyMinutes: 45 } })).monitoring?.evaluationFrequencyMinutes).toBe(45);
+        const [p] = problems(base([{ name: "c", entra: {} }], { monitoring: { ...MONITORING, evaluationFrequencyMinutes: 7 } }));
+        expect(p.path).toBe("monitoring.evaluationFrequencyMinutes");
+        expect(p.message).toMatch(/must be one of 5, 10, 15, 30, 45, 60, 120, 180, 240, 300, 360, 1440 .*got 7, use 10\./);
+        // Out of range is reported once, by the range check.
+        expect(paths(base([{ name: "c", entra: {} }], { monitoring: { ...MONITORING, evaluationFrequencyMinutes: 2 } }))).toEqual(["monitoring.evaluationFrequencyMinutes"]);
+    });
+
+    it("refuses monitoring when no connection manages an app in the stack's tenant", () => {
+        const other = "11111111-2222-4333-8444-555555555555";
+        const auth0Only = { name: "p", saml: { metadataUrl: "https://idp.example/metadata.xml" } };
+        const elsewhere = { name: "e", entra: { tenantId: other } };
+        for (const connections of [[auth0Only], [elsewhere], [auth0Only, elsewhere]]) {
+            const [p, ...rest] = problems(base(connections, { monitoring: MONITORING }));
+            expect(rest).toEqual([]);
+            expect(p.path).toBe("monitoring.enabled");
+            expect(p.message).toContain(`azuread:tenantId ${TENANT}`);
+        }
+        // A connection that names the stack's own tenant (in any letter case) is monitored.
+        expect(parseStackConfig(base([elsewhere, { name: "own", entra: { tenantId: TENANT.toUpperCase() } }], { monitoring: MONITORING })).monitoring).toBeDefined();
+    });
+
+    it("treats tenant ids case-insensitively", () => {
+        const s = parseStackConfig(base([{ name: "a", entra: {} }, { name: "b", entra: { tenantId: TENANT.toUpperCase() } }], { entraTenantId: TENANT.toUpperCase() }));
+        expect(s.entraTenantId).toBe(TENANT);
+        expect(s.connections.map((c) => c.entra?.tenantId)).toEqual([TENANT, TENANT]);
+    });
 });

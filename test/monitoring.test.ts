@@ -83,7 +83,8 @@ function stackSettings(enabled: boolean) {
     return parseStackConfig({
         auth0Domain: "acme.eu.auth0.com",
         entraTenantId: TENANT,
-        connections: [{ name: "acme-entra", saml: { metadataUrl: "https://idp.example.com/metadata.xml" } }],
+        // Monitoring needs a managed app in the stack's tenant (config.ts refuses it otherwise).
+        connections: [{ name: "acme-entra", entra: {} }],
         monitoring: { enabled, resourceGroupName: "rg-identity", location: "westeurope", alertEmails: ["a@example.com"] },
     });
 }
