@@ -135,7 +135,8 @@ export interface ConnectionSettings {
     saml?: SamlSettings;
 }
 
-export interface MonitoringSettings {
+/** Where one tenant's provisioning logs go and who hears about failures. */
+export interface MonitoringTarget {
     resourceGroupName: string;
     location: string;
     /** ARM id of an existing Log Analytics workspace; absent: the stack creates one. */
@@ -143,6 +144,20 @@ export interface MonitoringSettings {
     alertEmails: string[];
     /** How often the alert query runs, in minutes. */
     evaluationFrequencyMinutes: number;
+}
+
+/** Another Entra tenant of the stack's connections, monitored from a subscription of its own. */
+export interface MonitoringTenantSettings extends MonitoringTarget {
+    /** Lower-case tenant id. */
+    tenantId: string;
+    /** Subscription (in that tenant) for its workspace, action group and alert. */
+    subscriptionId: string;
+}
+
+/** Top level: the stack's own tenant (azuread:tenantId), through the default azure-native provider. */
+export interface MonitoringSettings extends MonitoringTarget {
+    /** The other tenants with managed connections that are monitored (`monitoring.tenants`, enabled ones). */
+    tenants: MonitoringTenantSettings[];
 }
 
 export interface StackSettings {
@@ -332,7 +347,9 @@ const SAML_KEYS = ["metadataUrl", "signInEndpoint", "signOutEndpoint", "signingC
 /** The evaluation frequencies Azure Monitor's log search alert rules accept, in minutes. */
 export const MONITORING_FREQUENCIES_MINUTES = [5, 10, 15, 30, 45, 60, 120, 180, 240, 300, 360, 1440] as const;
 
-const MONITORING_KEYS = ["enabled", "resourceGroupName", "location", "logAnalyticsWorkspaceId", "alertEmails", "evaluationFrequencyMinutes"] as const;
+const MONITORING_TARGET_KEYS = ["resourceGroupName", "location", "logAnalyticsWorkspaceId", "alertEmails", "evaluationFrequencyMinutes"] as const;
+const MONITORING_KEYS = ["enabled", ...MONITORING_TARGET_KEYS, "tenants"] as const;
+const MONITORING_TENANT_KEYS = ["enabled", "subscriptionId", ...MONITORING_TARGET_KEYS] as const;
 
 /** Auth0's token_lifetime must be over 900 s; Auth0 caps nothing we know of, so a decade is our sanity bound. */
 const MAX_TOKEN_DAYS = 3650;
@@ -635,34 +652,37 @@ function readConnection(r: Reader, item: unknown, path: string, stackTenant: str
     };
 }
 
-function readMonitoring(r: Reader, v: unknown): MonitoringSettings | undefined {
-    const path = "monitoring";
-    const raw = r.object(v, path, "{enabled, resourceGroupName, location, alertEmails, ...}");
-    if (!raw) return undefined;
-    r.keys(raw, path, MONITORING_KEYS);
-    const enabled = r.boolean(raw.enabled, join(path, "enabled")) ?? false;
-    if (!enabled) return undefined;
-    const resourceGroupName = r.string(raw.resourceGroupName, join(path, "resourceGroupName"), "the Azure resource group for the workspace and alert");
-    if (raw.resourceGroupName === undefined) r.fail(join(path, "resourceGroupName"), "is required when monitoring is enabled: an existing Azure resource group.");
-    const location = r.string(raw.location, join(path, "location"), "an Azure region such as westeurope");
-    if (raw.location === undefined) r.fail(join(path, "location"), "is required when monitoring is enabled: an Azure region such as westeurope.");
+/**
+ * One tenant's monitoring target. With `defaults` (a tenant entry), every key but the workspace falls back to the
+ * top level; without (the top level), resourceGroupName, location and alertEmails are required.
+ */
+function readMonitoringTarget(r: Reader, raw: Obj, path: string, defaults?: MonitoringTarget): MonitoringTarget | undefined {
+    const rgPath = join(path, "resourceGroupName");
+    const resourceGroupName = r.string(raw.resourceGroupName, rgPath, "the Azure resource group for the workspace and alert") ?? defaults?.resourceGroupName;
+    if (raw.resourceGroupName === undefined && !defaults) r.fail(rgPath, "is required when monitoring is enabled: an existing Azure resource group.");
+    const locationPath = join(path, "location");
+    const location = r.string(raw.location, locationPath, "an Azure region such as westeurope") ?? defaults?.location;
+    if (raw.location === undefined && !defaults) r.fail(locationPath, "is required when monitoring is enabled: an Azure region such as westeurope.");
     const wsPath = join(path, "logAnalyticsWorkspaceId");
     const logAnalyticsWorkspaceId = r.string(raw.logAnalyticsWorkspaceId, wsPath, "ARM id of an existing Log Analytics workspace");
     if (logAnalyticsWorkspaceId !== undefined && !ARM_WORKSPACE_ID.test(logAnalyticsWorkspaceId)) {
         r.fail(wsPath, "must be an ARM id: /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.OperationalInsights/workspaces/<name>.");
     }
-    const alertEmails = r.stringList(raw.alertEmails, join(path, "alertEmails"), "e-mail addresses", (s, p) => {
+    const emailsPath = join(path, "alertEmails");
+    const listed = r.stringList(raw.alertEmails, emailsPath, "e-mail addresses", (s, p) => {
         if (!EMAIL.test(s)) {
             r.fail(p, `"${s}" is not an e-mail address.`);
             return false;
         }
         return true;
     });
-    if (alertEmails.length === 0 && !r.problems.some((p) => p.path.startsWith(join(path, "alertEmails")))) {
-        r.fail(join(path, "alertEmails"), "needs at least one address: the alert has nobody to notify otherwise.");
+    const alertEmails = raw.alertEmails === undefined && defaults ? defaults.alertEmails : listed;
+    if (alertEmails.length === 0 && !r.problems.some((p) => p.path.startsWith(emailsPath))) {
+        r.fail(emailsPath, "needs at least one address: the alert has nobody to notify otherwise.");
     }
     const frequencyPath = join(path, "evaluationFrequencyMinutes");
-    const evaluationFrequencyMinutes = r.integer(raw.evaluationFrequencyMinutes, frequencyPath, 5, 1440, "minutes between alert evaluations") ?? 15;
+    const evaluationFrequencyMinutes = r.integer(raw.evaluationFrequencyMinutes, frequencyPath, 5, 1440, "minutes between alert evaluations")
+        ?? defaults?.evaluationFrequencyMinutes ?? 15;
     if (!(MONITORING_FREQUENCIES_MINUTES as readonly number[]).includes(evaluationFrequencyMinutes) && !r.problems.some((p) => p.path === frequencyPath)) {
         const above = MONITORING_FREQUENCIES_MINUTES.find((f) => f >= evaluationFrequencyMinutes);
         r.fail(frequencyPath, `must be one of ${MONITORING_FREQUENCIES_MINUTES.join(", ")} (the frequencies Azure Monitor's log alerts accept); got ${evaluationFrequencyMinutes}, use ${above}.`);
@@ -671,9 +691,86 @@ function readMonitoring(r: Reader, v: unknown): MonitoringSettings | undefined {
     return { resourceGroupName, location, ...(logAnalyticsWorkspaceId ? { logAnalyticsWorkspaceId } : {}), alertEmails, evaluationFrequencyMinutes };
 }
 
+interface MonitoringRead {
+    settings: MonitoringSettings;
+    /** Every `monitoring.tenants` key, lower-cased, enabled or not: the tenants the config speaks for. */
+    listedTenants: Map<string, string>;
+}
+
+function readMonitoring(r: Reader, v: unknown): MonitoringRead | undefined {
+    const path = "monitoring";
+    const raw = r.object(v, path, "{enabled, resourceGroupName, location, alertEmails, ...}");
+    if (!raw) return undefined;
+    r.keys(raw, path, MONITORING_KEYS);
+    const enabled = r.boolean(raw.enabled, join(path, "enabled")) ?? false;
+    if (!enabled) return undefined;
+    const top = readMonitoringTarget(r, raw, path);
+
+    const tenantsPath = join(path, "tenants");
+    const rawTenants = r.object(raw.tenants, tenantsPath, "{<tenant id>: {subscriptionId, ...}}") ?? {};
+    const tenants: MonitoringTenantSettings[] = [];
+    const listedTenants = new Map<string, string>();
+    for (const [key, value] of Object.entries(rawTenants)) {
+        const entryPath = join(tenantsPath, key);
+        if (!GUID.test(key)) {
+            r.fail(entryPath, `"${key}" is not a tenant id: key each entry by the Directory (tenant) ID GUID.`);
+            continue;
+        }
+        const tenantId = key.toLowerCase();
+        if (listedTenants.has(tenantId)) {
+            r.fail(entryPath, `is the same tenant as ${join(tenantsPath, listedTenants.get(tenantId)!)}.`);
+            continue;
+        }
+        listedTenants.set(tenantId, key);
+        const entry = r.object(value, entryPath, "{subscriptionId, resourceGroupName?, location?, alertEmails?, ...} or {enabled: false}");
+        if (!entry) continue;
+        r.keys(entry, entryPath, MONITORING_TENANT_KEYS);
+        if (r.boolean(entry.enabled, join(entryPath, "enabled")) === false) continue;
+        const subPath = join(entryPath, "subscriptionId");
+        const subscriptionId = r.string(entry.subscriptionId, subPath, "the Azure subscription for this tenant's workspace and alert");
+        if (entry.subscriptionId === undefined) {
+            r.fail(subPath, "is required: the subscription (in this tenant) for its workspace, action group and alert; or set enabled: false to leave the tenant unmonitored.");
+        } else if (subscriptionId !== undefined && !GUID.test(subscriptionId)) {
+            r.fail(subPath, `"${subscriptionId}" is not a subscription id (a GUID).`);
+        }
+        const target = top && readMonitoringTarget(r, entry, entryPath, top);
+        if (target && subscriptionId !== undefined && GUID.test(subscriptionId)) {
+            tenants.push({ ...target, tenantId, subscriptionId: subscriptionId.toLowerCase() });
+        }
+    }
+    if (!top) return undefined;
+    return { settings: { ...top, tenants }, listedTenants };
+}
+
 /**
  * Validates the raw stack config. Returns typed settings, or throws one ConfigError with every problem.
  */
+/**
+ * Every tenant with managed connections is either the stack's own (the top-level settings) or has a
+ * `monitoring.tenants` entry (monitored, or enabled: false); entries name such tenants; something is monitored.
+ */
+function checkMonitoringCoverage(r: Reader, m: MonitoringRead, connections: readonly ConnectionSettings[], stackTenant: string | undefined): void {
+    const byTenant = new Map<string, string[]>();
+    for (const c of connections) {
+        if (c.entra) byTenant.set(c.entra.tenantId, [...(byTenant.get(c.entra.tenantId) ?? []), c.name]);
+    }
+    for (const [tenantId, names] of byTenant) {
+        if (tenantId === stackTenant || m.listedTenants.has(tenantId)) continue;
+        r.fail("monitoring.tenants", `connections ${names.join(", ")} manage apps in tenant ${tenantId}, which monitoring does not cover: add ` +
+            `monitoring.tenants.${tenantId} with the subscriptionId for its workspace and alert, or with enabled: false to leave it unmonitored.`);
+    }
+    for (const [tenantId, key] of m.listedTenants) {
+        const path = `monitoring.tenants.${key}`;
+        if (tenantId === stackTenant) r.fail(path, "is the stack's own tenant (azuread:tenantId), which the top-level monitoring settings cover; remove this entry.");
+        else if (!byTenant.has(tenantId)) r.fail(path, "no connection manages an Entra app in this tenant; fix the tenant id or remove the entry.");
+    }
+    const ownMonitored = stackTenant !== undefined && byTenant.has(stackTenant);
+    if (connections.length > 0 && !ownMonitored && m.settings.tenants.length === 0 && !r.problems.some((p) => p.path.startsWith("monitoring"))) {
+        r.fail("monitoring.enabled", `is true, but no connection manages an Entra app in the stack's tenant (azuread:tenantId${stackTenant ? ` ${stackTenant}` : ""}) ` +
+            "or in a tenant of monitoring.tenants, so there is nothing to monitor. Set monitoring.enabled to false, or give a connection an entra block.");
+    }
+}
+
 export function parseStackConfig(raw: RawStackConfig): StackSettings {
     const r = new Reader();
 
@@ -733,13 +830,11 @@ export function parseStackConfig(raw: RawStackConfig): StackSettings {
         else appNames.set(key, c);
     }
 
-    const monitoring = readMonitoring(r, raw.monitoring);
-    // Monitoring reads the provisioning logs of the stack's own tenant; with no managed app there it would alert on nothing.
-    if (monitoring && connections.length > 0 && !r.problems.some((p) => p.path.startsWith("connections"))
-        && !connections.some((c) => c.entra && c.entra.tenantId === stackTenant)) {
-        r.fail("monitoring.enabled", `is true, but no connection manages an Entra app in the stack's tenant (azuread:tenantId${stackTenant ? ` ${stackTenant}` : ""}), ` +
-            "and monitoring reads that tenant's provisioning logs only. Give a connection of that tenant an entra block, or set monitoring.enabled to false.");
+    const monitoringRead = readMonitoring(r, raw.monitoring);
+    if (monitoringRead && !r.problems.some((p) => p.path.startsWith("connections"))) {
+        checkMonitoringCoverage(r, monitoringRead, connections, stackTenant);
     }
+    const monitoring = monitoringRead?.settings;
 
     if (r.problems.length > 0) throw new ConfigError(r.problems);
     return {

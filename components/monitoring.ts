@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aadiam from "@pulumi/azure-native/aadiam";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
-import { MONITORING_FREQUENCIES_MINUTES, MonitoringSettings, PROJECT } from "./config";
+import { MONITORING_FREQUENCIES_MINUTES, MonitoringTarget, PROJECT } from "./config";
 
 /** Entra diagnostic categories the alert reads: AADProvisioningLogs (failures) and AuditLogs (quarantine). */
 export const MONITORED_LOG_CATEGORIES = ["ProvisioningLogs", "AuditLogs"] as const;
@@ -75,7 +75,7 @@ export function isoDuration(minutes: number): string {
 }
 
 export interface ProvisioningMonitoringArgs {
-    settings: MonitoringSettings;
+    settings: MonitoringTarget;
     /** Object ids of the stack's service principals (`/servicePrincipals/{id}` is accepted too). */
     servicePrincipalIds: pulumi.Input<string>[];
     /**
@@ -83,6 +83,8 @@ export interface ProvisioningMonitoringArgs {
      * in the tenant the azure-native provider signs in to: pass a provider for that tenant through `opts`.
      */
     tenantId?: string;
+    /** Shown in the alert's name, for stacks that monitor several tenants. */
+    tenantLabel?: string;
 }
 
 /**
@@ -163,7 +165,7 @@ export class ProvisioningMonitoring extends pulumi.ComponentResource {
             resourceGroupName: settings.resourceGroupName,
             location: settings.location,
             kind: "LogAlert",
-            displayName: `Entra provisioning to Auth0 failing (${pulumi.getStack()})`,
+            displayName: `Entra provisioning to Auth0 failing (${pulumi.getStack()}${args.tenantLabel ? `, tenant ${args.tenantLabel}` : ""})`,
             description: "Provisioning failures or quarantine of the Entra enterprise apps that provision users into Auth0 over SCIM.",
             severity: 2,
             enabled: true,
@@ -206,7 +208,7 @@ export class ProvisioningMonitoring extends pulumi.ComponentResource {
 /** The stack's entry point: monitoring only when the config enables it (`StackSettings.monitoring` present). */
 export function createProvisioningMonitoring(
     name: string,
-    args: Omit<ProvisioningMonitoringArgs, "settings"> & { settings?: MonitoringSettings },
+    args: Omit<ProvisioningMonitoringArgs, "settings"> & { settings?: MonitoringTarget },
     opts?: pulumi.ComponentResourceOptions,
 ): ProvisioningMonitoring | undefined {
     if (!args.settings) return undefined;

@@ -4,7 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import { ConfigError, PROJECT, RawStackConfig, StackSettings, parseStackConfig } from "./config";
 import { ScimConnection, ScimConnectionOutputs } from "./scimConnection";
-import { createProvisioningMonitoring } from "./monitoring";
+import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
+import { ProvisioningMonitoring, createProvisioningMonitoring } from "./monitoring";
 
 /** Raw config as the CLI gives it, with the providers' own environment fallbacks. */
 export function readRawConfig(): RawStackConfig {
@@ -43,7 +44,8 @@ function tenantProviders(settings: StackSettings): Map<string, azuread.Provider>
 export function declareStack(settings: StackSettings): Record<string, ScimConnectionOutputs> {
     const providers = tenantProviders(settings);
     const connections: Record<string, ScimConnectionOutputs> = {};
-    const monitored: pulumi.Output<string>[] = [];
+    // Service principals per tenant: Entra's provisioning logs live in each tenant.
+    const monitored = new Map<string, pulumi.Output<string>[]>();
     for (const c of settings.connections) {
         const integration = new ScimConnection(c.name, {
             settings: c,
@@ -51,14 +53,42 @@ export function declareStack(settings: StackSettings): Record<string, ScimConnec
             azureadProvider: c.entra ? providers.get(c.entra.tenantId) : undefined,
         });
         connections[c.name] = integration.outputs;
-        // Entra's provisioning logs live in each tenant; monitoring covers the stack's own tenant.
         const sp = integration.outputs.entraServicePrincipalId;
-        if (sp && c.entra && c.entra.tenantId === settings.entraTenantId) monitored.push(sp);
+        if (sp && c.entra) {
+            const ids = monitored.get(c.entra.tenantId) ?? [];
+            ids.push(sp);
+            monitored.set(c.entra.tenantId, ids);
+        }
     }
-    if (settings.monitoring && monitored.length > 0) {
-        createProvisioningMonitoring("monitoring", { settings: settings.monitoring, servicePrincipalIds: monitored, tenantId: settings.entraTenantId });
-    }
+    if (settings.monitoring) declareMonitoring(settings, settings.monitoring, monitored);
     return connections;
+}
+
+/**
+ * The stack's own tenant through the default azure-native provider (azure-native:subscriptionId), each tenant of
+ * monitoring.tenants through an explicit azure-native provider for that tenant and subscription (credentials as
+ * azure-native reads them: a multi-tenant app consented in each tenant, OIDC or secret).
+ */
+function declareMonitoring(
+    settings: StackSettings,
+    monitoring: NonNullable<StackSettings["monitoring"]>,
+    monitored: ReadonlyMap<string, pulumi.Output<string>[]>,
+): void {
+    const own = settings.entraTenantId !== undefined ? monitored.get(settings.entraTenantId) : undefined;
+    if (own && own.length > 0) {
+        createProvisioningMonitoring("monitoring", { settings: monitoring, servicePrincipalIds: own, tenantId: settings.entraTenantId });
+    }
+    for (const tenant of monitoring.tenants) {
+        const ids = monitored.get(tenant.tenantId);
+        if (!ids || ids.length === 0) continue;
+        const provider = new AzureNativeProvider(`azure-native-${tenant.tenantId}`, { tenantId: tenant.tenantId, subscriptionId: tenant.subscriptionId });
+        new ProvisioningMonitoring(`monitoring-${tenant.tenantId}`, {
+            settings: tenant,
+            servicePrincipalIds: ids,
+            tenantId: tenant.tenantId,
+            tenantLabel: tenant.tenantId,
+        }, { providers: [provider] });
+    }
 }
 
 /** Reads and validates config, then declares every connection; bad config registers nothing. */

@@ -259,7 +259,7 @@ describe("bad input: every problem, each with its config path", () => {
             "monitoring.resourceGroupName", "monitoring.location", "monitoring.logAnalyticsWorkspaceId", "monitoring.alertEmails",
         ]);
         const ok = parseStackConfig(base([{ name: "c", entra: {} }], { monitoring: { enabled: true, resourceGroupName: "rg", location: "westeurope", alertEmails: ["ops@x.example"] } }));
-        expect(ok.monitoring).toEqual({ resourceGroupName: "rg", location: "westeurope", alertEmails: ["ops@x.example"], evaluationFrequencyMinutes: 15 });
+        expect(ok.monitoring).toEqual({ resourceGroupName: "rg", location: "westeurope", alertEmails: ["ops@x.example"], evaluationFrequencyMinutes: 15, tenants: [] });
     });
 
     const MONITORING = { enabled: true, resourceGroupName: "rg", location: "westeurope", alertEmails: ["ops@x.example"] };
@@ -273,18 +273,55 @@ describe("bad input: every problem, each with its config path", () => {
         expect(paths(base([{ name: "c", entra: {} }], { monitoring: { ...MONITORING, evaluationFrequencyMinutes: 2 } }))).toEqual(["monitoring.evaluationFrequencyMinutes"]);
     });
 
-    it("refuses monitoring when no connection manages an app in the stack's tenant", () => {
-        const other = "11111111-2222-4333-8444-555555555555";
-        const auth0Only = { name: "p", saml: { metadataUrl: "https://idp.example/metadata.xml" } };
-        const elsewhere = { name: "e", entra: { tenantId: other } };
-        for (const connections of [[auth0Only], [elsewhere], [auth0Only, elsewhere]]) {
-            const [p, ...rest] = problems(base(connections, { monitoring: MONITORING }));
-            expect(rest).toEqual([]);
-            expect(p.path).toBe("monitoring.enabled");
-            expect(p.message).toContain(`azuread:tenantId ${TENANT}`);
-        }
+    const OTHER = "11111111-2222-4333-8444-555555555555";
+    const SUB = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+    const auth0Only = { name: "p", saml: { metadataUrl: "https://idp.example/metadata.xml" } };
+    const elsewhere = { name: "e", entra: { tenantId: OTHER } };
+
+    it("refuses monitoring with nothing to monitor", () => {
+        const [p, ...rest] = problems(base([auth0Only], { monitoring: MONITORING }));
+        expect(rest).toEqual([]);
+        expect(p.path).toBe("monitoring.enabled");
+        expect(p.message).toContain(`azuread:tenantId ${TENANT}`);
+        // Every other tenant left unmonitored on purpose: still nothing to monitor.
+        expect(paths(base([auth0Only, elsewhere], { monitoring: { ...MONITORING, tenants: { [OTHER]: { enabled: false } } } }))).toEqual(["monitoring.enabled"]);
         // A connection that names the stack's own tenant (in any letter case) is monitored.
-        expect(parseStackConfig(base([elsewhere, { name: "own", entra: { tenantId: TENANT.toUpperCase() } }], { monitoring: MONITORING })).monitoring).toBeDefined();
+        expect(parseStackConfig(base([auth0Only, { name: "own", entra: { tenantId: TENANT.toUpperCase() } }], { monitoring: MONITORING })).monitoring).toBeDefined();
+    });
+
+    it("monitors every other tenant of the connections from its own subscription, inheriting the top-level settings", () => {
+        const s = parseStackConfig(base([{ name: "own", entra: {} }, elsewhere], {
+            monitoring: { ...MONITORING, tenants: { [OTHER.toUpperCase()]: { subscriptionId: SUB, location: "northeurope" } } },
+        }));
+        expect(s.monitoring?.tenants).toEqual([{
+            tenantId: OTHER, subscriptionId: SUB, resourceGroupName: "rg", location: "northeurope", alertEmails: ["ops@x.example"], evaluationFrequencyMinutes: 15,
+        }]);
+        // enabled: false leaves the tenant out on purpose.
+        expect(parseStackConfig(base([{ name: "own", entra: {} }, elsewhere], { monitoring: { ...MONITORING, tenants: { [OTHER]: { enabled: false } } } })).monitoring?.tenants).toEqual([]);
+    });
+
+    it("names the tenant monitoring does not cover, and entries that cover nothing", () => {
+        const [p] = problems(base([{ name: "own", entra: {} }, elsewhere], { monitoring: MONITORING }));
+        expect(p.path).toBe("monitoring.tenants");
+        expect(p.message).toContain(`connections e manage apps in tenant ${OTHER}`);
+        expect(p.message).toContain(`monitoring.tenants.${OTHER} with the subscriptionId`);
+        const stray = "22222222-3333-4444-8555-666666666666";
+        expect(paths(base([{ name: "own", entra: {} }, elsewhere], {
+            monitoring: { ...MONITORING, tenants: { [OTHER]: { subscriptionId: SUB }, [stray]: { subscriptionId: SUB }, [TENANT]: { subscriptionId: SUB } } },
+        }))).toEqual([`monitoring.tenants.${stray}`, `monitoring.tenants.${TENANT}`]);
+    });
+
+    it("validates each tenant entry with its own paths", () => {
+        expect(paths(base([{ name: "own", entra: {} }, elsewhere], {
+            monitoring: { ...MONITORING, tenants: { [OTHER]: { location: "northeurope", alertEmails: ["nope"], evaluationFrequencyMinutes: 7, color: "red" } } },
+        }))).toEqual([
+            `monitoring.tenants.${OTHER}.color`, `monitoring.tenants.${OTHER}.subscriptionId`,
+            `monitoring.tenants.${OTHER}.alertEmails[0]`, `monitoring.tenants.${OTHER}.evaluationFrequencyMinutes`,
+        ]);
+        expect(paths(base([{ name: "own", entra: {} }], { monitoring: { ...MONITORING, tenants: { "contoso.onmicrosoft.com": { subscriptionId: SUB } } } })))
+            .toEqual(["monitoring.tenants.contoso.onmicrosoft.com"]);
+        expect(paths(base([{ name: "own", entra: {} }, elsewhere], { monitoring: { ...MONITORING, tenants: { [OTHER]: { subscriptionId: "sub-1" } } } })))
+            .toEqual([`monitoring.tenants.${OTHER}.subscriptionId`]);
     });
 
     it("treats tenant ids case-insensitively", () => {

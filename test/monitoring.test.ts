@@ -1,7 +1,7 @@
 // ProvisioningMonitoring under Pulumi mocks: which Azure resources it declares and with what inputs.
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import type { MonitoringSettings } from "../components/config";
+import type { MonitoringTarget } from "../components/config";
 import { parseStackConfig } from "../components/config";
 
 interface Registered {
@@ -52,7 +52,7 @@ const SP_B = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
 const OTHER_SP = "11111111-2222-4333-8444-555555555555";
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
-const SETTINGS: MonitoringSettings = {
+const SETTINGS: MonitoringTarget = {
     resourceGroupName: "rg-identity",
     location: "westeurope",
     alertEmails: ["idm-oncall@example.com", "secops@example.com"],

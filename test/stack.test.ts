@@ -279,17 +279,20 @@ describe("an Auth0-only connection", () => {
     });
 });
 
+/** Two connections in another tenant, one in the stack's. */
+const multiTenant: RawStackConfig = {
+    auth0Domain: "acme.eu.auth0.com",
+    entraTenantId: TENANT,
+    connections: [
+        { name: "a", entra: { tenantId: OTHER_TENANT, appName: "A" } },
+        { name: "b", entra: { tenantId: OTHER_TENANT, appName: "B" } },
+        { name: "c", entra: {} },
+    ],
+};
+
 describe("tenants", () => {
     it("gives each connection-level tenant one azuread provider, shared, and the rest the default provider", async () => {
-        const { monitor } = await run({
-            auth0Domain: "acme.eu.auth0.com",
-            entraTenantId: TENANT,
-            connections: [
-                { name: "a", entra: { tenantId: OTHER_TENANT, appName: "A" } },
-                { name: "b", entra: { tenantId: OTHER_TENANT, appName: "B" } },
-                { name: "c", entra: {} },
-            ],
-        });
+        const { monitor } = await run(multiTenant);
         const providers = monitor.ofType(T.azureadProvider);
         expect(providers).toHaveLength(1);
         expect(providers[0].inputs.tenantId).toBe(OTHER_TENANT);
@@ -312,6 +315,42 @@ describe("monitoring", () => {
         expect(rule, "scheduled query rule").toBeDefined();
         expect(JSON.stringify(rule!.inputs)).toContain(String(sp.state.objectId));
         expect(component.parent).toBe("");
+    });
+
+    it("watches each other tenant through an azure-native provider for that tenant and its subscription", async () => {
+        const SUB = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+        const { monitor } = await run({
+            ...multiTenant,
+            monitoring: { ...monitoringConfig, tenants: { [OTHER_TENANT]: { subscriptionId: SUB, resourceGroupName: "rg-other" } } },
+        });
+        const components = monitor.ofType("auth0-entra-scim:index:ProvisioningMonitoring");
+        expect(components.map((c) => c.name).sort()).toEqual(["monitoring", `monitoring-${OTHER_TENANT}`]);
+        const azureNative = monitor.ofType("pulumi:providers:azure-native");
+        expect(azureNative).toHaveLength(1);
+        expect(azureNative[0].inputs).toMatchObject({ tenantId: OTHER_TENANT, subscriptionId: SUB });
+
+        const sps = Object.fromEntries(monitor.ofType(T.sp).map((x) => [x.name.split("-")[0], String(x.state.objectId)]));
+        const rules = monitor.recorded.filter((x) => x.type === "azure-native:monitor:ScheduledQueryRule");
+        expect(rules).toHaveLength(2);
+        const ruleOf = (component: string) => rules.find((x) => x.parent.endsWith(`::${component}`))!;
+        const other = ruleOf(`monitoring-${OTHER_TENANT}`);
+        const own = ruleOf("monitoring");
+        // Each alert watches its own tenant's apps, in its own resource group, signed in to its own tenant.
+        const query = (x: RecordedResource) => JSON.stringify(x.inputs.criteria);
+        expect(query(other)).toContain(sps.a);
+        expect(query(other)).toContain(sps.b);
+        expect(query(other)).not.toContain(sps.c);
+        expect(query(other)).toContain(OTHER_TENANT);
+        expect(other.inputs.resourceGroupName).toBe("rg-other");
+        expect(other.provider).toContain(azureNative[0].urn);
+        expect(query(own)).toContain(sps.c);
+        expect(query(own)).not.toContain(sps.a);
+        expect(own.inputs.resourceGroupName).toBe("rg-identity");
+        expect(own.provider).toBe("");
+        // One tenant diagnostic setting per tenant, each made by that tenant's provider.
+        const diagnostics = monitor.recorded.filter((x) => x.type === "azure-native:aadiam:DiagnosticSetting");
+        expect(diagnostics.map((x) => (x.provider === "" ? "default" : x.provider.includes(azureNative[0].urn) ? OTHER_TENANT : x.provider)).sort())
+            .toEqual([OTHER_TENANT, "default"].sort());
     });
 
     it("creates nothing for monitoring when it is off", async () => {
