@@ -301,6 +301,14 @@ class Reader {
     }
 }
 
+/**
+ * Tenant ids compare case-insensitively. Values keep the spelling the config gave (a changed spelling in a
+ * provider's or resource's inputs would replace it); grouping and comparison use this key.
+ */
+export function tenantKey(tenantId: string): string {
+    return tenantId.toLowerCase();
+}
+
 function join(path: string, key: string): string {
     return path === "" ? key : `${path}.${key}`;
 }
@@ -440,7 +448,7 @@ function readEntra(r: Reader, raw: Obj, path: string, name: string, displayName:
     const tenantPath = join(path, "tenantId");
     const ownTenant = r.string(raw.tenantId, tenantPath, "the Entra tenant id (a GUID)");
     if (ownTenant !== undefined && !GUID.test(ownTenant)) r.fail(tenantPath, `"${ownTenant}" is not a tenant id: use the Directory (tenant) ID GUID from the Entra admin center.`);
-    const tenantId = ownTenant?.toLowerCase() ?? stackTenant;
+    const tenantId = ownTenant ?? stackTenant;
     if (tenantId === undefined && raw.tenantId === undefined) {
         r.fail(tenantPath, "a managed Entra app needs a tenant: set azuread:tenantId (pulumi config set azuread:tenantId <guid>), ARM_TENANT_ID, or this key.");
     }
@@ -750,21 +758,22 @@ function readMonitoring(r: Reader, v: unknown): MonitoringRead | undefined {
  * `monitoring.tenants` entry (monitored, or enabled: false); entries name such tenants; something is monitored.
  */
 function checkMonitoringCoverage(r: Reader, m: MonitoringRead, connections: readonly ConnectionSettings[], stackTenant: string | undefined): void {
+    const own = stackTenant === undefined ? undefined : tenantKey(stackTenant);
     const byTenant = new Map<string, string[]>();
     for (const c of connections) {
-        if (c.entra) byTenant.set(c.entra.tenantId, [...(byTenant.get(c.entra.tenantId) ?? []), c.name]);
+        if (c.entra) byTenant.set(tenantKey(c.entra.tenantId), [...(byTenant.get(tenantKey(c.entra.tenantId)) ?? []), c.name]);
     }
     for (const [tenantId, names] of byTenant) {
-        if (tenantId === stackTenant || m.listedTenants.has(tenantId)) continue;
+        if (tenantId === own || m.listedTenants.has(tenantId)) continue;
         r.fail("monitoring.tenants", `connections ${names.join(", ")} manage apps in tenant ${tenantId}, which monitoring does not cover: add ` +
             `monitoring.tenants.${tenantId} with the subscriptionId for its workspace and alert, or with enabled: false to leave it unmonitored.`);
     }
     for (const [tenantId, key] of m.listedTenants) {
         const path = `monitoring.tenants.${key}`;
-        if (tenantId === stackTenant) r.fail(path, "is the stack's own tenant (azuread:tenantId), which the top-level monitoring settings cover; remove this entry.");
+        if (tenantId === own) r.fail(path, "is the stack's own tenant (azuread:tenantId), which the top-level monitoring settings cover; remove this entry.");
         else if (!byTenant.has(tenantId)) r.fail(path, "no connection manages an Entra app in this tenant; fix the tenant id or remove the entry.");
     }
-    const ownMonitored = stackTenant !== undefined && byTenant.has(stackTenant);
+    const ownMonitored = own !== undefined && byTenant.has(own);
     if (connections.length > 0 && !ownMonitored && m.settings.tenants.length === 0 && !r.problems.some((p) => p.path.startsWith("monitoring"))) {
         r.fail("monitoring.enabled", `is true, but no connection manages an Entra app in the stack's tenant (azuread:tenantId${stackTenant ? ` ${stackTenant}` : ""}) ` +
             "or in a tenant of monitoring.tenants, so there is nothing to monitor. Set monitoring.enabled to false, or give a connection an entra block.");
@@ -796,8 +805,7 @@ export function parseStackConfig(raw: RawStackConfig): StackSettings {
     if (entraTenantId !== undefined && !GUID.test(entraTenantId)) {
         r.fail("azuread:tenantId", `"${entraTenantId}" is not a tenant id: use the Directory (tenant) ID GUID.`);
     }
-    // GUIDs compare case-insensitively; one spelling keeps one azuread provider (and one monitored tenant) per tenant.
-    const stackTenant = entraTenantId !== undefined && GUID.test(entraTenantId) ? entraTenantId.toLowerCase() : undefined;
+    const stackTenant = entraTenantId !== undefined && GUID.test(entraTenantId) ? entraTenantId : undefined;
 
     const connections: ConnectionSettings[] = [];
     const indexOf = new Map<ConnectionSettings, number>();
@@ -824,7 +832,7 @@ export function parseStackConfig(raw: RawStackConfig): StackSettings {
     const appNames = new Map<string, ConnectionSettings>();
     for (const c of connections) {
         if (!c.entra) continue;
-        const key = `${c.entra.tenantId}/${c.entra.appName.toLowerCase()}`;
+        const key = `${tenantKey(c.entra.tenantId)}/${c.entra.appName.toLowerCase()}`;
         const first = appNames.get(key);
         if (first) r.fail(`connections[${indexOf.get(c)}].entra.appName`, `"${c.entra.appName}" is already the app of connections[${indexOf.get(first)}] (${first.name}) in the same tenant; give each enterprise app its own name.`);
         else appNames.set(key, c);

@@ -2,7 +2,7 @@
 // and so that index.ts exports nothing but stack outputs.
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
-import { ConfigError, PROJECT, RawStackConfig, StackSettings, parseStackConfig } from "./config";
+import { ConfigError, PROJECT, RawStackConfig, StackSettings, parseStackConfig, tenantKey } from "./config";
 import { ScimConnection, ScimConnectionOutputs } from "./scimConnection";
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
 import { ProvisioningMonitoring, createProvisioningMonitoring } from "./monitoring";
@@ -34,8 +34,8 @@ function tenantProviders(settings: StackSettings): Map<string, azuread.Provider>
     const providers = new Map<string, azuread.Provider>();
     for (const c of settings.connections) {
         const tenantId = c.entra?.tenantIdFromConnection ? c.entra.tenantId : undefined;
-        if (tenantId && !providers.has(tenantId)) {
-            providers.set(tenantId, new azuread.Provider(`azuread-${tenantId}`, { tenantId }));
+        if (tenantId && !providers.has(tenantKey(tenantId))) {
+            providers.set(tenantKey(tenantId), new azuread.Provider(`azuread-${tenantId}`, { tenantId }));
         }
     }
     return providers;
@@ -50,14 +50,14 @@ export function declareStack(settings: StackSettings): Record<string, ScimConnec
         const integration = new ScimConnection(c.name, {
             settings: c,
             stack: settings,
-            azureadProvider: c.entra ? providers.get(c.entra.tenantId) : undefined,
+            azureadProvider: c.entra ? providers.get(tenantKey(c.entra.tenantId)) : undefined,
         });
         connections[c.name] = integration.outputs;
         const sp = integration.outputs.entraServicePrincipalId;
         if (sp && c.entra) {
-            const ids = monitored.get(c.entra.tenantId) ?? [];
+            const ids = monitored.get(tenantKey(c.entra.tenantId)) ?? [];
             ids.push(sp);
-            monitored.set(c.entra.tenantId, ids);
+            monitored.set(tenantKey(c.entra.tenantId), ids);
         }
     }
     if (settings.monitoring) declareMonitoring(settings, settings.monitoring, monitored);
@@ -74,7 +74,7 @@ function declareMonitoring(
     monitoring: NonNullable<StackSettings["monitoring"]>,
     monitored: ReadonlyMap<string, pulumi.Output<string>[]>,
 ): void {
-    const own = settings.entraTenantId !== undefined ? monitored.get(settings.entraTenantId) : undefined;
+    const own = settings.entraTenantId !== undefined ? monitored.get(tenantKey(settings.entraTenantId)) : undefined;
     if (own && own.length > 0) {
         createProvisioningMonitoring("monitoring", { settings: monitoring, servicePrincipalIds: own, tenantId: settings.entraTenantId });
     }

@@ -324,9 +324,14 @@ describe("bad input: every problem, each with its config path", () => {
             .toEqual([`monitoring.tenants.${OTHER}.subscriptionId`]);
     });
 
-    it("treats tenant ids case-insensitively", () => {
-        const s = parseStackConfig(base([{ name: "a", entra: {} }, { name: "b", entra: { tenantId: TENANT.toUpperCase() } }], { entraTenantId: TENANT.toUpperCase() }));
-        expect(s.entraTenantId).toBe(TENANT);
-        expect(s.connections.map((c) => c.entra?.tenantId)).toEqual([TENANT, TENANT]);
+    it("compares tenant ids case-insensitively and keeps their spelling", () => {
+        const upper = TENANT.toUpperCase();
+        const s = parseStackConfig(base([{ name: "a", entra: {} }, { name: "b", entra: { tenantId: TENANT } }], { entraTenantId: upper }));
+        // Spelling kept: a changed spelling in a provider's inputs would replace it and everything it manages.
+        expect(s.entraTenantId).toBe(upper);
+        expect(s.connections.map((c) => c.entra?.tenantId)).toEqual([upper, TENANT]);
+        // The same app name in the same tenant, spelt two ways, is still a clash.
+        expect(paths(base([{ name: "a", entra: { appName: "X" } }, { name: "b", entra: { appName: "X", tenantId: TENANT.toLowerCase() } }], { entraTenantId: upper })))
+            .toEqual(["connections[1].entra.appName"]);
     });
 });

@@ -303,6 +303,19 @@ describe("tenants", () => {
         expect(providerOf("c")).toBe("");
         for (const job of monitor.ofType(T.job).filter((j) => !j.name.startsWith("c-"))) expect(job.provider).toContain(providers[0].urn);
     });
+
+    it("shares one provider between spellings of the same tenant id, keeping the first spelling", async () => {
+        const { monitor } = await run({
+            ...multiTenant,
+            connections: [
+                { name: "a", entra: { tenantId: OTHER_TENANT, appName: "A" } },
+                { name: "b", entra: { tenantId: OTHER_TENANT.toUpperCase(), appName: "B" } },
+            ],
+        });
+        const providers = monitor.ofType(T.azureadProvider);
+        expect(providers).toHaveLength(1);
+        expect(providers[0].inputs.tenantId).toBe(OTHER_TENANT);
+    });
 });
 
 describe("monitoring", () => {
