@@ -154,10 +154,15 @@ export interface MonitoringTenantSettings extends MonitoringTarget {
     subscriptionId: string;
 }
 
-/** Top level: the stack's own tenant (azuread:tenantId), through the default azure-native provider. */
+/**
+ * Top level: the stack's own tenant (azuread:tenantId), through the default azure-native provider, unless
+ * `monitoring.tenants` has an entry for it.
+ */
 export interface MonitoringSettings extends MonitoringTarget {
-    /** The other tenants with managed connections that are monitored (`monitoring.tenants`, enabled ones). */
+    /** Tenants with managed connections monitored from their `monitoring.tenants` entry (the enabled ones). */
     tenants: MonitoringTenantSettings[];
+    /** Lower-case ids of the tenants whose entry says `enabled: false`. */
+    unmonitoredTenants: string[];
 }
 
 export interface StackSettings {
@@ -684,14 +689,17 @@ function readMonitoringTarget(r: Reader, raw: Obj, path: string, defaults?: Moni
         }
         return true;
     });
-    const alertEmails = raw.alertEmails === undefined && defaults ? defaults.alertEmails : listed;
-    if (alertEmails.length === 0 && !r.problems.some((p) => p.path.startsWith(emailsPath))) {
+    // A tenant entry answers only for the values it sets; inherited ones are checked at the top level.
+    const inheritsEmails = raw.alertEmails === undefined && defaults !== undefined;
+    const alertEmails = inheritsEmails ? defaults.alertEmails : listed;
+    if (!inheritsEmails && alertEmails.length === 0 && !r.problems.some((p) => p.path.startsWith(emailsPath))) {
         r.fail(emailsPath, "needs at least one address: the alert has nobody to notify otherwise.");
     }
     const frequencyPath = join(path, "evaluationFrequencyMinutes");
     const evaluationFrequencyMinutes = r.integer(raw.evaluationFrequencyMinutes, frequencyPath, 5, 1440, "minutes between alert evaluations")
         ?? defaults?.evaluationFrequencyMinutes ?? 15;
-    if (!(MONITORING_FREQUENCIES_MINUTES as readonly number[]).includes(evaluationFrequencyMinutes) && !r.problems.some((p) => p.path === frequencyPath)) {
+    const inheritsFrequency = raw.evaluationFrequencyMinutes === undefined && defaults !== undefined;
+    if (!inheritsFrequency && !(MONITORING_FREQUENCIES_MINUTES as readonly number[]).includes(evaluationFrequencyMinutes) && !r.problems.some((p) => p.path === frequencyPath)) {
         const above = MONITORING_FREQUENCIES_MINUTES.find((f) => f >= evaluationFrequencyMinutes);
         r.fail(frequencyPath, `must be one of ${MONITORING_FREQUENCIES_MINUTES.join(", ")} (the frequencies Azure Monitor's log alerts accept); got ${evaluationFrequencyMinutes}, use ${above}.`);
     }
@@ -717,6 +725,7 @@ function readMonitoring(r: Reader, v: unknown): MonitoringRead | undefined {
     const tenantsPath = join(path, "tenants");
     const rawTenants = r.object(raw.tenants, tenantsPath, "{<tenant id>: {subscriptionId, ...}}") ?? {};
     const tenants: MonitoringTenantSettings[] = [];
+    const unmonitoredTenants: string[] = [];
     const listedTenants = new Map<string, string>();
     for (const [key, value] of Object.entries(rawTenants)) {
         const entryPath = join(tenantsPath, key);
@@ -730,10 +739,18 @@ function readMonitoring(r: Reader, v: unknown): MonitoringRead | undefined {
             continue;
         }
         listedTenants.set(tenantId, key);
-        const entry = r.object(value, entryPath, "{subscriptionId, resourceGroupName?, location?, alertEmails?, ...} or {enabled: false}");
-        if (!entry) continue;
+        const shape = "{subscriptionId, resourceGroupName?, location?, alertEmails?, ...} or {enabled: false}";
+        const entry = r.object(value, entryPath, shape);
+        if (!entry) {
+            // An empty entry would otherwise count as covering the tenant while monitoring nothing.
+            if (value === undefined || value === null) r.fail(entryPath, `is empty: give it ${shape}.`);
+            continue;
+        }
         r.keys(entry, entryPath, MONITORING_TENANT_KEYS);
-        if (r.boolean(entry.enabled, join(entryPath, "enabled")) === false) continue;
+        if (r.boolean(entry.enabled, join(entryPath, "enabled")) === false) {
+            unmonitoredTenants.push(tenantId);
+            continue;
+        }
         const subPath = join(entryPath, "subscriptionId");
         const subscriptionId = r.string(entry.subscriptionId, subPath, "the Azure subscription for this tenant's workspace and alert");
         if (entry.subscriptionId === undefined) {
@@ -747,7 +764,7 @@ function readMonitoring(r: Reader, v: unknown): MonitoringRead | undefined {
         }
     }
     if (!top) return undefined;
-    return { settings: { ...top, tenants }, listedTenants };
+    return { settings: { ...top, tenants, unmonitoredTenants }, listedTenants };
 }
 
 /**
@@ -756,6 +773,8 @@ function readMonitoring(r: Reader, v: unknown): MonitoringRead | undefined {
 /**
  * Every tenant with managed connections is either the stack's own (the top-level settings) or has a
  * `monitoring.tenants` entry (monitored, or enabled: false); entries name such tenants; something is monitored.
+ * An entry for the stack's own tenant takes precedence over the top level, so a tenant-group stack's config means
+ * the same whichever tenant ARM_TENANT_ID (the fallback for azuread:tenantId) names where it runs.
  */
 function checkMonitoringCoverage(r: Reader, m: MonitoringRead, connections: readonly ConnectionSettings[], stackTenant: string | undefined): void {
     const own = stackTenant === undefined ? undefined : tenantKey(stackTenant);
@@ -770,10 +789,9 @@ function checkMonitoringCoverage(r: Reader, m: MonitoringRead, connections: read
     }
     for (const [tenantId, key] of m.listedTenants) {
         const path = `monitoring.tenants.${key}`;
-        if (tenantId === own) r.fail(path, "is the stack's own tenant (azuread:tenantId), which the top-level monitoring settings cover; remove this entry.");
-        else if (!byTenant.has(tenantId)) r.fail(path, "no connection manages an Entra app in this tenant; fix the tenant id or remove the entry.");
+        if (!byTenant.has(tenantId)) r.fail(path, "no connection manages an Entra app in this tenant; fix the tenant id or remove the entry.");
     }
-    const ownMonitored = own !== undefined && byTenant.has(own);
+    const ownMonitored = own !== undefined && byTenant.has(own) && !m.listedTenants.has(own);
     if (connections.length > 0 && !ownMonitored && m.settings.tenants.length === 0 && !r.problems.some((p) => p.path.startsWith("monitoring"))) {
         r.fail("monitoring.enabled", `is true, but no connection manages an Entra app in the stack's tenant (azuread:tenantId${stackTenant ? ` ${stackTenant}` : ""}) ` +
             "or in a tenant of monitoring.tenants, so there is nothing to monitor. Set monitoring.enabled to false, or give a connection an entra block.");

@@ -16,6 +16,15 @@ const SUPPORTED_FREQUENCIES_MINUTES = MONITORING_FREQUENCIES_MINUTES;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
+ * Component name for a tenant monitored from its `monitoring.tenants` entry. Short on purpose: children are
+ * named `<this>-workspace` and so on, azure-native appends an 8-character suffix, and a Log Analytics workspace
+ * name has at most 63 characters (`monitoring-<tenant id>-workspace` plus the suffix would be 65).
+ */
+export function tenantMonitoringName(tenantId: string): string {
+    return `mon-${tenantId.toLowerCase()}`;
+}
+
+/**
  * Service principal object ids, lower-cased, deduplicated and sorted so the query text (and so the plan)
  * does not change with connection order. Accepts azuread's resource id form `/servicePrincipals/{id}` too.
  * Anything but a GUID is refused: the ids are spliced into KQL.

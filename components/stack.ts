@@ -5,7 +5,7 @@ import * as azuread from "@pulumi/azuread";
 import { ConfigError, PROJECT, RawStackConfig, StackSettings, parseStackConfig, tenantKey } from "./config";
 import { ScimConnection, ScimConnectionOutputs } from "./scimConnection";
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
-import { ProvisioningMonitoring, createProvisioningMonitoring } from "./monitoring";
+import { ProvisioningMonitoring, createProvisioningMonitoring, tenantMonitoringName } from "./monitoring";
 
 /** Raw config as the CLI gives it, with the providers' own environment fallbacks. */
 export function readRawConfig(): RawStackConfig {
@@ -74,7 +74,9 @@ function declareMonitoring(
     monitoring: NonNullable<StackSettings["monitoring"]>,
     monitored: ReadonlyMap<string, pulumi.Output<string>[]>,
 ): void {
-    const own = settings.entraTenantId !== undefined ? monitored.get(tenantKey(settings.entraTenantId)) : undefined;
+    const ownKey = settings.entraTenantId !== undefined ? tenantKey(settings.entraTenantId) : undefined;
+    const ownHasEntry = ownKey !== undefined && (monitoring.unmonitoredTenants.includes(ownKey) || monitoring.tenants.some((t) => t.tenantId === ownKey));
+    const own = ownKey !== undefined && !ownHasEntry ? monitored.get(ownKey) : undefined;
     if (own && own.length > 0) {
         createProvisioningMonitoring("monitoring", { settings: monitoring, servicePrincipalIds: own, tenantId: settings.entraTenantId });
     }
@@ -82,7 +84,7 @@ function declareMonitoring(
         const ids = monitored.get(tenant.tenantId);
         if (!ids || ids.length === 0) continue;
         const provider = new AzureNativeProvider(`azure-native-${tenant.tenantId}`, { tenantId: tenant.tenantId, subscriptionId: tenant.subscriptionId });
-        new ProvisioningMonitoring(`monitoring-${tenant.tenantId}`, {
+        new ProvisioningMonitoring(tenantMonitoringName(tenant.tenantId), {
             settings: tenant,
             servicePrincipalIds: ids,
             tenantId: tenant.tenantId,

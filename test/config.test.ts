@@ -259,7 +259,7 @@ describe("bad input: every problem, each with its config path", () => {
             "monitoring.resourceGroupName", "monitoring.location", "monitoring.logAnalyticsWorkspaceId", "monitoring.alertEmails",
         ]);
         const ok = parseStackConfig(base([{ name: "c", entra: {} }], { monitoring: { enabled: true, resourceGroupName: "rg", location: "westeurope", alertEmails: ["ops@x.example"] } }));
-        expect(ok.monitoring).toEqual({ resourceGroupName: "rg", location: "westeurope", alertEmails: ["ops@x.example"], evaluationFrequencyMinutes: 15, tenants: [] });
+        expect(ok.monitoring).toEqual({ resourceGroupName: "rg", location: "westeurope", alertEmails: ["ops@x.example"], evaluationFrequencyMinutes: 15, tenants: [], unmonitoredTenants: [] });
     });
 
     const MONITORING = { enabled: true, resourceGroupName: "rg", location: "westeurope", alertEmails: ["ops@x.example"] };
@@ -308,7 +308,33 @@ describe("bad input: every problem, each with its config path", () => {
         const stray = "22222222-3333-4444-8555-666666666666";
         expect(paths(base([{ name: "own", entra: {} }, elsewhere], {
             monitoring: { ...MONITORING, tenants: { [OTHER]: { subscriptionId: SUB }, [stray]: { subscriptionId: SUB }, [TENANT]: { subscriptionId: SUB } } },
-        }))).toEqual([`monitoring.tenants.${stray}`, `monitoring.tenants.${TENANT}`]);
+        }))).toEqual([`monitoring.tenants.${stray}`]);
+        // An entry must say something: an empty one would count as covering the tenant while watching nothing.
+        const [empty, ...others] = problems(base([{ name: "own", entra: {} }, elsewhere], { monitoring: { ...MONITORING, tenants: { [OTHER]: null } } }));
+        expect(others).toEqual([]);
+        expect(empty.path).toBe(`monitoring.tenants.${OTHER}`);
+        expect(empty.message).toContain("{enabled: false}");
+    });
+
+    it("lets an entry for the stack's own tenant replace the top level for it", () => {
+        const s = parseStackConfig(base([{ name: "own", entra: {} }, elsewhere], {
+            monitoring: { ...MONITORING, tenants: { [OTHER]: { subscriptionId: SUB }, [TENANT.toUpperCase()]: { subscriptionId: SUB } } },
+        }));
+        expect(s.monitoring?.tenants.map((t) => t.tenantId)).toEqual([OTHER, TENANT]);
+        // The own tenant opted out and every other tenant too: nothing left to monitor.
+        expect(paths(base([{ name: "own", entra: {} }, elsewhere], {
+            monitoring: { ...MONITORING, tenants: { [OTHER]: { enabled: false }, [TENANT]: { enabled: false } } },
+        }))).toEqual(["monitoring.enabled"]);
+        const optedOut = parseStackConfig(base([{ name: "own", entra: {} }, elsewhere], {
+            monitoring: { ...MONITORING, tenants: { [OTHER]: { subscriptionId: SUB }, [TENANT]: { enabled: false } } },
+        }));
+        expect(optedOut.monitoring?.unmonitoredTenants).toEqual([TENANT]);
+    });
+
+    it("reports a bad top-level value once, not again under each tenant that inherits it", () => {
+        expect(paths(base([{ name: "own", entra: {} }, elsewhere], {
+            monitoring: { ...MONITORING, alertEmails: [], evaluationFrequencyMinutes: 7, tenants: { [OTHER]: { subscriptionId: SUB } } },
+        }))).toEqual(["monitoring.alertEmails", "monitoring.evaluationFrequencyMinutes"]);
     });
 
     it("validates each tenant entry with its own paths", () => {

@@ -337,7 +337,7 @@ describe("monitoring", () => {
             monitoring: { ...monitoringConfig, tenants: { [OTHER_TENANT]: { subscriptionId: SUB, resourceGroupName: "rg-other" } } },
         });
         const components = monitor.ofType("auth0-entra-scim:index:ProvisioningMonitoring");
-        expect(components.map((c) => c.name).sort()).toEqual(["monitoring", `monitoring-${OTHER_TENANT}`]);
+        expect(components.map((c) => c.name).sort()).toEqual([`mon-${OTHER_TENANT}`, "monitoring"]);
         const azureNative = monitor.ofType("pulumi:providers:azure-native");
         expect(azureNative).toHaveLength(1);
         expect(azureNative[0].inputs).toMatchObject({ tenantId: OTHER_TENANT, subscriptionId: SUB });
@@ -346,7 +346,7 @@ describe("monitoring", () => {
         const rules = monitor.recorded.filter((x) => x.type === "azure-native:monitor:ScheduledQueryRule");
         expect(rules).toHaveLength(2);
         const ruleOf = (component: string) => rules.find((x) => x.parent.endsWith(`::${component}`))!;
-        const other = ruleOf(`monitoring-${OTHER_TENANT}`);
+        const other = ruleOf(`mon-${OTHER_TENANT}`);
         const own = ruleOf("monitoring");
         // Each alert watches its own tenant's apps, in its own resource group, signed in to its own tenant.
         const query = (x: RecordedResource) => JSON.stringify(x.inputs.criteria);
@@ -364,6 +364,38 @@ describe("monitoring", () => {
         const diagnostics = monitor.recorded.filter((x) => x.type === "azure-native:aadiam:DiagnosticSetting");
         expect(diagnostics.map((x) => (x.provider === "" ? "default" : x.provider.includes(azureNative[0].urn) ? OTHER_TENANT : x.provider)).sort())
             .toEqual([OTHER_TENANT, "default"].sort());
+    });
+
+    it("keeps every auto-named workspace within Azure's 63 characters", async () => {
+        const { monitor } = await run({
+            ...multiTenant,
+            monitoring: { ...monitoringConfig, tenants: { [OTHER_TENANT]: { subscriptionId: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee" } } },
+        });
+        const workspaces = monitor.recorded.filter((x) => x.type === "azure-native:operationalinsights:Workspace");
+        expect(workspaces).toHaveLength(2);
+        // No workspaceName input: azure-native names it after the logical name plus an 8-character random suffix.
+        for (const w of workspaces) {
+            expect(w.inputs.workspaceName).toBeUndefined();
+            expect(w.name.length + 8, w.name).toBeLessThanOrEqual(63);
+        }
+    });
+
+    it("lets an entry for the stack's own tenant take over from the top level, so ARM_TENANT_ID cannot change its meaning", async () => {
+        const SUB = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+        const tenants = { [OTHER_TENANT]: { subscriptionId: SUB }, [TENANT.toUpperCase()]: { subscriptionId: SUB, resourceGroupName: "rg-own" } };
+        const { monitor } = await run({ ...multiTenant, monitoring: { ...monitoringConfig, tenants } });
+        const components = monitor.ofType("auth0-entra-scim:index:ProvisioningMonitoring");
+        expect(components.map((c) => c.name).sort()).toEqual([`mon-${OTHER_TENANT}`, `mon-${TENANT}`]);
+        const azureNative = monitor.ofType("pulumi:providers:azure-native");
+        expect(azureNative.map((p) => p.inputs.tenantId).sort()).toEqual([OTHER_TENANT, TENANT].sort());
+        const rules = monitor.recorded.filter((x) => x.type === "azure-native:monitor:ScheduledQueryRule");
+        const own = rules.find((x) => x.parent.endsWith(`::mon-${TENANT}`))!;
+        expect(own.inputs.resourceGroupName).toBe("rg-own");
+        expect(own.provider).not.toBe("");
+
+        // enabled: false for the own tenant leaves only the other one watched.
+        const off = await run({ ...multiTenant, monitoring: { ...monitoringConfig, tenants: { [OTHER_TENANT]: { subscriptionId: SUB }, [TENANT]: { enabled: false } } } });
+        expect(off.monitor.ofType("auth0-entra-scim:index:ProvisioningMonitoring").map((c) => c.name)).toEqual([`mon-${OTHER_TENANT}`]);
     });
 
     it("creates nothing for monitoring when it is off", async () => {
