@@ -6,6 +6,9 @@
 // (the provider process's working directory is the project root), so state holds no code, no clients and no
 // credentials: those are read from that process's environment and provider config when a method runs.
 // The host caches providers by this text, so each implementation is loaded and configured once per process.
+// Contract with every existing state: resources are read, updated and deleted by the text stored with them, which
+// names these paths and the `provider` export (older closure texts require the same modules). Renaming or moving
+// one strands those resources; keep a re-exporting module at the old path if one must move.
 
 /** Project-relative paths of the implementations, each a module exporting `provider`. */
 export const PROVIDER_MODULES = {
