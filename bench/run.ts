@@ -218,7 +218,12 @@ export function cliTranspile(
     env: NodeJS.ProcessEnv,
 ): CliTranspile {
     const tsNode = tsconfig["ts-node"] ?? {};
-    if (tsNode.swc === true) return "swc";
+    if (tsNode.swc === true) {
+        if (env.PULUMI_NODEJS_TRANSPILE_ONLY === "false") {
+            throw new Error("PULUMI_NODEJS_TRANSPILE_ONLY=false with tsconfig.json's ts-node swc: ts-node refuses that pair, so the Pulumi CLI could not load the program; unset it (types are checked by npm test).");
+        }
+        return "swc";
+    }
     if (env.PULUMI_NODEJS_TRANSPILE_ONLY) return env.PULUMI_NODEJS_TRANSPILE_ONLY === "true" ? "transpile-only" : "type-check";
     if (tsconfig.compilerOptions?.noCheck) return "transpile-only";
     return tsNode.transpileOnly === true ? "transpile-only" : "type-check";

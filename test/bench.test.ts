@@ -229,6 +229,8 @@ describe("command line", () => {
         expect(cliTranspile({}, { PULUMI_NODEJS_TRANSPILE_ONLY: "true" })).toBe("transpile-only");
         expect(cliTranspile({ "ts-node": { transpileOnly: true, swc: true } }, {})).toBe("swc");
         expect(cliTranspile({ "ts-node": { swc: true } }, { PULUMI_NODEJS_TRANSPILE_ONLY: "true" })).toBe("swc");
+        // ts-node throws "Cannot enable 'swc' option with 'transpileOnly: false'": the CLI would not load the program.
+        expect(() => cliTranspile({ "ts-node": { swc: true } }, { PULUMI_NODEJS_TRANSPILE_ONLY: "false" })).toThrow(/unset it/);
     });
 
     it("reads this project's tsconfig.json as swc, the loader bench/RESULTS.md measured", () => {
