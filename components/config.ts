@@ -747,12 +747,16 @@ function readMonitoring(r: Reader, v: unknown): MonitoringRead | undefined {
             continue;
         }
         r.keys(entry, entryPath, MONITORING_TENANT_KEYS);
-        if (r.boolean(entry.enabled, join(entryPath, "enabled")) === false) {
+        const enabled = r.boolean(entry.enabled, join(entryPath, "enabled")) !== false;
+        const subPath = join(entryPath, "subscriptionId");
+        const subscriptionId = r.string(entry.subscriptionId, subPath, "the Azure subscription for this tenant's workspace and alert");
+        if (!enabled) {
+            // Settings kept while a tenant is switched off must still be valid when it is switched back on.
+            if (subscriptionId !== undefined && !GUID.test(subscriptionId)) r.fail(subPath, `"${subscriptionId}" is not a subscription id (a GUID).`);
+            if (top) readMonitoringTarget(r, entry, entryPath, top);
             unmonitoredTenants.push(tenantId);
             continue;
         }
-        const subPath = join(entryPath, "subscriptionId");
-        const subscriptionId = r.string(entry.subscriptionId, subPath, "the Azure subscription for this tenant's workspace and alert");
         if (entry.subscriptionId === undefined) {
             r.fail(subPath, "is required: the subscription (in this tenant) for its workspace, action group and alert; or set enabled: false to leave the tenant unmonitored.");
         } else if (subscriptionId !== undefined && !GUID.test(subscriptionId)) {

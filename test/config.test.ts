@@ -329,6 +329,10 @@ describe("bad input: every problem, each with its config path", () => {
             monitoring: { ...MONITORING, tenants: { [OTHER]: { subscriptionId: SUB }, [TENANT]: { enabled: false } } },
         }));
         expect(optedOut.monitoring?.unmonitoredTenants).toEqual([TENANT]);
+        // Settings kept on a switched-off entry are still checked.
+        expect(paths(base([{ name: "own", entra: {} }, elsewhere], {
+            monitoring: { ...MONITORING, tenants: { [OTHER]: { enabled: false, subscriptionId: "junk", evaluationFrequencyMinutes: 7 } } },
+        }))).toEqual([`monitoring.tenants.${OTHER}.subscriptionId`, `monitoring.tenants.${OTHER}.evaluationFrequencyMinutes`]);
     });
 
     it("reports a bad top-level value once, not again under each tenant that inherits it", () => {
