@@ -31,6 +31,8 @@ export interface RecordedResource {
     additionalSecretOutputs: string[];
     ignoreChanges: string[];
     deleteBeforeReplace: boolean;
+    /** Aliases as sent to the engine: earlier names (spec.name) or URNs the resource answers to. */
+    aliases: { urn?: string; name?: string }[];
     /** What the simulated provider answered. */
     state: Record<string, unknown>;
 }
@@ -180,6 +182,7 @@ interface RegisterRequest {
     getAdditionalsecretoutputsList(): string[];
     getIgnorechangesList(): string[];
     getDeletebeforereplace(): boolean;
+    getAliasesList(): { getUrn(): string; getSpec(): { getName(): string } | undefined }[];
 }
 
 function walkSecrets(value: unknown, path: string, secrets: string[]): { plain: unknown; display: unknown } {
@@ -247,6 +250,10 @@ export class RecordingMonitor extends MockMonitor {
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             ignoreChanges: req.getIgnorechangesList(),
             deleteBeforeReplace: req.getDeletebeforereplace(),
+            aliases: req.getAliasesList().map((a) => {
+                const spec = a.getSpec();
+                return spec ? { name: spec.getName() } : { urn: a.getUrn() };
+            }),
             state: {},
         };
         this.recorded.push(entry);

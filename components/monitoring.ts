@@ -145,7 +145,8 @@ export class ProvisioningMonitoring extends pulumi.ComponentResource {
             name: `${PROJECT}-${pulumi.getStack()}`,
             workspaceId: this.workspaceId,
             logs: MONITORED_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
-        }, child);
+            // Its name is fixed per stack and tenant, so a replacement must delete the old one before creating.
+        }, { ...child, deleteBeforeReplace: true });
 
         this.actionGroup = new monitor.ActionGroup(`${name}-action-group`, {
             resourceGroupName: settings.resourceGroupName,

@@ -65,9 +65,10 @@ export function declareStack(settings: StackSettings): Record<string, ScimConnec
 }
 
 /**
- * The stack's own tenant through the default azure-native provider (azure-native:subscriptionId), each tenant of
- * monitoring.tenants through an explicit azure-native provider for that tenant and subscription (credentials as
- * azure-native reads them: a multi-tenant app consented in each tenant, OIDC or secret).
+ * The stack's own tenant through the default azure-native provider (azure-native:subscriptionId), unless it has a
+ * monitoring.tenants entry; each tenant of monitoring.tenants through an explicit azure-native provider for that
+ * tenant and subscription (credentials as azure-native reads them: a multi-tenant app consented in each tenant,
+ * OIDC or secret).
  */
 function declareMonitoring(
     settings: StackSettings,
@@ -84,12 +85,16 @@ function declareMonitoring(
         const ids = monitored.get(tenant.tenantId);
         if (!ids || ids.length === 0) continue;
         const provider = new AzureNativeProvider(`azure-native-${tenant.tenantId}`, { tenantId: tenant.tenantId, subscriptionId: tenant.subscriptionId });
+        // Earlier names of the same monitoring: `monitoring-<tenant id>` (before the workspace-length fix) and, for
+        // the stack's own tenant, the top-level `monitoring`. Children inherit the aliases (their names extend the
+        // component's), so existing resources move instead of being created anew beside their old selves.
+        const aliases: pulumi.Alias[] = [{ name: `monitoring-${tenant.tenantId}` }, ...(tenant.tenantId === ownKey ? [{ name: "monitoring" }] : [])];
         new ProvisioningMonitoring(tenantMonitoringName(tenant.tenantId), {
             settings: tenant,
             servicePrincipalIds: ids,
             tenantId: tenant.tenantId,
             tenantLabel: tenant.tenantId,
-        }, { providers: [provider] });
+        }, { providers: [provider], aliases });
     }
 }
 

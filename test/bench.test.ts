@@ -50,7 +50,7 @@ describe("generated stack configs", () => {
 function rec(partial: Partial<RecordedResource> & Pick<RecordedResource, "type" | "name" | "urn">): RecordedResource {
     return {
         id: `${partial.name}-id`, custom: true, parent: "", dependencies: [], propertyDependencies: {}, inputs: {}, displayInputs: {},
-        secretPaths: [], provider: "", additionalSecretOutputs: [], ignoreChanges: [], deleteBeforeReplace: false, state: {}, ...partial,
+        secretPaths: [], provider: "", additionalSecretOutputs: [], ignoreChanges: [], deleteBeforeReplace: false, aliases: [], state: {}, ...partial,
     };
 }
 

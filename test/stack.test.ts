@@ -328,6 +328,8 @@ describe("monitoring", () => {
         expect(rule, "scheduled query rule").toBeDefined();
         expect(JSON.stringify(rule!.inputs)).toContain(String(sp.state.objectId));
         expect(component.parent).toBe("");
+        // The tenant diagnostic setting's name is fixed: a replacement must not create a second one beside it.
+        expect(one(monitor, "azure-native:aadiam:DiagnosticSetting").deleteBeforeReplace).toBe(true);
     });
 
     it("watches each other tenant through an azure-native provider for that tenant and its subscription", async () => {
@@ -338,6 +340,9 @@ describe("monitoring", () => {
         });
         const components = monitor.ofType("auth0-entra-scim:index:ProvisioningMonitoring");
         expect(components.map((c) => c.name).sort()).toEqual([`mon-${OTHER_TENANT}`, "monitoring"]);
+        // Stacks that deployed it as monitoring-<tenant id> keep their resources (children inherit the alias).
+        expect(components.find((c) => c.name === `mon-${OTHER_TENANT}`)!.aliases).toEqual([{ name: `monitoring-${OTHER_TENANT}` }]);
+        expect(components.find((c) => c.name === "monitoring")!.aliases).toEqual([]);
         const azureNative = monitor.ofType("pulumi:providers:azure-native");
         expect(azureNative).toHaveLength(1);
         expect(azureNative[0].inputs).toMatchObject({ tenantId: OTHER_TENANT, subscriptionId: SUB });
@@ -380,7 +385,7 @@ describe("monitoring", () => {
         }
     });
 
-    it("lets an entry for the stack's own tenant take over from the top level, so ARM_TENANT_ID cannot change its meaning", async () => {
+    it("lets an entry for the stack's own tenant take over from the top level, under the top level's old name", async () => {
         const SUB = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
         const tenants = { [OTHER_TENANT]: { subscriptionId: SUB }, [TENANT.toUpperCase()]: { subscriptionId: SUB, resourceGroupName: "rg-own" } };
         const { monitor } = await run({ ...multiTenant, monitoring: { ...monitoringConfig, tenants } });
@@ -392,10 +397,35 @@ describe("monitoring", () => {
         const own = rules.find((x) => x.parent.endsWith(`::mon-${TENANT}`))!;
         expect(own.inputs.resourceGroupName).toBe("rg-own");
         expect(own.provider).not.toBe("");
+        // Moving the own tenant from the top level to an entry moves the existing monitoring resources.
+        const ownComponent = components.find((c) => c.name === `mon-${TENANT}`)!;
+        expect(ownComponent.aliases).toEqual([{ name: `monitoring-${TENANT}` }, { name: "monitoring" }]);
 
         // enabled: false for the own tenant leaves only the other one watched.
         const off = await run({ ...multiTenant, monitoring: { ...monitoringConfig, tenants: { [OTHER_TENANT]: { subscriptionId: SUB }, [TENANT]: { enabled: false } } } });
         expect(off.monitor.ofType("auth0-entra-scim:index:ProvisioningMonitoring").map((c) => c.name)).toEqual([`mon-${OTHER_TENANT}`]);
+    });
+
+    it("declares the same monitoring whichever tenant ARM_TENANT_ID names, when every tenant has an entry", async () => {
+        const SUB = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
+        const group: RawStackConfig = {
+            auth0Domain: "acme.eu.auth0.com",
+            connections: [
+                { name: "a", entra: { tenantId: OTHER_TENANT, appName: "A" } },
+                { name: "c", entra: { tenantId: TENANT, appName: "C" } },
+            ],
+            monitoring: { ...monitoringConfig, tenants: { [OTHER_TENANT]: { subscriptionId: SUB }, [TENANT]: { subscriptionId: SUB } } },
+        };
+        const shape = async (entraTenantId: string | undefined) => {
+            const { monitor } = await run({ ...group, entraTenantId });
+            const monitoring = monitor.recorded.filter((x) => x.type.startsWith("azure-native:") || x.type.includes("ProvisioningMonitoring"));
+            // Aliases name earlier spellings and may differ; what is declared must not.
+            return monitoring.map((x) => ({ type: x.type, name: x.name, parent: x.parent, provider: x.provider, inputs: x.inputs })).sort((x, y) => x.name.localeCompare(y.name));
+        };
+        const asOwn = await shape(TENANT);
+        expect(asOwn.filter((x) => x.type === "auth0-entra-scim:index:ProvisioningMonitoring").map((x) => x.name)).toEqual([`mon-${OTHER_TENANT}`, `mon-${TENANT}`]);
+        expect(await shape(OTHER_TENANT)).toEqual(asOwn);
+        expect(await shape(undefined)).toEqual(asOwn);
     });
 
     it("creates nothing for monitoring when it is off", async () => {
