@@ -310,6 +310,11 @@ class Reader {
  * Tenant ids compare case-insensitively. Values keep the spelling the config gave (a changed spelling in a
  * provider's or resource's inputs would replace it); grouping and comparison use this key.
  */
+/** Unset: absent, or null (YAML `~`, JSON null); the reader treats both the same, so required checks must too. */
+function isMissing(v: unknown): v is undefined | null {
+    return v === undefined || v === null;
+}
+
 export function tenantKey(tenantId: string): string {
     return tenantId.toLowerCase();
 }
@@ -384,8 +389,8 @@ function readScim(r: Reader, raw: Obj | undefined, path: string, provisionGroups
         r.keys(m, p, ["scim", "auth0"]);
         const scim = r.string(m.scim, join(p, "scim"), 'the SCIM attribute, e.g. title or emails[type eq "work"].value');
         const auth0 = r.string(m.auth0, join(p, "auth0"), "the Auth0 attribute, e.g. app_metadata.title");
-        if (m.scim === undefined) r.fail(join(p, "scim"), 'is required: the SCIM attribute, e.g. "title".');
-        if (m.auth0 === undefined) r.fail(join(p, "auth0"), 'is required: the Auth0 attribute, e.g. "app_metadata.title".');
+        if (isMissing(m.scim)) r.fail(join(p, "scim"), 'is required: the SCIM attribute, e.g. "title".');
+        if (isMissing(m.auth0)) r.fail(join(p, "auth0"), 'is required: the Auth0 attribute, e.g. "app_metadata.title".');
         if (scim === undefined || auth0 === undefined) return;
         const first = seenScim.get(scim);
         if (first !== undefined) {
@@ -406,7 +411,7 @@ function readScim(r: Reader, raw: Obj | undefined, path: string, provisionGroups
 
     const scopesPath = join(path, "tokenScopes");
     const known = KNOWN_TOKEN_SCOPES as readonly string[];
-    let tokenScopes = raw?.tokenScopes === undefined ? defaultTokenScopes(provisionGroups ?? false) : r.stringList(raw.tokenScopes, scopesPath, "Auth0 SCIM token scopes", (s, p) => {
+    let tokenScopes = isMissing(raw?.tokenScopes) ? defaultTokenScopes(provisionGroups ?? false) : r.stringList(raw.tokenScopes, scopesPath, "Auth0 SCIM token scopes", (s, p) => {
         if (!known.includes(s)) {
             r.fail(p, `unknown token scope "${s}". Known scopes: ${known.join(" ")}.`);
             return false;
@@ -454,7 +459,7 @@ function readEntra(r: Reader, raw: Obj, path: string, name: string, displayName:
     const ownTenant = r.string(raw.tenantId, tenantPath, "the Entra tenant id (a GUID)");
     if (ownTenant !== undefined && !GUID.test(ownTenant)) r.fail(tenantPath, `"${ownTenant}" is not a tenant id: use the Directory (tenant) ID GUID from the Entra admin center.`);
     const tenantId = ownTenant ?? stackTenant;
-    if (tenantId === undefined && raw.tenantId === undefined) {
+    if (tenantId === undefined && isMissing(raw.tenantId)) {
         r.fail(tenantPath, "a managed Entra app needs a tenant: set azuread:tenantId (pulumi config set azuread:tenantId <guid>), ARM_TENANT_ID, or this key.");
     }
 
@@ -500,8 +505,8 @@ function readEntra(r: Reader, raw: Obj, path: string, name: string, displayName:
         r.keys(m, p, ["targetAttributeName", "source", "sourceType", "object", "flowType", "matchingPriority"]);
         const target = r.string(m.targetAttributeName, join(p, "targetAttributeName"), "the SCIM attribute Entra writes");
         const source = r.string(m.source, join(p, "source"), "the Entra attribute name or constant");
-        if (m.targetAttributeName === undefined) r.fail(join(p, "targetAttributeName"), "is required: the SCIM attribute Entra writes, e.g. title.");
-        if (m.source === undefined) r.fail(join(p, "source"), "is required: the Entra attribute, e.g. jobTitle.");
+        if (isMissing(m.targetAttributeName)) r.fail(join(p, "targetAttributeName"), "is required: the SCIM attribute Entra writes, e.g. title.");
+        if (isMissing(m.source)) r.fail(join(p, "source"), "is required: the Entra attribute, e.g. jobTitle.");
         const sourceType = oneOf(r, m.sourceType, join(p, "sourceType"), ["Attribute", "Constant"] as const) ?? "Attribute";
         const object = oneOf(r, m.object, join(p, "object"), ["User", "Group"] as const) ?? "User";
         const flowType = oneOf(r, m.flowType, join(p, "flowType"), ["Always", "ObjectAddOnly"] as const) ?? "Always";
@@ -607,11 +612,11 @@ function readSaml(r: Reader, raw: Obj | undefined, path: string, required: boole
         r.fail(join(path, "signingCert"), "must be a PEM certificate or its base64 body.");
     }
     if (required) {
-        if (raw.metadataUrl !== undefined && (raw.signInEndpoint !== undefined || raw.signingCert !== undefined)) {
+        if (!isMissing(raw.metadataUrl) && (!isMissing(raw.signInEndpoint) || !isMissing(raw.signingCert))) {
             r.fail(path, "set either metadataUrl or signInEndpoint + signingCert, not both (Auth0 takes one or the other).");
-        } else if (raw.metadataUrl === undefined) {
-            if (signInEndpoint === undefined && raw.signInEndpoint === undefined) r.fail(join(path, "signInEndpoint"), "is required without saml.metadataUrl.");
-            if (signingCert === undefined && raw.signingCert === undefined) r.fail(join(path, "signingCert"), "is required without saml.metadataUrl.");
+        } else if (isMissing(raw.metadataUrl)) {
+            if (signInEndpoint === undefined && isMissing(raw.signInEndpoint)) r.fail(join(path, "signInEndpoint"), "is required without saml.metadataUrl.");
+            if (signingCert === undefined && isMissing(raw.signingCert)) r.fail(join(path, "signingCert"), "is required without saml.metadataUrl.");
         }
     }
     return { metadataUrl, signInEndpoint, signOutEndpoint, signingCert };
@@ -620,13 +625,13 @@ function readSaml(r: Reader, raw: Obj | undefined, path: string, required: boole
 function readConnection(r: Reader, item: unknown, path: string, stackTenant: string | undefined): ConnectionSettings | undefined {
     const raw = r.object(item, path, "a connection: {name, scim?, entra?, saml?}");
     if (!raw) {
-        if (item === undefined || item === null) r.fail(path, "must be a connection object {name, ...}.");
+        if (isMissing(item)) r.fail(path, "must be a connection object {name, ...}.");
         return undefined;
     }
     r.keys(raw, path, CONNECTION_KEYS);
     const namePath = join(path, "name");
     let name = r.string(raw.name, namePath, "the Auth0 connection name");
-    if (raw.name === undefined) r.fail(namePath, "is required: the Auth0 connection name, e.g. acme-entra.");
+    if (isMissing(raw.name)) r.fail(namePath, "is required: the Auth0 connection name, e.g. acme-entra.");
     if (name !== undefined && !CONNECTION_NAME.test(name)) {
         r.fail(namePath, `"${name}" is not a valid Auth0 connection name: use letters, digits and '-', at most 128 characters, not starting or ending with '-'.`);
         name = undefined;
@@ -649,7 +654,7 @@ function readConnection(r: Reader, item: unknown, path: string, stackTenant: str
     const entra = entraRaw && name ? readEntra(r, entraRaw, join(path, "entra"), name, displayName, stackTenant) : undefined;
     if (entraRaw && !name) readEntra(r, entraRaw, join(path, "entra"), "connection", displayName, stackTenant);
     const samlRaw = r.object(raw.saml, join(path, "saml"), "the IdP's SAML settings");
-    const saml = readSaml(r, samlRaw, join(path, "saml"), entraRaw === undefined && raw.entra === undefined);
+    const saml = readSaml(r, samlRaw, join(path, "saml"), entraRaw === undefined && isMissing(raw.entra));
     if (entraRaw && samlRaw) {
         r.fail(join(path, "saml"), "is set together with entra: with a managed Entra app the stack wires SAML from the app's own certificate. Remove saml, or remove entra for an Auth0-only connection.");
     }
@@ -672,10 +677,10 @@ function readConnection(r: Reader, item: unknown, path: string, stackTenant: str
 function readMonitoringTarget(r: Reader, raw: Obj, path: string, defaults?: MonitoringTarget): MonitoringTarget | undefined {
     const rgPath = join(path, "resourceGroupName");
     const resourceGroupName = r.string(raw.resourceGroupName, rgPath, "the Azure resource group for the workspace and alert") ?? defaults?.resourceGroupName;
-    if (raw.resourceGroupName === undefined && !defaults) r.fail(rgPath, "is required when monitoring is enabled: an existing Azure resource group.");
+    if (isMissing(raw.resourceGroupName) && !defaults) r.fail(rgPath, "is required when monitoring is enabled: an existing Azure resource group.");
     const locationPath = join(path, "location");
     const location = r.string(raw.location, locationPath, "an Azure region such as westeurope") ?? defaults?.location;
-    if (raw.location === undefined && !defaults) r.fail(locationPath, "is required when monitoring is enabled: an Azure region such as westeurope.");
+    if (isMissing(raw.location) && !defaults) r.fail(locationPath, "is required when monitoring is enabled: an Azure region such as westeurope.");
     const wsPath = join(path, "logAnalyticsWorkspaceId");
     const logAnalyticsWorkspaceId = r.string(raw.logAnalyticsWorkspaceId, wsPath, "ARM id of an existing Log Analytics workspace");
     if (logAnalyticsWorkspaceId !== undefined && !ARM_WORKSPACE_ID.test(logAnalyticsWorkspaceId)) {
@@ -690,7 +695,7 @@ function readMonitoringTarget(r: Reader, raw: Obj, path: string, defaults?: Moni
         return true;
     });
     // A tenant entry answers only for the values it sets; inherited ones are checked at the top level.
-    const inheritsEmails = raw.alertEmails === undefined && defaults !== undefined;
+    const inheritsEmails = isMissing(raw.alertEmails) && defaults !== undefined;
     const alertEmails = inheritsEmails ? defaults.alertEmails : listed;
     if (!inheritsEmails && alertEmails.length === 0 && !r.problems.some((p) => p.path.startsWith(emailsPath))) {
         r.fail(emailsPath, "needs at least one address: the alert has nobody to notify otherwise.");
@@ -698,7 +703,7 @@ function readMonitoringTarget(r: Reader, raw: Obj, path: string, defaults?: Moni
     const frequencyPath = join(path, "evaluationFrequencyMinutes");
     const evaluationFrequencyMinutes = r.integer(raw.evaluationFrequencyMinutes, frequencyPath, 5, 1440, "minutes between alert evaluations")
         ?? defaults?.evaluationFrequencyMinutes ?? 15;
-    const inheritsFrequency = raw.evaluationFrequencyMinutes === undefined && defaults !== undefined;
+    const inheritsFrequency = isMissing(raw.evaluationFrequencyMinutes) && defaults !== undefined;
     if (!inheritsFrequency && !(MONITORING_FREQUENCIES_MINUTES as readonly number[]).includes(evaluationFrequencyMinutes) && !r.problems.some((p) => p.path === frequencyPath)) {
         const above = MONITORING_FREQUENCIES_MINUTES.find((f) => f >= evaluationFrequencyMinutes);
         r.fail(frequencyPath, `must be one of ${MONITORING_FREQUENCIES_MINUTES.join(", ")} (the frequencies Azure Monitor's log alerts accept); got ${evaluationFrequencyMinutes}, use ${above}.`);
@@ -727,6 +732,8 @@ function readMonitoring(r: Reader, v: unknown): MonitoringRead | undefined {
     const tenants: MonitoringTenantSettings[] = [];
     const unmonitoredTenants: string[] = [];
     const listedTenants = new Map<string, string>();
+    // Entries are checked even when the top level is incomplete (reported there): inherited values are not checked.
+    const inherited: MonitoringTarget = top ?? { resourceGroupName: "", location: "", alertEmails: [], evaluationFrequencyMinutes: 15 };
     for (const [key, value] of Object.entries(rawTenants)) {
         const entryPath = join(tenantsPath, key);
         if (!GUID.test(key)) {
@@ -743,7 +750,7 @@ function readMonitoring(r: Reader, v: unknown): MonitoringRead | undefined {
         const entry = r.object(value, entryPath, shape);
         if (!entry) {
             // An empty entry would otherwise count as covering the tenant while monitoring nothing.
-            if (value === undefined || value === null) r.fail(entryPath, `is empty: give it ${shape}.`);
+            if (isMissing(value)) r.fail(entryPath, `is empty: give it ${shape}.`);
             continue;
         }
         r.keys(entry, entryPath, MONITORING_TENANT_KEYS);
@@ -753,17 +760,17 @@ function readMonitoring(r: Reader, v: unknown): MonitoringRead | undefined {
         if (!enabled) {
             // Settings kept while a tenant is switched off must still be valid when it is switched back on.
             if (subscriptionId !== undefined && !GUID.test(subscriptionId)) r.fail(subPath, `"${subscriptionId}" is not a subscription id (a GUID).`);
-            if (top) readMonitoringTarget(r, entry, entryPath, top);
+            readMonitoringTarget(r, entry, entryPath, inherited);
             unmonitoredTenants.push(tenantId);
             continue;
         }
-        if (entry.subscriptionId === undefined) {
+        if (isMissing(entry.subscriptionId)) {
             r.fail(subPath, "is required: the subscription (in this tenant) for its workspace, action group and alert; or set enabled: false to leave the tenant unmonitored.");
         } else if (subscriptionId !== undefined && !GUID.test(subscriptionId)) {
             r.fail(subPath, `"${subscriptionId}" is not a subscription id (a GUID).`);
         }
-        const target = top && readMonitoringTarget(r, entry, entryPath, top);
-        if (target && subscriptionId !== undefined && GUID.test(subscriptionId)) {
+        const target = readMonitoringTarget(r, entry, entryPath, inherited);
+        if (top && target && subscriptionId !== undefined && GUID.test(subscriptionId)) {
             tenants.push({ ...target, tenantId, subscriptionId: subscriptionId.toLowerCase() });
         }
     }
@@ -771,9 +778,6 @@ function readMonitoring(r: Reader, v: unknown): MonitoringRead | undefined {
     return { settings: { ...top, tenants, unmonitoredTenants }, listedTenants };
 }
 
-/**
- * Validates the raw stack config. Returns typed settings, or throws one ConfigError with every problem.
- */
 /**
  * Every tenant with managed connections is either the stack's own (the top-level settings) or has a
  * `monitoring.tenants` entry (monitored, or enabled: false); entries name such tenants; something is monitored.
@@ -797,16 +801,26 @@ function checkMonitoringCoverage(r: Reader, m: MonitoringRead, connections: read
     }
     const ownMonitored = own !== undefined && byTenant.has(own) && !m.listedTenants.has(own);
     if (connections.length > 0 && !ownMonitored && m.settings.tenants.length === 0 && !r.problems.some((p) => p.path.startsWith("monitoring"))) {
-        r.fail("monitoring.enabled", `is true, but no connection manages an Entra app in the stack's tenant (azuread:tenantId${stackTenant ? ` ${stackTenant}` : ""}) ` +
-            "or in a tenant of monitoring.tenants, so there is nothing to monitor. Set monitoring.enabled to false, or give a connection an entra block.");
+        if (byTenant.size > 0) {
+            // Every tenant with managed connections has an entry (else reported above), and each says enabled: false.
+            const off = [...byTenant.keys()].map((t) => `monitoring.tenants.${m.listedTenants.get(t)}`);
+            r.fail("monitoring.enabled", `is true, but every tenant with managed connections is switched off (${off.join(", ")}: enabled: false), ` +
+                "so there is nothing to monitor. Switch one of them on, or set monitoring.enabled to false.");
+        } else {
+            r.fail("monitoring.enabled", `is true, but no connection manages an Entra app in the stack's tenant (azuread:tenantId${stackTenant ? ` ${stackTenant}` : ""}) ` +
+                "or in a tenant of monitoring.tenants, so there is nothing to monitor. Set monitoring.enabled to false, or give a connection an entra block.");
+        }
     }
 }
 
+/**
+ * Validates the raw stack config. Returns typed settings, or throws one ConfigError with every problem.
+ */
 export function parseStackConfig(raw: RawStackConfig): StackSettings {
     const r = new Reader();
 
     const domain = r.string(raw.auth0Domain, "auth0:domain", "the canonical Auth0 tenant domain, e.g. acme.eu.auth0.com");
-    if (raw.auth0Domain === undefined || raw.auth0Domain === null) {
+    if (isMissing(raw.auth0Domain)) {
         r.fail("auth0:domain", "is required: pulumi config set auth0:domain <tenant>.<region>.auth0.com (or set AUTH0_DOMAIN).");
     } else if (domain !== undefined && (!HOSTNAME.test(domain))) {
         r.fail("auth0:domain", `"${domain}" is not a domain name; use the tenant domain without https://, e.g. acme.eu.auth0.com.`);
@@ -832,7 +846,7 @@ export function parseStackConfig(raw: RawStackConfig): StackSettings {
     const connections: ConnectionSettings[] = [];
     const indexOf = new Map<ConnectionSettings, number>();
     const list = r.array(raw.connections, "connections", "a list of connections");
-    if (raw.connections === undefined || raw.connections === null) {
+    if (isMissing(raw.connections)) {
         r.fail("connections", "is required: a list with at least one connection (see Pulumi.example.yaml).");
     } else if (list && list.length === 0) {
         r.fail("connections", "is empty: declare at least one connection (see Pulumi.example.yaml).");

@@ -335,6 +335,35 @@ describe("bad input: every problem, each with its config path", () => {
         }))).toEqual([`monitoring.tenants.${OTHER}.subscriptionId`, `monitoring.tenants.${OTHER}.evaluationFrequencyMinutes`]);
     });
 
+    it("says so when every tenant with connections is switched off", () => {
+        const [p, ...rest] = problems(base([{ name: "own", entra: {} }, elsewhere], {
+            monitoring: { ...MONITORING, tenants: { [OTHER]: { enabled: false }, [TENANT]: { enabled: false } } },
+        }));
+        expect(rest).toEqual([]);
+        expect(p.path).toBe("monitoring.enabled");
+        expect(p.message).toContain(`(monitoring.tenants.${TENANT}, monitoring.tenants.${OTHER}: enabled: false)`);
+        expect(p.message).not.toContain("give a connection an entra block");
+    });
+
+    it("treats null like an unset key: required values are reported, inherited ones inherited", () => {
+        // A connection with name: null is reported, not dropped (dropping it would delete it at the next up).
+        expect(paths(base([{ name: null, entra: {} }]))).toEqual(["connections[0].name"]);
+        expect(paths(base([{ name: "p", entra: null }]))).toEqual(["connections[0].saml"]);
+        expect(paths(base([{ name: "c", entra: {} }], { monitoring: { ...MONITORING, resourceGroupName: null } }))).toEqual(["monitoring.resourceGroupName"]);
+        const s = parseStackConfig(base([{ name: "own", entra: {} }, elsewhere], {
+            monitoring: { ...MONITORING, evaluationFrequencyMinutes: 30, tenants: { [OTHER]: { subscriptionId: SUB, alertEmails: null, evaluationFrequencyMinutes: null } } },
+        }));
+        expect(s.monitoring?.tenants[0]).toMatchObject({ alertEmails: ["ops@x.example"], evaluationFrequencyMinutes: 30 });
+        expect(paths(base([{ name: "own", entra: {} }, elsewhere], { monitoring: { ...MONITORING, tenants: { [OTHER]: { subscriptionId: null } } } })))
+            .toEqual([`monitoring.tenants.${OTHER}.subscriptionId`]);
+    });
+
+    it("checks tenant entries even when the top level is incomplete", () => {
+        expect(paths(base([{ name: "own", entra: {} }, elsewhere], {
+            monitoring: { enabled: true, alertEmails: ["ops@x.example"], tenants: { [OTHER]: { subscriptionId: SUB, alertEmails: ["nope"] } } },
+        }))).toEqual(["monitoring.resourceGroupName", "monitoring.location", `monitoring.tenants.${OTHER}.alertEmails[0]`]);
+    });
+
     it("reports a bad top-level value once, not again under each tenant that inherits it", () => {
         expect(paths(base([{ name: "own", entra: {} }, elsewhere], {
             monitoring: { ...MONITORING, alertEmails: [], evaluationFrequencyMinutes: 7, tenants: { [OTHER]: { subscriptionId: SUB } } },
