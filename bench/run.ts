@@ -218,14 +218,17 @@ export function cliTranspile(
     env: NodeJS.ProcessEnv,
 ): CliTranspile {
     const tsNode = tsconfig["ts-node"] ?? {};
+    // As @pulumi/pulumi's cmd/run/run.js decides: any non-empty value but "true" means false.
+    const envValue = env.PULUMI_NODEJS_TRANSPILE_ONLY;
+    const fromCli = envValue ? envValue === "true" : tsconfig.compilerOptions?.noCheck;
     if (tsNode.swc === true) {
-        if (env.PULUMI_NODEJS_TRANSPILE_ONLY === "false") {
-            throw new Error("PULUMI_NODEJS_TRANSPILE_ONLY=false with tsconfig.json's ts-node swc: ts-node refuses that pair, so the Pulumi CLI could not load the program; unset it (types are checked by npm test).");
+        if (fromCli === false) {
+            throw new Error(`${envValue ? `PULUMI_NODEJS_TRANSPILE_ONLY=${envValue}` : "compilerOptions.noCheck: false"} with tsconfig.json's ts-node swc: ` +
+                "ts-node refuses that pair, so the Pulumi CLI could not load the program; unset it (types are checked by npm test).");
         }
         return "swc";
     }
-    if (env.PULUMI_NODEJS_TRANSPILE_ONLY) return env.PULUMI_NODEJS_TRANSPILE_ONLY === "true" ? "transpile-only" : "type-check";
-    if (tsconfig.compilerOptions?.noCheck) return "transpile-only";
+    if (fromCli !== undefined) return fromCli ? "transpile-only" : "type-check";
     return tsNode.transpileOnly === true ? "transpile-only" : "type-check";
 }
 

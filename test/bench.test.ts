@@ -231,6 +231,8 @@ describe("command line", () => {
         expect(cliTranspile({ "ts-node": { swc: true } }, { PULUMI_NODEJS_TRANSPILE_ONLY: "true" })).toBe("swc");
         // ts-node throws "Cannot enable 'swc' option with 'transpileOnly: false'": the CLI would not load the program.
         expect(() => cliTranspile({ "ts-node": { swc: true } }, { PULUMI_NODEJS_TRANSPILE_ONLY: "false" })).toThrow(/unset it/);
+        expect(() => cliTranspile({ "ts-node": { swc: true } }, { PULUMI_NODEJS_TRANSPILE_ONLY: "0" })).toThrow(/PULUMI_NODEJS_TRANSPILE_ONLY=0/);
+        expect(() => cliTranspile({ "ts-node": { swc: true }, compilerOptions: { noCheck: false } }, {})).toThrow(/noCheck: false/);
     });
 
     it("reads this project's tsconfig.json as swc, the loader bench/RESULTS.md measured", () => {
