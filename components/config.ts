@@ -306,15 +306,15 @@ class Reader {
     }
 }
 
-/**
- * Tenant ids compare case-insensitively. Values keep the spelling the config gave (a changed spelling in a
- * provider's or resource's inputs would replace it); grouping and comparison use this key.
- */
 /** Unset: absent, or null (YAML `~`, JSON null); the reader treats both the same, so required checks must too. */
 function isMissing(v: unknown): v is undefined | null {
     return v === undefined || v === null;
 }
 
+/**
+ * Tenant ids compare case-insensitively. Values keep the spelling the config gave (a changed spelling in a
+ * provider's or resource's inputs would replace it); grouping and comparison use this key.
+ */
 export function tenantKey(tenantId: string): string {
     return tenantId.toLowerCase();
 }
@@ -364,6 +364,11 @@ const ENTRA_KEYS = [
 const SAML_KEYS = ["metadataUrl", "signInEndpoint", "signOutEndpoint", "signingCert"] as const;
 /** The evaluation frequencies Azure Monitor's log search alert rules accept, in minutes. */
 export const MONITORING_FREQUENCIES_MINUTES = [5, 10, 15, 30, 45, 60, 120, 180, 240, 300, 360, 1440] as const;
+
+/** The smallest supported evaluation frequency at least `minutes` long (never more often than asked). */
+export function supportedFrequencyMinutes(minutes: number): number {
+    return MONITORING_FREQUENCIES_MINUTES.find((f) => f >= minutes) ?? MONITORING_FREQUENCIES_MINUTES[MONITORING_FREQUENCIES_MINUTES.length - 1];
+}
 
 const MONITORING_TARGET_KEYS = ["resourceGroupName", "location", "logAnalyticsWorkspaceId", "alertEmails", "evaluationFrequencyMinutes"] as const;
 const MONITORING_KEYS = ["enabled", ...MONITORING_TARGET_KEYS, "tenants"] as const;
@@ -705,8 +710,8 @@ function readMonitoringTarget(r: Reader, raw: Obj, path: string, defaults?: Moni
         ?? defaults?.evaluationFrequencyMinutes ?? 15;
     const inheritsFrequency = isMissing(raw.evaluationFrequencyMinutes) && defaults !== undefined;
     if (!inheritsFrequency && !(MONITORING_FREQUENCIES_MINUTES as readonly number[]).includes(evaluationFrequencyMinutes) && !r.problems.some((p) => p.path === frequencyPath)) {
-        const above = MONITORING_FREQUENCIES_MINUTES.find((f) => f >= evaluationFrequencyMinutes);
-        r.fail(frequencyPath, `must be one of ${MONITORING_FREQUENCIES_MINUTES.join(", ")} (the frequencies Azure Monitor's log alerts accept); got ${evaluationFrequencyMinutes}, use ${above}.`);
+        r.fail(frequencyPath, `must be one of ${MONITORING_FREQUENCIES_MINUTES.join(", ")} (the frequencies Azure Monitor's log alerts accept); ` +
+            `got ${evaluationFrequencyMinutes}, use ${supportedFrequencyMinutes(evaluationFrequencyMinutes)}.`);
     }
     if (resourceGroupName === undefined || location === undefined) return undefined;
     return { resourceGroupName, location, ...(logAnalyticsWorkspaceId ? { logAnalyticsWorkspaceId } : {}), alertEmails, evaluationFrequencyMinutes };
@@ -740,7 +745,7 @@ function readMonitoring(r: Reader, v: unknown): MonitoringRead | undefined {
             r.fail(entryPath, `"${key}" is not a tenant id: key each entry by the Directory (tenant) ID GUID.`);
             continue;
         }
-        const tenantId = key.toLowerCase();
+        const tenantId = tenantKey(key);
         if (listedTenants.has(tenantId)) {
             r.fail(entryPath, `is the same tenant as ${join(tenantsPath, listedTenants.get(tenantId)!)}.`);
             continue;
@@ -757,20 +762,18 @@ function readMonitoring(r: Reader, v: unknown): MonitoringRead | undefined {
         const enabled = r.boolean(entry.enabled, join(entryPath, "enabled")) !== false;
         const subPath = join(entryPath, "subscriptionId");
         const subscriptionId = r.string(entry.subscriptionId, subPath, "the Azure subscription for this tenant's workspace and alert");
+        const validSubscription = subscriptionId !== undefined && GUID.test(subscriptionId);
+        // Settings kept while a tenant is switched off are checked too: they must be valid when it is switched back on.
+        if (subscriptionId !== undefined && !validSubscription) r.fail(subPath, `"${subscriptionId}" is not a subscription id (a GUID).`);
+        if (enabled && isMissing(entry.subscriptionId)) {
+            r.fail(subPath, "is required: the subscription (in this tenant) for its workspace, action group and alert; or set enabled: false to leave the tenant unmonitored.");
+        }
+        const target = readMonitoringTarget(r, entry, entryPath, inherited);
         if (!enabled) {
-            // Settings kept while a tenant is switched off must still be valid when it is switched back on.
-            if (subscriptionId !== undefined && !GUID.test(subscriptionId)) r.fail(subPath, `"${subscriptionId}" is not a subscription id (a GUID).`);
-            readMonitoringTarget(r, entry, entryPath, inherited);
             unmonitoredTenants.push(tenantId);
             continue;
         }
-        if (isMissing(entry.subscriptionId)) {
-            r.fail(subPath, "is required: the subscription (in this tenant) for its workspace, action group and alert; or set enabled: false to leave the tenant unmonitored.");
-        } else if (subscriptionId !== undefined && !GUID.test(subscriptionId)) {
-            r.fail(subPath, `"${subscriptionId}" is not a subscription id (a GUID).`);
-        }
-        const target = readMonitoringTarget(r, entry, entryPath, inherited);
-        if (top && target && subscriptionId !== undefined && GUID.test(subscriptionId)) {
+        if (top && target && validSubscription) {
             tenants.push({ ...target, tenantId, subscriptionId: subscriptionId.toLowerCase() });
         }
     }
@@ -788,7 +791,9 @@ function checkMonitoringCoverage(r: Reader, m: MonitoringRead, connections: read
     const own = stackTenant === undefined ? undefined : tenantKey(stackTenant);
     const byTenant = new Map<string, string[]>();
     for (const c of connections) {
-        if (c.entra) byTenant.set(tenantKey(c.entra.tenantId), [...(byTenant.get(tenantKey(c.entra.tenantId)) ?? []), c.name]);
+        if (!c.entra) continue;
+        const key = tenantKey(c.entra.tenantId);
+        byTenant.set(key, [...(byTenant.get(key) ?? []), c.name]);
     }
     for (const [tenantId, names] of byTenant) {
         if (tenantId === own || m.listedTenants.has(tenantId)) continue;

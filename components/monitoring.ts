@@ -4,14 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aadiam from "@pulumi/azure-native/aadiam";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
-import { MONITORING_FREQUENCIES_MINUTES, MonitoringTarget, PROJECT } from "./config";
+import { MonitoringTarget, PROJECT, supportedFrequencyMinutes, tenantKey } from "./config";
 
 /** Entra diagnostic categories the alert reads: AADProvisioningLogs (failures) and AuditLogs (quarantine). */
-export const MONITORED_LOG_CATEGORIES = ["ProvisioningLogs", "AuditLogs"] as const;
+export { supportedFrequencyMinutes };
 
-/** Evaluation frequencies Azure Monitor accepts for log alerts, in minutes. */
-// config.ts refuses other values; the component rounds up for callers that skip it.
-const SUPPORTED_FREQUENCIES_MINUTES = MONITORING_FREQUENCIES_MINUTES;
+export const MONITORED_LOG_CATEGORIES = ["ProvisioningLogs", "AuditLogs"] as const;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -21,7 +19,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * name has at most 63 characters (`monitoring-<tenant id>-workspace` plus the suffix would be 65).
  */
 export function tenantMonitoringName(tenantId: string): string {
-    return `mon-${tenantId.toLowerCase()}`;
+    return `mon-${tenantKey(tenantId)}`;
 }
 
 /**
@@ -69,11 +67,6 @@ export function provisioningAlertQuery(servicePrincipalIds: readonly string[], t
         `| project TimeGenerated, ServicePrincipalId, Signal = "Quarantine", Detail = tostring(ResultReason);`,
         `union failures, quarantines`,
     ].join("\n");
-}
-
-/** The smallest supported evaluation frequency at least `minutes` long (never more often than asked). */
-export function supportedFrequencyMinutes(minutes: number): number {
-    return SUPPORTED_FREQUENCIES_MINUTES.find((f) => f >= minutes) ?? SUPPORTED_FREQUENCIES_MINUTES[SUPPORTED_FREQUENCIES_MINUTES.length - 1];
 }
 
 /** ISO 8601 duration as Azure Monitor writes it: PT15M, PT1H, P1D. */
@@ -161,6 +154,7 @@ export class ProvisioningMonitoring extends pulumi.ComponentResource {
             })),
         }, child);
 
+        // config.ts refuses other values; rounding up covers callers that build settings themselves.
         const frequency = supportedFrequencyMinutes(settings.evaluationFrequencyMinutes);
         if (frequency !== settings.evaluationFrequencyMinutes) {
             pulumi.log.warn(
