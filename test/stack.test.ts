@@ -360,6 +360,9 @@ describe("monitoring", () => {
         expect(query(other)).not.toContain(sps.c);
         expect(query(other)).toContain(OTHER_TENANT);
         expect(other.inputs.resourceGroupName).toBe("rg-other");
+        // With several tenants, the alert's name says which one fired.
+        expect(other.inputs.displayName).toBe(`Entra provisioning to Auth0 failing (plan, tenant ${OTHER_TENANT})`);
+        expect(own.inputs.displayName).toBe("Entra provisioning to Auth0 failing (plan)");
         expect(other.provider).toContain(azureNative[0].urn);
         expect(query(own)).toContain(sps.c);
         expect(query(own)).not.toContain(sps.a);
