@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import { ConnectionSettings, StackSettings } from "./config";
-import { Auth0ScimConnection, Auth0SamlIdentityProvider } from "./auth0ScimConnection";
-import { EntraSamlApplication } from "./entraSamlApplication";
-import { EntraScimProvisioning } from "./entraScimProvisioning";
-import { entraTenantUrl, samlEntityId, samlReplyUrl } from "./urls";
+import { Auth0ScimConnection, Auth0SamlIdentityProvider } from "./2-auth0-connection/auth0ScimConnection";
+import { EntraSamlApplication } from "./1-entra-app/entraSamlApplication";
+import { EntraScimProvisioning } from "./3-entra-provisioning/entraScimProvisioning";
+import { entraTenantUrl, samlEntityId, samlReplyUrl } from "./helpers/urls";
 
 export interface ScimConnectionArgs {
     settings: ConnectionSettings;

@@ -5,7 +5,7 @@ import * as azuread from "@pulumi/azuread";
 import { ConfigError, PROJECT, RawStackConfig, StackSettings, parseStackConfig, tenantKey } from "./config";
 import { ScimConnection, ScimConnectionOutputs } from "./scimConnection";
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
-import { ProvisioningMonitoring, createProvisioningMonitoring, tenantMonitoringName } from "./monitoring";
+import { ProvisioningMonitoring, createProvisioningMonitoring, tenantMonitoringName } from "./monitoring/provisioningMonitoring";
 
 /** Raw config as the CLI gives it, with the providers' own environment fallbacks. */
 export function readRawConfig(): RawStackConfig {

@@ -6,8 +6,8 @@ import {
     StackValidationArgs, StackValidationPolicy, validateResourceOfType,
 } from "@pulumi/policy";
 import { GROUP_TOKEN_SCOPES, KNOWN_TOKEN_SCOPES, USER_TOKEN_SCOPES } from "../components/config";
-import { DAY_MS, rotationPeriodMs } from "../components/tokenRotation";
-import { AAD_SCIM_FLAG, SCIM_JOB_TEMPLATE_ID } from "../components/urls";
+import { DAY_MS, rotationPeriodMs } from "../components/2-auth0-connection/tokenRotation";
+import { AAD_SCIM_FLAG, SCIM_JOB_TEMPLATE_ID } from "../components/helpers/urls";
 
 export const POLICY_PACK_NAME = "auth0-entra-scim";
 

@@ -4,12 +4,12 @@ import { describe, it, expect } from "vitest";
 import * as fs from "fs";
 import * as path from "path";
 import { parseStackConfig } from "../components/config";
-import type { RecordedResource } from "../cli/simulation";
-import { generateStackConfig, isAuth0Only, tenantCount } from "../bench/generate";
-import { registerFlat, sdkClass, toFlatPlan } from "../bench/baseline";
-import { settle, simulate } from "../cli/simulation";
-import { ColdResult, SizeResult, evaluateTargets, missedBy, formatColdTable, formatSizeTable, median, providerFootprint, renderResults } from "../bench/report";
-import { cliTranspile, parseArgs } from "../bench/run";
+import type { RecordedResource } from "../tools/plan/simulation";
+import { generateStackConfig, isAuth0Only, tenantCount } from "../tools/bench/generate";
+import { registerFlat, sdkClass, toFlatPlan } from "../tools/bench/baseline";
+import { settle, simulate } from "../tools/plan/simulation";
+import { ColdResult, SizeResult, evaluateTargets, missedBy, formatColdTable, formatSizeTable, median, providerFootprint, renderResults } from "../tools/bench/report";
+import { cliTranspile, parseArgs } from "../tools/bench/run";
 
 describe("generated stack configs", () => {
     for (const n of [1, 10, 50, 100, 500]) {

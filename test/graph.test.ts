@@ -4,7 +4,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
-import { GRAPH_SCOPE, GRAPH_TOKEN_ENV, GRAPH_URL_ENV, GraphClient, GraphError, graphPaths, permissionHint, retryAfterMs } from "../components/graph";
+import { GRAPH_SCOPE, GRAPH_TOKEN_ENV, GRAPH_URL_ENV, GraphClient, GraphError, graphPaths, permissionHint, retryAfterMs } from "../components/clients/graph";
 import { GraphStandIn, startGraphStandIn } from "./support/graphStandIn";
 
 let g: GraphStandIn;

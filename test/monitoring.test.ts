@@ -35,7 +35,7 @@ beforeEach(() => {
 });
 
 // Imported after setMocks so the provider SDK sees the mock runtime.
-const load = () => import("../components/monitoring");
+const load = () => import("../components/monitoring/provisioningMonitoring");
 
 function value<T>(o: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => o.apply(resolve));

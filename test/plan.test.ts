@@ -9,7 +9,7 @@ const ROOT = path.resolve(__dirname, "..");
 let tmp: string;
 
 function plan(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-    const res = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--project", "tsconfig.json", "cli/plan.ts", ...args], {
+    const res = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--project", "tsconfig.json", "tools/plan/cli.ts", ...args], {
         cwd: ROOT,
         encoding: "utf8",
         timeout: 120_000,

@@ -1,7 +1,7 @@
 // PreferredTokenSigningKey's provider against the Graph stand-in.
 import { beforeEach, describe, expect, it } from "vitest";
-import { GraphError } from "../components/graph";
-import { createProvider, PreferredTokenSigningKeyInputs } from "../components/providers/preferredTokenSigningKeyProvider";
+import { GraphError } from "../components/clients/graph";
+import { createProvider, PreferredTokenSigningKeyInputs } from "../components/1-entra-app/preferredTokenSigningKeyProvider";
 import { useProviderAgainstStandIn } from "./support/providerHarness";
 
 const THUMB_A = "2F8B4E1C9A7D3B6E5F0A1C2D3E4F5A6B7C8D9E0F";

@@ -1,9 +1,9 @@
-// The `__provider` text of this project's dynamic resources (components/providers/shim.ts): what Pulumi keeps in
+// The `__provider` text of this project's dynamic resources (components/dynamic/providerText.ts): what Pulumi keeps in
 // state for each of them. Small, free of anything but a module path, and loadable the way Pulumi's
 // dynamic-provider host loads it (require-from-string, then handler()) in a fresh process in the project root.
 import { describe, expect, it } from "vitest";
-import { PROVIDER_MODULES, providerModuleText } from "../components/providers/shim";
-import { dynamicTypeToken } from "../components/dynamicResource";
+import { PROVIDER_MODULES, providerModuleText } from "../components/dynamic/providerText";
+import { dynamicTypeToken } from "../components/dynamic/dynamicResource";
 import { runSerializedProvider } from "./support/serializeProvider";
 
 const CHECK_INPUTS: Record<keyof typeof PROVIDER_MODULES, Record<string, unknown>> = {
@@ -18,7 +18,7 @@ describe("providerModuleText", () => {
         for (const modulePath of Object.values(PROVIDER_MODULES)) {
             const text = providerModuleText(modulePath);
             expect(text).toContain(JSON.stringify(modulePath));
-            expect(Buffer.byteLength(text)).toBeLessThan(512);
+            expect(Buffer.byteLength(text)).toBeLessThan(768);
         }
     });
 
@@ -29,7 +29,7 @@ describe("providerModuleText", () => {
 
     it("refuses paths that are not plain project-relative module paths", () => {
         for (const bad of ["/etc/passwd", "../outside/x", "components/../../x", "components/\"x", "components\\x", "", "components/x y"]) {
-            expect(() => providerModuleText(bad), bad).toThrow(/project-relative/);
+            expect(() => providerModuleText(bad), bad).toThrow(/package-relative/);
         }
     });
 
@@ -46,6 +46,29 @@ describe("loaded as Pulumi's dynamic-provider host loads it", () => {
             const result = (r as { result: { inputs?: Record<string, unknown>; failures?: unknown[] } }).result;
             expect(result.failures ?? []).toEqual([]);
             expect(result.inputs).toMatchObject(CHECK_INPUTS[type]);
+        }, 60_000);
+    }
+
+    // Exactly what stacks deployed before the package layout hold in state: they must keep loading.
+    const legacyText = (modulePath: string) => [
+        `// auth0-entra-scim dynamic provider (components/providers/shim.ts)`,
+        `exports.handler = function () {`,
+        `  var path = require("path"), root = process.cwd();`,
+        `  if (!require.extensions[".ts"]) require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });`,
+        `  return require(path.join(root, ${JSON.stringify(modulePath)})).provider;`,
+        `};`,
+        "",
+    ].join("\n");
+    for (const [type, legacyPath] of [
+        ["ScimToken", "components/providers/scimTokenProvider"],
+        ["SynchronizationSchema", "components/providers/synchronizationSchemaProvider"],
+        ["PreferredTokenSigningKey", "components/providers/preferredTokenSigningKeyProvider"],
+        ["ProvisioningStatus", "components/providers/provisioningStatusProvider"],
+    ] as const) {
+        it(`${type}: a text stored before the package layout (${legacyPath}) still loads the implementation`, async () => {
+            const r = await runSerializedProvider(legacyText(legacyPath), "check", [{}, CHECK_INPUTS[type]]);
+            expect(r).toMatchObject({ ok: true });
+            expect((r as { result: { inputs?: Record<string, unknown> } }).result.inputs).toMatchObject(CHECK_INPUTS[type]);
         }, 60_000);
     }
 

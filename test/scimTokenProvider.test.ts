@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Auth0StandIn, startAuth0StandIn } from "./support/auth0StandIn";
 import { ModelState, modelRefresh, modelUp } from "./support/engineModel";
-import { Auth0ApiError, Auth0CredentialsError, ScimTokenApi, resolveAuth0Credentials } from "../components/auth0Management";
+import { Auth0ApiError, Auth0CredentialsError, ScimTokenApi, resolveAuth0Credentials } from "../components/clients/auth0Management";
 import {
     ScimTokenInputs,
     ScimTokenOutputs,
     ScimTokenProviderOptions,
     createScimTokenProvider,
     parseScimTokenResourceId,
-} from "../components/providers/scimTokenProvider";
-import { DAY_MS } from "../components/tokenRotation";
+} from "../components/2-auth0-connection/scimTokenProvider";
+import { DAY_MS } from "../components/2-auth0-connection/tokenRotation";
 import createResponse from "./fixtures/auth0-scim-token-create-response.json";
 import listResponse from "./fixtures/auth0-scim-tokens-list-response.json";
 

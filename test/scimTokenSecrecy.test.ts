@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Auth0StandIn, startAuth0StandIn } from "./support/auth0StandIn";
-import { ScimTokenInputs, createScimTokenProvider } from "../components/providers/scimTokenProvider";
+import { ScimTokenInputs, createScimTokenProvider } from "../components/2-auth0-connection/scimTokenProvider";
 
 const CONN = "con_Hvg6w4PSvAVOoCJ2";
 const CLIENT_SECRET = "m2m-client-secret-never-in-state-42";
@@ -47,7 +47,7 @@ afterAll(async () => {
 
 describe("ScimToken under mocks", () => {
     it("registers the dynamic type, and exposes token only as a secret", async () => {
-        const { ScimToken, SCIM_TOKEN_TYPE } = await import("../components/scimToken");
+        const { ScimToken, SCIM_TOKEN_TYPE } = await import("../components/2-auth0-connection/scimToken");
         let seenOpts: pulumi.CustomResourceOptions | undefined;
         const t = new ScimToken("acme-entra-scim-token", { connectionId: CONN, scopes: USER_SCOPES, tokenLifetimeDays: 90, tokenRotationDays: 60 }, {
             transformations: [(a) => { seenOpts = a.opts as pulumi.CustomResourceOptions; return undefined; }],
@@ -75,7 +75,7 @@ describe("ScimToken under mocks", () => {
     });
 
     it("reports a non-expiring token's validUntil and rotateAfter as undefined", async () => {
-        const { ScimToken } = await import("../components/scimToken");
+        const { ScimToken } = await import("../components/2-auth0-connection/scimToken");
         const t = new ScimToken("forever", { connectionId: "con_forever000000000", scopes: USER_SCOPES });
         expect(await value(t.validUntil)).toBeUndefined();
         expect(await value(t.rotateAfter)).toBeUndefined();
@@ -83,14 +83,14 @@ describe("ScimToken under mocks", () => {
     });
 
     it("stores a small serialized provider with no token and no credential in it", async () => {
-        const { ScimToken } = await import("../components/scimToken");
+        const { ScimToken } = await import("../components/2-auth0-connection/scimToken");
         const t = new ScimToken("serialized", { connectionId: "con_serialized0000000", scopes: USER_SCOPES, tokenLifetimeDays: 30 });
         await value(t.token);
         const reg = registered.find((r) => r.name === "serialized")!;
         const text = reg.inputs.__provider as string;
         expect(typeof text).toBe("string");
-        expect(text).toContain("components/providers/scimTokenProvider");
-        expect(text.length).toBeLessThan(512);
+        expect(text).toContain("components/2-auth0-connection/scimTokenProvider");
+        expect(text.length).toBeLessThan(768);
         expect(text).not.toContain(CLIENT_SECRET);
         for (const v of standIn.issuedValues) expect(text).not.toContain(v);
         // The inputs Pulumi stores hold no secret either.
@@ -100,7 +100,7 @@ describe("ScimToken under mocks", () => {
     });
 
     it("refuses deleteBeforeReplace, which would delete Entra's token before its successor exists", async () => {
-        const { ScimToken } = await import("../components/scimToken");
+        const { ScimToken } = await import("../components/2-auth0-connection/scimToken");
         expect(() => new ScimToken("dbr", { connectionId: CONN, scopes: USER_SCOPES }, { deleteBeforeReplace: true })).toThrow(/deleteBeforeReplace/);
     });
 });

@@ -1,11 +1,11 @@
 // The whole stack under Pulumi's mocks: every resource with its inputs, and the wiring between them.
 import { describe, it, expect, beforeAll } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import { RecordedResource, RecordingMonitor, resolve, settle, simulate } from "../cli/simulation";
+import { RecordedResource, RecordingMonitor, resolve, settle, simulate } from "../tools/plan/simulation";
 import { runStack } from "../components/stack";
 import { RawStackConfig } from "../components/config";
 import { ScimConnectionOutputs } from "../components/scimConnection";
-import { toPemCertificate } from "../components/urls";
+import { toPemCertificate } from "../components/helpers/urls";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const OTHER_TENANT = "0d9b3a5c-8a0e-4d8e-b2d1-6c5f3f0e9a77";

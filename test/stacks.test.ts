@@ -4,11 +4,11 @@ import { describe, it, expect } from "vitest";
 import * as fs from "fs";
 import * as path from "path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { CustomersError, Problem, matrixJson, parseCustomersFile, planStacks } from "../stacks/customers";
-import { CliDeps, StackAction, main, planActions, resolveSecrets } from "../stacks/cli";
-import { StackWorkspace, WorkspaceOptions } from "../stacks/workspace";
+import { CustomersError, Problem, matrixJson, parseCustomersFile, planStacks } from "../tools/stacks/customers";
+import { CliDeps, StackAction, main, planActions, resolveSecrets } from "../tools/stacks/cli";
+import { StackWorkspace, WorkspaceOptions } from "../tools/stacks/workspace";
 
-const EXAMPLE = fs.readFileSync(path.join(__dirname, "..", "stacks", "customers.example.yaml"), "utf8");
+const EXAMPLE = fs.readFileSync(path.join(__dirname, "..", "tools", "stacks", "customers.example.yaml"), "utf8");
 const T1 = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const T2 = "0d9b3a5c-8a0e-4d8e-b2d1-6c5f3f0e9a77";
 const GROUP = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";

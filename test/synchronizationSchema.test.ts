@@ -21,7 +21,7 @@ import {
     snapshotAttributeMappings,
     SynchronizationSchemaDocument,
     userRuleId,
-} from "../components/synchronizationSchema";
+} from "../components/3-entra-provisioning/synchronizationSchema";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 const load = (name: string): SynchronizationSchemaDocument => JSON.parse(readFileSync(path.join(FIXTURES, name), "utf8")) as SynchronizationSchemaDocument;

@@ -2,9 +2,9 @@
 // delete, and the failures a tenant gives (404 right after create, 429, 503, 403).
 import { beforeEach, describe, expect, it } from "vitest";
 import type { EntraAttributeMapping } from "../components/config";
-import { GraphError } from "../components/graph";
-import { createProvider, SynchronizationSchemaInputs, SynchronizationSchemaOutputs } from "../components/providers/synchronizationSchemaProvider";
-import { ObjectMapping, SynchronizationSchemaDocument } from "../components/synchronizationSchema";
+import { GraphError } from "../components/clients/graph";
+import { createProvider, SynchronizationSchemaInputs, SynchronizationSchemaOutputs } from "../components/3-entra-provisioning/synchronizationSchemaProvider";
+import { ObjectMapping, SynchronizationSchemaDocument } from "../components/3-entra-provisioning/synchronizationSchema";
 import { defaultScimSchema } from "./support/graphStandIn";
 import { useProviderAgainstStandIn } from "./support/providerHarness";
 

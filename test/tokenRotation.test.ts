@@ -12,7 +12,7 @@ import {
     tokenLifecycleWarnings,
     tokenLifetimeSeconds,
     validUntilFor,
-} from "../components/tokenRotation";
+} from "../components/2-auth0-connection/tokenRotation";
 
 const CREATED = "2025-11-06T03:50:37.836Z"; // created_at of the recorded token (fixtures)
 const at = (iso: string) => new Date(iso);

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
-import { entraFederationMetadataUrl, entraSamlEndpoint, entraTenantUrl, samlEntityId, samlReplyUrl, scimEndpointUrl, toPemCertificate } from "../components/urls";
-import { syncNotificationSettings, synchronizationJobIdFromResourceId } from "../components/provisioningSettings";
-import { DEFAULT_ACCESS_ROLE_ID, assignmentRoleId } from "../components/assignments";
+import { entraFederationMetadataUrl, entraSamlEndpoint, entraTenantUrl, samlEntityId, samlReplyUrl, scimEndpointUrl, toPemCertificate } from "../components/helpers/urls";
+import { syncNotificationSettings, synchronizationJobIdFromResourceId } from "../components/3-entra-provisioning/provisioningSettings";
+import { DEFAULT_ACCESS_ROLE_ID, assignmentRoleId } from "../components/1-entra-app/assignments";
 
 describe("URLs", () => {
     it("builds Auth0's SCIM endpoint on the canonical domain", () => {

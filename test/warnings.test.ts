@@ -1,7 +1,7 @@
 // The offline plan's warnings (cli/warnings.ts): valid configs that a reviewer should look at twice.
 import { describe, expect, it } from "vitest";
 import { RawStackConfig, parseStackConfig } from "../components/config";
-import { planWarnings } from "../cli/warnings";
+import { planWarnings } from "../tools/plan/warnings";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const USER = "6f1c1c1e-2a8b-4f4e-9a57-0d3b9c1f2e11";

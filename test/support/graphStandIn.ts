@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { GraphClient, GraphClientFactory } from "../../components/graph";
+import { GraphClient, GraphClientFactory } from "../../components/clients/graph";
 
 export const STAND_IN_TOKEN = "stand-in-graph-token";
 

@@ -2,7 +2,7 @@
 // provider (waits recorded, not slept) and a fresh service principal.
 import type * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import type { GraphClientFactory } from "../../components/graph";
+import type { GraphClientFactory } from "../../components/clients/graph";
 import { GraphStandIn, standInClients, startGraphStandIn } from "./graphStandIn";
 
 export interface ProviderHarness {

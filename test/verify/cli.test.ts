@@ -5,11 +5,11 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { GraphClient } from "../../components/graph";
+import { GraphClient } from "../../components/clients/graph";
 import { GraphStandIn, startGraphStandIn } from "../support/graphStandIn";
 import { ScimTestServer } from "../support/scimServer";
-import { CliIo, main } from "../../verify/cli";
-import { Exec, execPulumi, readStackConnections } from "../../verify/target";
+import { CliIo, main } from "../../tools/verify/cli";
+import { Exec, execPulumi, readStackConnections } from "../../tools/verify/target";
 import { TOKEN } from "./helpers";
 
 const SECRET_PART = TOKEN.slice(TOKEN.indexOf(".") + 1);
@@ -234,7 +234,7 @@ describe("reading outputs with the Pulumi CLI", () => {
 describe("the npm script's entry point", () => {
     function run(args: string[], env: NodeJS.ProcessEnv): Promise<Captured> {
         return new Promise((resolve, reject) => {
-            const child = spawn(process.execPath, ["-r", "ts-node/register", "verify/cli.ts", ...args], {
+            const child = spawn(process.execPath, ["-r", "ts-node/register", "tools/verify/cli.ts", ...args], {
                 cwd: path.join(__dirname, "..", ".."),
                 env: { PATH: process.env.PATH, TS_NODE_TRANSPILE_ONLY: "true", TS_NODE_PROJECT: "tsconfig.json", ...env },
             });
@@ -242,7 +242,7 @@ describe("the npm script's entry point", () => {
             let stderr = "";
             child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
             child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
-            const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error("verify/cli.ts did not finish in 25 s")); }, 25_000);
+            const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error("tools/verify/cli.ts did not finish in 25 s")); }, 25_000);
             child.on("close", (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout, stderr }); });
         });
     }

@@ -1,10 +1,10 @@
 // The full pass against a real SCIM 2.0 server (scimmy), in both dialects, checked from the server's side:
 // what it received is what Entra sends, and nothing the run created is left.
 import { describe, expect, it } from "vitest";
-import { CHECK_IDS, verifyConnection } from "../../verify/run";
-import { TEST_PREFIX } from "../../verify/checks/common";
+import { CHECK_IDS, verifyConnection } from "../../tools/verify/run";
+import { TEST_PREFIX } from "../../tools/verify/checks/common";
 import { ALL_SCOPES, TOKEN, USER_SCOPES, options, target, useScimServer, virtualClock } from "./helpers";
-import type { ConnectionReport } from "../../verify/report";
+import type { ConnectionReport } from "../../tools/verify/report";
 
 const scim = useScimServer({ token: TOKEN, seedUsers: 3 });
 

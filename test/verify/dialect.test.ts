@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
     addMember, createGroupBody, createUserBody, disableUser, filterEq, parseTenantUrl, removeMember, replaceName,
     replaceWorkEmail, withOtherOpCase,
-} from "../../verify/dialect";
-import { entraTenantUrl } from "../../components/urls";
+} from "../../tools/verify/dialect";
+import { entraTenantUrl } from "../../components/helpers/urls";
 
 describe("parseTenantUrl", () => {
     const scim = "https://acme.us.auth0.com/scim/v2/connections/con_abc";

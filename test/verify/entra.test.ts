@@ -3,13 +3,13 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { GRAPH_TOKEN_ENV, GRAPH_URL_ENV, GraphClient } from "../../components/graph";
+import { GRAPH_TOKEN_ENV, GRAPH_URL_ENV, GraphClient } from "../../components/clients/graph";
 import { GraphStandIn, defaultScimSchema, startGraphStandIn } from "../support/graphStandIn";
 import { ScimTestServer } from "../support/scimServer";
-import { verifyConnection } from "../../verify/run";
-import { ON_DEMAND_CAVEAT, SynchronizationJob, judgeJob, summariseProvisionOnDemand } from "../../verify/checks/entra";
+import { verifyConnection } from "../../tools/verify/run";
+import { ON_DEMAND_CAVEAT, SynchronizationJob, judgeJob, summariseProvisionOnDemand } from "../../tools/verify/checks/entra";
 import { TOKEN, USER_SCOPES, options, target, virtualClock } from "./helpers";
-import type { CheckResult, ConnectionReport } from "../../verify/report";
+import type { CheckResult, ConnectionReport } from "../../tools/verify/report";
 import type { TokenCredential } from "@azure/identity";
 
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(path.join(__dirname, "fixtures", name), "utf8")) as T;

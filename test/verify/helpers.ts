@@ -1,10 +1,10 @@
 // Shared by the verify tests: a target for the local SCIM server and options that never sleep for long.
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { ScimServerOptions, ScimTestServer } from "../support/scimServer";
-import type { ConnectionTarget } from "../../verify/report";
-import { DEFAULT_LIMITS, RequestLimits } from "../../verify/http";
-import { DEFAULT_OPTIONS, VerifyOptions } from "../../verify/run";
-import { parseTenantUrl } from "../../verify/dialect";
+import type { ConnectionTarget } from "../../tools/verify/report";
+import { DEFAULT_LIMITS, RequestLimits } from "../../tools/verify/http";
+import { DEFAULT_OPTIONS, VerifyOptions } from "../../tools/verify/run";
+import { parseTenantUrl } from "../../tools/verify/dialect";
 
 export const TOKEN = "tok_verifyTest123.0f9e8d7c6b5a49382716051f2e3d4c5b6a7988776655443322110099aabbccdd";
 

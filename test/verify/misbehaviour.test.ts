@@ -2,11 +2,11 @@
 // run still leaves nothing behind (except where the server itself refuses to delete).
 import { describe, expect, it } from "vitest";
 import { ScimTestServer } from "../support/scimServer";
-import { CHECK_IDS, verifyConnection } from "../../verify/run";
-import { TEST_PREFIX } from "../../verify/checks/common";
+import { CHECK_IDS, verifyConnection } from "../../tools/verify/run";
+import { TEST_PREFIX } from "../../tools/verify/checks/common";
 import { TOKEN, USER_SCOPES, limits, options, target, useScimServer, virtualClock } from "./helpers";
-import type { CheckResult, ConnectionReport } from "../../verify/report";
-import type { VerifyOptions } from "../../verify/run";
+import type { CheckResult, ConnectionReport } from "../../tools/verify/report";
+import type { VerifyOptions } from "../../tools/verify/run";
 
 const scim = useScimServer({ token: TOKEN, seedUsers: 3 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { REDACTED, Redactor } from "../../verify/redact";
+import { REDACTED, Redactor } from "../../tools/verify/redact";
 import { TOKEN } from "./helpers";
 
 describe("Redactor", () => {

@@ -1,0 +1,87 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as auth0 from "@pulumi/auth0";
+import { ConnectionSettings } from "../config";
+import { scimEndpointUrl } from "../helpers/urls";
+import { ScimToken } from "./scimToken";
+
+/** Where Auth0 sends users to sign in: the stack's Entra app, or the customer's own IdP. */
+export type Auth0SamlIdentityProvider =
+    | { signInEndpoint: pulumi.Input<string>; signOutEndpoint?: pulumi.Input<string>; signingCert: pulumi.Input<string> }
+    | { metadataUrl: string };
+
+export interface Auth0ScimConnectionArgs {
+    settings: ConnectionSettings;
+    /** Canonical tenant domain: the SCIM endpoint's host. */
+    auth0Domain: string;
+    identityProvider: Auth0SamlIdentityProvider;
+}
+
+/**
+ * The Auth0 side: a SAML (samlp) connection with "Sync user profiles using SCIM" on, user id attribute and
+ * mapping as Auth0's Entra guide asks, and a bearer token for Entra.
+ */
+export class Auth0ScimConnection extends pulumi.ComponentResource {
+    public readonly connection: auth0.Connection;
+    public readonly scimConfiguration: auth0.ConnectionScimConfiguration;
+    public readonly scimToken: ScimToken;
+    public readonly connectionId: pulumi.Output<string>;
+    public readonly scimEndpointUrl: pulumi.Output<string>;
+    /** The bearer token, a secret. */
+    public readonly token: pulumi.Output<string>;
+    public readonly tokenScopes: string[];
+
+    constructor(name: string, args: Auth0ScimConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("auth0-entra-scim:index:Auth0ScimConnection", name, {}, opts);
+        const { settings } = args;
+        const child = { parent: this };
+        const idp = args.identityProvider;
+
+        this.connection = new auth0.Connection(`${name}-connection`, {
+            name: settings.name,
+            displayName: settings.displayName,
+            strategy: "samlp",
+            showAsButton: true,
+            options: {
+                ...("metadataUrl" in idp
+                    ? { metadataUrl: idp.metadataUrl }
+                    : {
+                        signInEndpoint: idp.signInEndpoint,
+                        signOutEndpoint: idp.signOutEndpoint ?? idp.signInEndpoint,
+                        signingCert: idp.signingCert,
+                    }),
+                signatureAlgorithm: "rsa-sha256",
+                digestAlgorithm: "sha256",
+                // Auth0's SCIM guidance: SCIM owns the profile, so logins must not overwrite it each time.
+                setUserRootAttributes: settings.setUserRootAttributes,
+                ...(settings.domainAliases.length > 0 ? { domainAliases: settings.domainAliases } : {}),
+            },
+        }, child);
+        this.connectionId = this.connection.id;
+
+        // userIdAttribute and mappings go together: Auth0 replaces the whole mapping on update.
+        this.scimConfiguration = new auth0.ConnectionScimConfiguration(`${name}-scim-configuration`, {
+            connectionId: this.connection.id,
+            userIdAttribute: settings.scim.userIdAttribute,
+            mappings: settings.scim.mappings.map((m) => ({ scim: m.scim, auth0: m.auth0 })),
+        }, child);
+
+        this.tokenScopes = settings.scim.tokenScopes;
+        // A custom resource: auth0.ConnectionScimToken has no lifetime, so its tokens never expire (issue 4).
+        this.scimToken = new ScimToken(`${name}-scim-token`, {
+            connectionId: this.connection.id,
+            scopes: this.tokenScopes,
+            tokenLifetimeDays: settings.scim.tokenLifetimeDays,
+            tokenRotationDays: settings.scim.tokenRotationDays,
+        }, { parent: this, dependsOn: [this.scimConfiguration] });
+        // Secret in state via additionalSecretOutputs; wrapping again keeps it secret under mocks and in derived values.
+        this.token = pulumi.secret(this.scimToken.token);
+
+        this.scimEndpointUrl = this.connection.id.apply((id) => scimEndpointUrl(args.auth0Domain, id));
+
+        this.registerOutputs({
+            connectionId: this.connectionId,
+            scimEndpointUrl: this.scimEndpointUrl,
+            token: this.token,
+        });
+    }
+}

@@ -1,0 +1,67 @@
+// An Auth0 SCIM bearer token with a real lifetime (`token_lifetime`) and rotation by replacement.
+// Replaces auth0.ConnectionScimToken, which has no lifetime input (its tokens never expire) and whose import
+// is broken. Implementation: components/providers/scimTokenProvider.ts, loaded through the shim.
+import * as pulumi from "@pulumi/pulumi";
+import { DynamicResource, dynamicTypeToken } from "../dynamic/dynamicResource";
+
+export interface ScimTokenArgs {
+    /** The Auth0 connection id (con_...). A change replaces the token. */
+    connectionId: pulumi.Input<string>;
+    /** SCIM scopes, e.g. get:users post:users patch:users delete:users. A change replaces the token. */
+    scopes: pulumi.Input<pulumi.Input<string>[]>;
+    /** Days until the token expires; omitted = never expires. A change replaces the token. */
+    tokenLifetimeDays?: pulumi.Input<number>;
+    /** Days after creation to rotate (shorter than the lifetime); omitted = 3/4 of the lifetime, or never. */
+    tokenRotationDays?: pulumi.Input<number>;
+}
+
+export const SCIM_TOKEN_TYPE = dynamicTypeToken("ScimToken");
+
+/**
+ * Outputs: tokenId, token (secret), createdAt, validUntil (undefined: never expires), rotateAfter
+ * (undefined: never rotated). Resource id and import id: `connectionId/tokenId`.
+ *
+ * Rotation: the first `pulumi up` at or after rotateAfter replaces the token, create-before-delete: the new
+ * token is created, resources that take `token` as an input (the Entra synchronization secret) are updated,
+ * then the old token is deleted. So deleteBeforeReplace must stay false; the constructor refuses true.
+ */
+export class ScimToken extends DynamicResource {
+    declare public readonly connectionId: pulumi.Output<string>;
+    declare public readonly scopes: pulumi.Output<string[]>;
+    declare public readonly tokenLifetimeDays: pulumi.Output<number | undefined>;
+    declare public readonly tokenRotationDays: pulumi.Output<number | undefined>;
+    declare public readonly tokenId: pulumi.Output<string>;
+    /** The bearer value Entra needs. Secret in state (additionalSecretOutputs) and in the program (pulumi.secret). */
+    declare public readonly token: pulumi.Output<string>;
+    declare public readonly createdAt: pulumi.Output<string>;
+    declare public readonly validUntil: pulumi.Output<string | undefined>;
+    declare public readonly rotateAfter: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: ScimTokenArgs, opts: pulumi.CustomResourceOptions = {}) {
+        if (opts.deleteBeforeReplace) {
+            throw new Error(`ScimToken ${name}: deleteBeforeReplace would delete the token Entra uses before its successor exists; leave it unset.`);
+        }
+        super(
+            "ScimToken",
+            name,
+            {
+                connectionId: args.connectionId,
+                scopes: args.scopes,
+                tokenLifetimeDays: args.tokenLifetimeDays,
+                tokenRotationDays: args.tokenRotationDays,
+                // Outputs the provider fills in (rotateAfter also as an input, computed by check).
+                tokenId: undefined,
+                token: undefined,
+                createdAt: undefined,
+                validUntil: undefined,
+                rotateAfter: undefined,
+            },
+            { ...opts, additionalSecretOutputs: [...new Set([...(opts.additionalSecretOutputs ?? []), "token"])] },
+        );
+        // Mocks (and any engine that skips additionalSecretOutputs) still see a secret.
+        (this as { token: pulumi.Output<string> }).token = pulumi.secret(this.token);
+        // The provider reports "never" as null; callers get undefined.
+        (this as { validUntil: pulumi.Output<string | undefined> }).validUntil = this.validUntil.apply((v) => v ?? undefined);
+        (this as { rotateAfter: pulumi.Output<string | undefined> }).rotateAfter = this.rotateAfter.apply((v) => v ?? undefined);
+    }
+}

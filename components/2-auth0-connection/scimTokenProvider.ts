@@ -1,0 +1,230 @@
+// The ScimToken dynamic provider: an Auth0 SCIM token with a real lifetime, rotated by replacement.
+//
+// Rotation shows in `pulumi preview` as a changed input: `check` records the planned rotation date as the
+// input `rotateAfter` and, once that date has passed, plans a new one counted from now. The step then reads
+// `+- replace [diff: ~rotateAfter]`, and `--diff` prints the old (passed) and the new date. `diff` turns that
+// into a replacement without a clock of its own (classifyRotationChange), so check and diff cannot disagree.
+// Replacement is create-before-delete (deleteBeforeReplace stays false): Pulumi creates the new token,
+// updates what uses it (the Entra synchronization secret), and only then deletes the old token.
+//
+// The token value is returned once by Auth0 and can never be read back: `read` keeps it from state.
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigLookup, ScimTokenApi, Auth0ManagementOptions, resolveAuth0Credentials } from "../clients/auth0Management";
+import {
+    TokenSchedule,
+    classifyRotationChange,
+    needsRotation,
+    planRotation,
+    rotateAfterFor,
+    scheduleProblems,
+    tokenLifetimeSeconds,
+} from "./tokenRotation";
+
+export interface ScimTokenInputs extends TokenSchedule {
+    connectionId: string;
+    scopes: string[];
+    /** Set by `check`: when this token is to be replaced. Not an argument of ScimToken. */
+    rotateAfter?: string;
+}
+
+export interface ScimTokenOutputs extends TokenSchedule {
+    connectionId: string;
+    scopes: string[];
+    tokenId: string;
+    /** The bearer value, a secret; absent for a token this stack did not create (its value is unknowable). */
+    token?: string;
+    createdAt: string;
+    /** null: never expires. */
+    validUntil: string | null;
+    /** null: never rotated. */
+    rotateAfter: string | null;
+}
+
+export type ScimTokenApiLike = Pick<ScimTokenApi, "list" | "create" | "delete">;
+
+export interface ScimTokenProviderOptions {
+    /** The clock; tests pin it. */
+    now?: () => Date;
+    /** Makes the API client for one operation; default: ScimTokenApi with credentials resolved at call time. */
+    api?: (config: ConfigLookup | undefined) => ScimTokenApiLike;
+    /** Passed to ScimTokenApi by the default `api` (tests: baseUrl, sleep). */
+    management?: Omit<Auth0ManagementOptions, "credentials">;
+    /** Environment for credentials; default process.env, read at each call. */
+    env?: () => NodeJS.ProcessEnv;
+    /** Where progress lines go (the provider's stdout reaches the Pulumi CLI as info). Never given a secret. */
+    log?: (line: string) => void;
+}
+
+const ID_FORM = /^([^/\s]+)\/(tok_[^/\s]+)$/;
+
+/** The resource id, also the import id: `connectionId/tokenId`. */
+export function scimTokenResourceId(connectionId: string, tokenId: string): string {
+    return `${connectionId}/${tokenId}`;
+}
+
+export function parseScimTokenResourceId(id: string): { connectionId: string; tokenId: string } | undefined {
+    const m = ID_FORM.exec(id.trim());
+    return m ? { connectionId: m[1], tokenId: m[2] } : undefined;
+}
+
+const isUnknown = (v: unknown) => v === pulumi.runtime.unknownValue;
+
+function schedule(s: TokenSchedule): TokenSchedule {
+    return {
+        ...(s.tokenLifetimeDays !== undefined && s.tokenLifetimeDays !== null ? { tokenLifetimeDays: s.tokenLifetimeDays } : {}),
+        ...(s.tokenRotationDays !== undefined && s.tokenRotationDays !== null ? { tokenRotationDays: s.tokenRotationDays } : {}),
+    };
+}
+
+function sameScopes(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+    const x = new Set(a ?? []);
+    const y = new Set(b ?? []);
+    return x.size === y.size && [...x].every((s) => y.has(s));
+}
+
+/** The properties whose change means a new token: Auth0 tokens are immutable. */
+function replacementKeys(olds: Partial<Pick<ScimTokenInputs, "connectionId" | "scopes" | "tokenLifetimeDays">>, news: ScimTokenInputs): string[] {
+    const keys: string[] = [];
+    if (isUnknown(news.connectionId) || olds.connectionId !== news.connectionId) keys.push("connectionId");
+    if (!Array.isArray(news.scopes) || news.scopes.some(isUnknown) || !sameScopes(olds.scopes, news.scopes)) keys.push("scopes");
+    if ((olds.tokenLifetimeDays ?? null) !== (news.tokenLifetimeDays ?? null)) keys.push("tokenLifetimeDays");
+    return keys;
+}
+
+function describe(id: string, o: Pick<ScimTokenOutputs, "createdAt" | "validUntil" | "rotateAfter">): string {
+    return `ScimToken ${id} (created ${o.createdAt}, ${o.validUntil ? `valid until ${o.validUntil}` : "never expires"})`;
+}
+
+export function createScimTokenProvider(options: ScimTokenProviderOptions = {}): pulumi.dynamic.ResourceProvider<ScimTokenInputs, ScimTokenOutputs> {
+    // Set by `configure` with the stack's config (auth0:* keys included); kept in memory only.
+    let stackConfig: ConfigLookup | undefined;
+    const now = options.now ?? (() => new Date());
+    const log = options.log ?? ((line: string) => console.log(line));
+    const api = (): ScimTokenApiLike => options.api
+        ? options.api(stackConfig)
+        : new ScimTokenApi({ ...options.management, credentials: resolveAuth0Credentials(stackConfig, options.env ? options.env() : process.env) });
+
+    return {
+        async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+            stackConfig = req.config;
+        },
+
+        async check(olds: ScimTokenInputs, news: ScimTokenInputs): Promise<pulumi.dynamic.CheckResult<ScimTokenInputs>> {
+            const failures: pulumi.dynamic.CheckFailure[] = [];
+            if (!isUnknown(news.connectionId) && (typeof news.connectionId !== "string" || news.connectionId.trim() === "")) {
+                failures.push({ property: "connectionId", reason: "must be the Auth0 connection id (con_...)." });
+            }
+            let scopes = news.scopes;
+            if (!Array.isArray(scopes) || scopes.length === 0 || scopes.some((s) => typeof s !== "string" || s.trim() === "")) {
+                failures.push({ property: "scopes", reason: "must be a non-empty list of SCIM scopes, e.g. get:users post:users patch:users delete:users." });
+            } else {
+                scopes = [...new Set(scopes)];
+            }
+            const next = schedule(news);
+            for (const reason of scheduleProblems(next)) {
+                failures.push({ property: reason.startsWith("tokenLifetimeDays") ? "tokenLifetimeDays" : "tokenRotationDays", reason });
+            }
+            if (failures.length > 0) return { inputs: news, failures };
+
+            const inputs: ScimTokenInputs = { connectionId: news.connectionId, scopes, ...next };
+            const existing = olds && typeof olds.connectionId === "string" && replacementKeys(olds, inputs).length === 0;
+            const plan = planRotation(now(), next, existing ? { rotateAfter: olds.rotateAfter, ...schedule(olds) } : undefined);
+            return { inputs: { ...inputs, ...(plan.rotateAfter ? { rotateAfter: plan.rotateAfter } : {}) } };
+        },
+
+        async diff(id: string, olds: ScimTokenOutputs, news: ScimTokenInputs): Promise<pulumi.dynamic.DiffResult> {
+            const replaces = replacementKeys(olds, news);
+            const rotation = classifyRotationChange({ rotateAfter: olds.rotateAfter, ...schedule(olds) }, { rotateAfter: news.rotateAfter, ...schedule(news) });
+            const reasons: string[] = replaces.map((k) => `${k} changed`);
+            if (rotation === "rotate") {
+                replaces.push("rotateAfter");
+                reasons.push(`its rotation date ${olds.rotateAfter} has passed (next: ${news.rotateAfter})`);
+            }
+            // A token that expired anyway (e.g. nobody ran `pulumi up` in time) is replaced whatever the dates say.
+            const expired = needsRotation(now(), { validUntil: olds.validUntil });
+            if (expired.due && !replaces.includes("rotateAfter")) {
+                replaces.push("validUntil");
+                reasons.push(expired.reason!);
+            }
+            if (replaces.length > 0) {
+                log(`${describe(id, olds)} will be replaced: ${reasons.join("; ")}. ` +
+                    "Order: the new token is created, then the resources that use it (the Entra synchronization secret) are updated, then the old token is deleted.");
+                return { changes: true, replaces, deleteBeforeReplace: false };
+            }
+            const rescheduled = rotation === "reschedule" || (olds.tokenRotationDays ?? null) !== (news.tokenRotationDays ?? null);
+            return { changes: rescheduled, deleteBeforeReplace: false };
+        },
+
+        async create(inputs: ScimTokenInputs): Promise<pulumi.dynamic.CreateResult<ScimTokenOutputs>> {
+            const s = schedule(inputs);
+            const issued = await api().create(inputs.connectionId, { scopes: inputs.scopes, tokenLifetimeSeconds: tokenLifetimeSeconds(s.tokenLifetimeDays) });
+            // Keep check's date (so the next diff sees no change) unless it is somehow not after creation.
+            const planned = inputs.rotateAfter && Date.parse(inputs.rotateAfter) > Date.parse(issued.createdAt) ? inputs.rotateAfter : rotateAfterFor(issued.createdAt, s);
+            const outs: ScimTokenOutputs = {
+                connectionId: inputs.connectionId,
+                scopes: issued.scopes.length > 0 ? issued.scopes : inputs.scopes,
+                ...s,
+                tokenId: issued.tokenId,
+                token: issued.token,
+                createdAt: issued.createdAt,
+                validUntil: issued.validUntil ?? null,
+                rotateAfter: planned ?? null,
+            };
+            const id = scimTokenResourceId(inputs.connectionId, issued.tokenId);
+            log(`${describe(id, outs)} created${outs.rotateAfter ? `; rotated by the first pulumi up after ${outs.rotateAfter}` : ""}.`);
+            return { id, outs };
+        },
+
+        async read(id: string, props?: ScimTokenOutputs): Promise<pulumi.dynamic.ReadResult<ScimTokenOutputs>> {
+            const parsed = parseScimTokenResourceId(id)
+                ?? (props?.connectionId && props.tokenId ? { connectionId: props.connectionId, tokenId: props.tokenId } : undefined);
+            if (!parsed) throw new Error(`ScimToken id "${id}" is not of the form connectionId/tokenId (e.g. con_AbC123/tok_XyZ789).`);
+            const listed = (await api().list(parsed.connectionId)).find((t) => t.tokenId === parsed.tokenId);
+            if (!listed) {
+                log(`ScimToken ${id}: Auth0 no longer lists this token (deleted in the dashboard or by hand); it is dropped from the state and the next pulumi up creates a new one.`);
+                return { id: "" };
+            }
+            const known = props?.connectionId ? schedule(props) : {};
+            // An adopted token: infer its lifetime from Auth0's dates when they are whole days apart.
+            const lifetime = known.tokenLifetimeDays ?? (listed.validUntil ? (Date.parse(listed.validUntil) - Date.parse(listed.createdAt)) / 86_400_000 : undefined);
+            const s: TokenSchedule = { ...known, ...(lifetime !== undefined && Number.isInteger(lifetime) && lifetime >= 1 ? { tokenLifetimeDays: lifetime } : {}) };
+            const outs: ScimTokenOutputs = {
+                connectionId: parsed.connectionId,
+                scopes: listed.scopes,
+                ...s,
+                tokenId: listed.tokenId,
+                ...(props?.token ? { token: props.token } : {}),
+                createdAt: listed.createdAt,
+                validUntil: listed.validUntil ?? null,
+                rotateAfter: props?.rotateAfter ?? rotateAfterFor(listed.createdAt, s) ?? null,
+            };
+            if (props?.token) return { id: scimTokenResourceId(parsed.connectionId, parsed.tokenId), props: outs };
+            log(`ScimToken ${id}: adopted without its value (Auth0 shows a token's value only once). Entra cannot be given this token by the stack: ` +
+                "replace it now with pulumi up --replace <this resource's URN>, so Entra gets a fresh token and this one is deleted afterwards.");
+            const { tokenId: _t, createdAt: _c, validUntil: _v, rotateAfter, ...inputs } = outs;
+            return {
+                id: scimTokenResourceId(parsed.connectionId, parsed.tokenId),
+                props: outs,
+                // What a program declaring this token would pass (plus check's rotateAfter), for an import.
+                inputs: { ...inputs, ...(rotateAfter ? { rotateAfter } : {}) } as unknown as ScimTokenOutputs,
+            };
+        },
+
+        async update(id: string, olds: ScimTokenOutputs, news: ScimTokenInputs): Promise<pulumi.dynamic.UpdateResult<ScimTokenOutputs>> {
+            const keys = replacementKeys(olds, news);
+            if (keys.length > 0) throw new Error(`ScimToken ${id}: ${keys.join(", ")} cannot change in place; the token must be replaced (this is a provider bug).`);
+            // Only the rotation schedule changes: nothing to send to Auth0.
+            const { tokenRotationDays: _r, rotateAfter: _a, ...kept } = olds;
+            return { outs: { ...kept, ...schedule(news), rotateAfter: news.rotateAfter ?? null } };
+        },
+
+        async delete(id: string, props: ScimTokenOutputs): Promise<void> {
+            const parsed = parseScimTokenResourceId(id) ?? { connectionId: props.connectionId, tokenId: props.tokenId };
+            const deleted = await api().delete(parsed.connectionId, parsed.tokenId);
+            log(deleted ? `ScimToken ${id} deleted.` : `ScimToken ${id} was already gone (404); nothing to delete.`);
+        },
+    };
+}
+
+/** Loaded by components/providers/shim.ts inside the provider process. */
+export const provider = createScimTokenProvider();

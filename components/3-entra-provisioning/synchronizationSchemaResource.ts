@@ -1,0 +1,55 @@
+// SynchronizationSchema: the provisioning schema of a synchronization job, as the walkthrough leaves it
+// (work e-mail matching at precedence 2, "Provision Entra ID Groups" on or off, extra attribute mappings).
+// @pulumi/azuread has no resource for it (azuread issues #1332, #1429); the logic is in synchronizationSchema.ts,
+// the Graph calls in providers/synchronizationSchemaProvider.ts.
+import * as pulumi from "@pulumi/pulumi";
+import type { EntraAttributeMapping } from "../config";
+import { DynamicResource } from "../dynamic/dynamicResource";
+import type { AttributeMappingSnapshot, LiveAttributeMapping } from "./synchronizationSchema";
+
+export interface SynchronizationSchemaArgs {
+    /** Object id of the service principal (azuread ServicePrincipal `objectId` / template `servicePrincipalObjectId`). */
+    servicePrincipalId: pulumi.Input<string>;
+    /** azuread SynchronizationJob id (`scim.<tenant>.<guid>`). */
+    synchronizationJobId: pulumi.Input<string>;
+    /** Tenant for the Graph token; default ARM_TENANT_ID / AZURE_TENANT_ID in the environment of `pulumi up`. */
+    tenantId?: pulumi.Input<string>;
+    /** Matching precedence of `emails[type eq "work"].value` <- `mail`; default 2 (userName keeps 1). */
+    emailMatchingPrecedence?: pulumi.Input<number>;
+    /** "Provision Entra ID Groups": enables or disables the Group object mapping. */
+    provisionGroups: pulumi.Input<boolean>;
+    /** Added or overriding attribute mappings (config `entra.attributeMappings`). */
+    attributeMappings?: pulumi.Input<pulumi.Input<EntraAttributeMapping>[]>;
+}
+
+export class SynchronizationSchema extends DynamicResource {
+    declare readonly servicePrincipalId: pulumi.Output<string>;
+    declare readonly synchronizationJobId: pulumi.Output<string>;
+    declare readonly tenantId: pulumi.Output<string | undefined>;
+    declare readonly emailMatchingPrecedence: pulumi.Output<number>;
+    declare readonly provisionGroups: pulumi.Output<boolean>;
+    /** As declared; after `pulumi refresh`, as found in the live schema. */
+    declare readonly attributeMappings: pulumi.Output<(EntraAttributeMapping | LiveAttributeMapping)[]>;
+    /** What each managed mapping was before the stack changed it (restored when it leaves config). */
+    declare readonly originalAttributeMappings: pulumi.Output<AttributeMappingSnapshot[]>;
+    /** Id of the synchronization rule holding the User mapping: `ruleId` for provision on demand. */
+    declare readonly synchronizationRuleId: pulumi.Output<string>;
+
+    constructor(name: string, args: SynchronizationSchemaArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            "SynchronizationSchema",
+            name,
+            {
+                servicePrincipalId: args.servicePrincipalId,
+                synchronizationJobId: args.synchronizationJobId,
+                tenantId: args.tenantId,
+                emailMatchingPrecedence: args.emailMatchingPrecedence ?? 2,
+                provisionGroups: args.provisionGroups,
+                attributeMappings: args.attributeMappings ?? [],
+                originalAttributeMappings: undefined,
+                synchronizationRuleId: undefined,
+            },
+            opts,
+        );
+    }
+}

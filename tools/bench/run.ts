@@ -1,0 +1,327 @@
+// npm run bench [-- --sizes 1,10,50,100,500] [--reps N] [--cold-reps N] [--out FILE | --no-write]
+// Measures the stack at several sizes against a flat baseline, and the program's cold start, each in fresh
+// processes; prints the tables and writes bench/RESULTS.md. A script that prints figures, not a test.
+import { execFileSync, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { ChildResult, ChildSpec } from "./child";
+import { generateStackConfig } from "./generate";
+import {
+    BenchReport, CliTranspile, ColdResult, SizeResult, evaluateTargets, formatColdTable, formatSizeTable, formatTargets, renderResults,
+} from "./report";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const TSCONFIG = path.join(ROOT, "tsconfig.json");
+const CHILD_TIMEOUT_MS = 10 * 60_000;
+
+export interface BenchOptions {
+    sizes: number[];
+    /** Runs per size; undefined = 3 up to 100 connections, 2 above (the large sizes dominate the time). */
+    reps?: number;
+    coldReps: number;
+    out?: string;
+}
+
+export function parseArgs(argv: readonly string[]): BenchOptions {
+    const options: BenchOptions = { sizes: [1, 10, 50, 100, 500], coldReps: 5, out: path.join(ROOT, "tools", "bench", "RESULTS.md") };
+    const value = (i: number, name: string) => {
+        const v = argv[i + 1];
+        if (v === undefined) throw new Error(`${name} needs a value`);
+        return v;
+    };
+    const positive = (v: string, name: string) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) throw new Error(`${name}: "${v}" is not a positive integer`);
+        return n;
+    };
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a === "--sizes") options.sizes = value(i++, a).split(",").map((s) => positive(s.trim(), a));
+        else if (a === "--reps") options.reps = positive(value(i++, a), a);
+        else if (a === "--cold-reps") options.coldReps = positive(value(i++, a), a);
+        else if (a === "--out") options.out = path.resolve(value(i++, a));
+        else if (a === "--no-write") options.out = undefined;
+        else if (a === "--help" || a === "-h") throw new HelpRequested();
+        else throw new Error(`unknown argument "${a}"`);
+    }
+    options.sizes = [...new Set(options.sizes)].sort((a, b) => a - b);
+    return options;
+}
+
+class HelpRequested extends Error {}
+
+const USAGE = "Usage: npm run bench [-- --sizes 1,10,50,100,500] [--reps N] [--cold-reps N] [--out FILE | --no-write]\n";
+
+/** Runs node in the project root; `tolerant`: take stdout even when the process ends badly afterwards. */
+function runNode(args: string[], env: NodeJS.ProcessEnv, tolerant = false): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
+        child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+        const timer = setTimeout(() => child.kill("SIGKILL"), CHILD_TIMEOUT_MS);
+        child.on("close", (code, signal) => {
+            clearTimeout(timer);
+            if (code === 0 || (tolerant && stdout !== "")) resolve(stdout);
+            else reject(new Error(`node ${args.join(" ")} ended with ${signal ?? `exit code ${code}`}\n${stderr.slice(-4000)}`));
+        });
+    });
+}
+
+async function measure(kind: ChildSpec["kind"], connections: number, planFile: string, tmp: string): Promise<ChildResult> {
+    const resultFile = path.join(tmp, `${kind}-${connections}-${Date.now()}.json`);
+    const spec: ChildSpec = { kind, connections, planFile, resultFile };
+    await runNode(["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "bench", "child.ts")], {
+        ...process.env,
+        TS_NODE_PROJECT: TSCONFIG,
+        BENCH_SPEC: JSON.stringify(spec),
+    });
+    const result = JSON.parse(fs.readFileSync(resultFile, "utf8")) as ChildResult;
+    fs.rmSync(resultFile, { force: true });
+    return result;
+}
+
+function sameRegistrations(stack: ChildResult, baseline: ChildResult): string | undefined {
+    const custom = (types: Record<string, number>, custom: number) => ({ types, custom });
+    const s = custom(stack.types, stack.customResources);
+    const b = custom(baseline.types, baseline.customResources);
+    if (s.custom !== b.custom) return `baseline registered ${b.custom} custom resources, the stack ${s.custom}`;
+    for (const [type, n] of Object.entries(b.types)) {
+        if (s.types[type] !== n) return `baseline registered ${n} ${type}, the stack ${s.types[type] ?? 0}`;
+    }
+    return undefined;
+}
+
+async function measureSize(connections: number, reps: number, tmp: string, log: (s: string) => void): Promise<{ size: SizeResult; types: Record<string, number> }> {
+    const planFile = path.join(tmp, `plan-${connections}.json`);
+    const stack: ChildResult[] = [];
+    const baseline: ChildResult[] = [];
+    const withComponents: ChildResult[] = [];
+    for (let rep = 0; rep < reps; rep++) {
+        stack.push(await measure("stack", connections, planFile, tmp));
+        baseline.push(await measure("baseline", connections, planFile, tmp));
+        withComponents.push(await measure("components", connections, planFile, tmp));
+        for (const twin of [baseline[rep], withComponents[rep]]) {
+            const mismatch = sameRegistrations(stack[rep], twin);
+            if (mismatch) throw new Error(`${connections} connections: the flat baseline (${twin.kind}) does not match the stack: ${mismatch}`);
+        }
+        if (withComponents[rep].components !== stack[rep].components) {
+            throw new Error(`${connections} connections: the baseline with components registered ${withComponents[rep].components} components, the stack ${stack[rep].components}`);
+        }
+        log(`  ${connections} connections, run ${rep + 1}/${reps}: stack ${Math.round(stack[rep].evalMs)} ms, baseline ${Math.round(baseline[rep].evalMs)} ms, ` +
+            `baseline with the component tree ${Math.round(withComponents[rep].evalMs)} ms`);
+    }
+    fs.rmSync(planFile, { force: true });
+    const first = stack[0];
+    return {
+        size: {
+            connections,
+            resources: first.resources,
+            customResources: first.customResources,
+            components: first.components,
+            stackMs: stack.map((r) => r.evalMs),
+            baselineMs: baseline.map((r) => r.evalMs),
+            withComponentsMs: withComponents.map((r) => r.evalMs),
+            stackRssMb: Math.max(...stack.map((r) => r.peakRssMb)),
+            baselineRssMb: Math.max(...baseline.map((r) => r.peakRssMb)),
+            loadMs: first.loadMs,
+            footprint: first.footprint!,
+            stateBytes: first.stateBytes,
+            providerSerializations: first.providerSerializations,
+        },
+        types: first.types,
+    };
+}
+
+// Cold start children are plain JavaScript, so nothing is registered before what is measured.
+const COLD_PULUMI = `
+require("@pulumi/pulumi");
+process.stdout.write(JSON.stringify(performance.now()));
+`;
+
+// What @pulumi/pulumi/cmd/run/run.js does for a TypeScript program (3.248.0), then the program itself with a
+// one-connection config under Pulumi's mocks.
+const COLD_PROGRAM = `
+const path = require("path");
+const pulumi = require("@pulumi/pulumi");
+const tsutils = require("@pulumi/pulumi/tsutils");
+const tsConfigPath = process.env.PULUMI_NODEJS_TSCONFIG_PATH || path.join(process.cwd(), "tsconfig.json");
+const compilerOptions = tsutils.loadTypeScriptCompilerOptions(tsConfigPath);
+const env = process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+const transpileOnly = env ? env === "true" : compilerOptions.noCheck;
+const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
+require(typescriptRequire);
+require(tsnodeRequire).register({
+    compiler: typescriptRequire, transpileOnly, project: tsConfigPath, skipProject: false,
+    compilerOptions: { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: "true", ...compilerOptions },
+});
+pulumi.runtime.setAllConfig(JSON.parse(process.env.BENCH_CONFIG), []);
+pulumi.runtime.setMocks({
+    newResource: (a) => ({ id: a.name + "-id", state: a.inputs }),
+    call: (a) => a.inputs,
+}, "auth0-entra-scim", "cold", true);
+require(path.join(process.cwd(), "index"));
+process.stdout.write(JSON.stringify(performance.now()));
+// Measured when the program returned. Exiting before the mocks answer makes Pulumi's promise-leak check
+// complain and set a failing exit code: the parent reads stdout whatever the code.
+process.exit(0);
+`;
+
+/**
+ * The program transpiled to JavaScript (index.ts and components/, with the project's compiler options) in `outDir`,
+ * as a build step before `pulumi up` would leave it; returns the path of index.js.
+ */
+function transpileProgram(outDir: string, tsconfig: { compilerOptions?: Record<string, unknown> }): string {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ts = require("typescript") as typeof import("typescript");
+    const { options } = ts.convertCompilerOptionsFromJson(tsconfig.compilerOptions ?? {}, ROOT);
+    const files = ["index.ts"];
+    const walk = (dir: string) => {
+        for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+            const rel = path.join(dir, e.name);
+            if (e.isDirectory()) walk(rel);
+            else if (e.name.endsWith(".ts") && !e.name.endsWith(".d.ts")) files.push(rel);
+        }
+    };
+    walk("components");
+    for (const rel of files) {
+        const out = ts.transpileModule(fs.readFileSync(path.join(ROOT, rel), "utf8"), { compilerOptions: { ...options, sourceMap: false }, fileName: rel });
+        const target = path.join(outDir, rel.replace(/\.ts$/, ".js"));
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, out.outputText);
+    }
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(outDir, "node_modules"), "dir");
+    return path.join(outDir, "index.js");
+}
+
+const COLD_PRECOMPILED = `
+const pulumi = require("@pulumi/pulumi");
+pulumi.runtime.setAllConfig(JSON.parse(process.env.BENCH_CONFIG), []);
+pulumi.runtime.setMocks({
+    newResource: (a) => ({ id: a.name + "-id", state: a.inputs }),
+    call: (a) => a.inputs,
+}, "auth0-entra-scim", "cold", true);
+require(process.env.BENCH_PROGRAM);
+process.stdout.write(JSON.stringify(performance.now()));
+process.exit(0);
+`;
+
+/**
+ * How the Pulumi CLI's ts-node will transpile the program. Pulumi passes transpileOnly from
+ * PULUMI_NODEJS_TRANSPILE_ONLY or compilerOptions.noCheck and leaves it unset otherwise, so tsconfig.json's
+ * "ts-node" section decides; "swc" implies transpile-only (ts-node refuses it with transpileOnly false).
+ */
+export function cliTranspile(
+    tsconfig: { compilerOptions?: { noCheck?: boolean }; "ts-node"?: { transpileOnly?: boolean; swc?: boolean } },
+    env: NodeJS.ProcessEnv,
+): CliTranspile {
+    const tsNode = tsconfig["ts-node"] ?? {};
+    // As @pulumi/pulumi's cmd/run/run.js decides: any non-empty value but "true" means false.
+    const envValue = env.PULUMI_NODEJS_TRANSPILE_ONLY;
+    const fromCli = envValue ? envValue === "true" : tsconfig.compilerOptions?.noCheck;
+    if (tsNode.swc === true) {
+        if (fromCli === false) {
+            throw new Error(`${envValue ? `PULUMI_NODEJS_TRANSPILE_ONLY=${envValue}` : "compilerOptions.noCheck: false"} with tsconfig.json's ts-node swc: ` +
+                "ts-node refuses that pair, so the Pulumi CLI could not load the program; unset it (types are checked by npm test).");
+        }
+        return "swc";
+    }
+    if (fromCli !== undefined) return fromCli ? "transpile-only" : "type-check";
+    return tsNode.transpileOnly === true ? "transpile-only" : "type-check";
+}
+
+async function measureCold(reps: number, tmp: string, log: (s: string) => void): Promise<ColdResult> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ts = require("typescript") as typeof import("typescript");
+    const tsconfig = ts.parseConfigFileTextToJson(TSCONFIG, fs.readFileSync(TSCONFIG, "utf8")).config as Parameters<typeof cliTranspile>[0];
+    const config = JSON.stringify(Object.fromEntries(Object.entries(generateStackConfig(1).pulumiConfig)
+        .map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
+    const program = transpileProgram(path.join(tmp, "precompiled"), tsconfig as { compilerOptions?: Record<string, unknown> });
+    const env: NodeJS.ProcessEnv = { ...process.env, BENCH_CONFIG: config, BENCH_PROGRAM: program };
+    delete env.TS_NODE_PROJECT;
+    const cold: ColdResult = { pulumiMs: [], programMs: [], programTranspileOnlyMs: [], programPrecompiledMs: [], cliTranspile: cliTranspile(tsconfig, process.env) };
+    for (let rep = 0; rep < reps; rep++) {
+        // Interleaved, so a slow moment of the machine hits all three alike.
+        cold.pulumiMs.push(Number(await runNode(["-e", COLD_PULUMI], env)));
+        cold.programMs.push(Number(await runNode(["-e", COLD_PROGRAM], env, true)));
+        cold.programTranspileOnlyMs.push(Number(await runNode(["-e", COLD_PROGRAM], { ...env, PULUMI_NODEJS_TRANSPILE_ONLY: "true" }, true)));
+        cold.programPrecompiledMs.push(Number(await runNode(["-e", COLD_PRECOMPILED], env, true)));
+        log(`  cold start ${rep + 1}/${reps}: @pulumi/pulumi ${Math.round(cold.pulumiMs[rep])} ms, program ${Math.round(cold.programMs[rep])} ms, ` +
+            `transpile-only ${Math.round(cold.programTranspileOnlyMs[rep])} ms, precompiled ${Math.round(cold.programPrecompiledMs[rep])} ms`);
+    }
+    return cold;
+}
+
+function git(args: string[]): string {
+    try {
+        return execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
+    } catch {
+        return "";
+    }
+}
+
+export async function runBench(options: BenchOptions, log: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<BenchReport> {
+    const started = Date.now();
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
+    try {
+        const sizes: SizeResult[] = [];
+        let types: Record<string, number> = {};
+        for (const n of options.sizes) {
+            const measured = await measureSize(n, options.reps ?? (n <= 100 ? 3 : 2), tmp, log);
+            sizes.push(measured.size);
+            types = measured.types;
+        }
+        const cold = await measureCold(options.coldReps, tmp, log);
+        const dirty = git(["status", "--porcelain", "--", "index.ts", "components", "tools"]);
+        const cpus = os.cpus();
+        return {
+            date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+            machine: {
+                cpu: cpus[0]?.model.trim() ?? "unknown",
+                cores: cpus.length,
+                memoryGiB: os.totalmem() / 2 ** 30,
+                node: process.version,
+                platform: `${os.platform()} ${os.release()}`,
+            },
+            commit: `${git(["rev-parse", "--short", "HEAD"]) || "unknown"}${dirty ? " with uncommitted changes to the program" : ""}`,
+            sizes,
+            cold,
+            types,
+            durationS: (Date.now() - started) / 1000,
+            command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
+        };
+    } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+    }
+}
+
+if (require.main === module) {
+    let options: BenchOptions;
+    try {
+        options = parseArgs(process.argv.slice(2));
+    } catch (err) {
+        if (err instanceof HelpRequested) {
+            process.stdout.write(USAGE);
+            process.exit(0);
+        }
+        process.stderr.write(`${(err as Error).message}\n${USAGE}`);
+        process.exit(2);
+    }
+    runBench(options).then((report) => {
+        process.stdout.write([
+            "", formatSizeTable(report.sizes), "",
+            ...(report.cold ? [formatColdTable(report.cold), ""] : []),
+            formatTargets(evaluateTargets(report.sizes, report.cold)), "",
+        ].join("\n"));
+        if (options.out) {
+            fs.writeFileSync(options.out, renderResults(report));
+            process.stdout.write(`Wrote ${path.relative(process.cwd(), options.out) || options.out}\n`);
+        }
+        process.exit(0);
+    }, (err: unknown) => {
+        process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+        process.exit(1);
+    });
+}

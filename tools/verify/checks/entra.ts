@@ -1,0 +1,291 @@
+// Check 4: the Entra side, through Microsoft Graph with the shared client (components/graph.ts):
+// validateCredentials with the saved credentials, the synchronization job's state, the group mapping
+// against the token's scopes, and optionally one provision-on-demand.
+import { GraphClient, GraphError, graphPaths } from "../../../components/clients/graph";
+import { isProvisioningOn } from "../../../components/3-entra-provisioning/provisioningStatusProvider";
+import { SynchronizationSchemaDocument, readManagedSettings, userRuleId } from "../../../components/3-entra-provisioning/synchronizationSchema";
+import { GROUP_TOKEN_SCOPES } from "../../../components/config";
+import type { Redactor } from "../redact";
+import type { ConnectionTarget } from "../report";
+import { RunContext, result } from "./common";
+
+export const ENTRA_CHECKS: Array<[string, string]> = [
+    ["entra.validate-credentials", "Entra reaches the endpoint with its saved credentials"],
+    ["entra.job-enabled", "Provisioning job is on"],
+    ["entra.job-quarantine", "Provisioning job not in quarantine"],
+    ["entra.job-last-execution", "Last provisioning cycle without errors"],
+    ["entra.group-mapping", "Entra's group provisioning matches the token"],
+    ["entra.provision-on-demand", "Provision on demand"],
+];
+
+const title = (id: string): string => ENTRA_CHECKS.find(([k]) => k === id)![1];
+
+export const ON_DEMAND_CAVEAT = "Microsoft: the ?aadOptscim062020 flag does not apply to on-demand provisioning, so this request used Entra's 2017 dialect";
+
+interface GraphErrorInfo {
+    code?: string;
+    message?: string;
+    tenantActionable?: boolean;
+}
+
+export interface SynchronizationJob {
+    id?: string;
+    schedule?: { state?: string; interval?: string } | null;
+    status?: {
+        code?: string;
+        countSuccessiveCompleteFailures?: number;
+        quarantine?: {
+            reason?: string;
+            currentBegan?: string;
+            nextAttempt?: string;
+            seriesBegan?: string;
+            seriesCount?: number;
+            error?: GraphErrorInfo | null;
+        } | null;
+        lastExecution?: { state?: string; timeBegan?: string; timeEnded?: string; error?: GraphErrorInfo | null } | null;
+        lastSuccessfulExecution?: { timeEnded?: string } | null;
+    } | null;
+}
+
+export interface EntraCheckOptions {
+    provisionOnDemandUserId?: string;
+    /** The stack declares provisioning Off (or --expect-provisioning-off): a paused job is expected. */
+    expectProvisioningOff?: boolean;
+}
+
+/** Counts the Graph calls the check makes, for the report. */
+export class CountingGraph {
+    count = 0;
+    constructor(readonly client: GraphClient) {}
+    get<T>(path: string, operation: string): Promise<T> {
+        this.count++;
+        return this.client.get<T>(path, { operation });
+    }
+    post<T>(path: string, body: unknown, operation: string): Promise<T> {
+        this.count++;
+        return this.client.post<T>(path, body, { operation });
+    }
+}
+
+function isMissingCredential(e: unknown): boolean {
+    return e instanceof GraphError && e.status === 0 && /Microsoft Graph token/.test(e.graphMessage ?? "");
+}
+
+function errorText(e: GraphErrorInfo | null | undefined): string {
+    if (!e) return "";
+    return [e.code, e.message].filter(Boolean).join(": ");
+}
+
+function graphFailure(ctx: RunContext, redactor: Redactor, id: string, e: unknown, hint?: string): void {
+    const err = e instanceof GraphError ? e : undefined;
+    const message = redactor.apply(err ? err.message : String(e));
+    ctx.record(result(id, "entra", title(id), "fail", message, {
+        hint: err?.missingPermission ? `grant ${err.missingPermission}` : hint,
+    }));
+}
+
+function skipAll(ctx: RunContext, reason: string, hint?: string, ids = ENTRA_CHECKS.map(([id]) => id)): void {
+    for (const id of ids) ctx.record(result(id, "entra", title(id), "skip", reason, { hint }));
+}
+
+/** The verdicts on a job read from Graph; pure, so the fixture shapes can be tested directly. */
+export function judgeJob(job: SynchronizationJob, expectOff: boolean): Array<{ id: string; status: "pass" | "fail"; reason: string; hint?: string }> {
+    const s = job.status ?? {};
+    const code = s.code ?? "(none)";
+    const on = isProvisioningOn({ status: job.status ?? null, schedule: job.schedule ?? null });
+    const out: Array<{ id: string; status: "pass" | "fail"; reason: string; hint?: string }> = [];
+
+    if (on) {
+        out.push({ id: "entra.job-enabled", status: "pass", reason: `status ${code}, schedule ${job.schedule?.state ?? "?"}${job.schedule?.interval ? ` every ${job.schedule.interval}` : ""}` });
+    } else if (expectOff) {
+        out.push({ id: "entra.job-enabled", status: "pass", reason: `status ${code}: Off, as the stack declares` });
+    } else {
+        out.push({
+            id: "entra.job-enabled", status: "fail",
+            reason: `status ${code}: provisioning is Off, Entra will not provision anyone`,
+            hint: code === "NotConfigured"
+                ? "the job has no saved credentials: run pulumi up (it saves the tenant URL and token and starts the job)"
+                : "set entra.provisioningEnabled: true and run pulumi up, or pass --expect-provisioning-off if Off is intended",
+        });
+    }
+
+    const q = s.quarantine;
+    if (q || code.toLowerCase() === "quarantine") {
+        const parts = [`in quarantine${q?.reason ? ` (${q.reason})` : ""}`];
+        if (q?.error) parts.push(`error ${errorText(q.error)}`);
+        if (q?.seriesCount !== undefined) parts.push(`${q.seriesCount} time(s) in this series`);
+        if (q?.nextAttempt) parts.push(`next attempt ${q.nextAttempt}`);
+        const invalidCredentials = /InvalidCredentials|Unauthorized|401/i.test(q?.error?.code ?? "");
+        out.push({
+            id: "entra.job-quarantine", status: "fail", reason: parts.join("; "),
+            hint: invalidCredentials
+                ? "Entra's saved tenant URL or token does not work: run pulumi up to save the current ones, then restart provisioning (the stack's token may have been rotated or revoked)"
+                : "fix the cause above, then restart provisioning in the portal (or POST .../restart); Entra otherwise retries at growing intervals",
+        });
+    } else {
+        out.push({ id: "entra.job-quarantine", status: "pass", reason: `not in quarantine (status ${code})` });
+    }
+
+    const last = s.lastExecution;
+    if (!last) {
+        out.push({ id: "entra.job-last-execution", status: "pass", reason: "no cycle has run yet" });
+    } else if (last.error || /fail/i.test(last.state ?? "")) {
+        out.push({
+            id: "entra.job-last-execution", status: "fail",
+            reason: `last cycle ${last.state ?? "?"}${last.timeEnded ? ` at ${last.timeEnded}` : ""}${last.error ? `: ${errorText(last.error)}` : ""}` +
+                `${s.countSuccessiveCompleteFailures ? `; ${s.countSuccessiveCompleteFailures} complete failure(s) in a row` : ""}`,
+            hint: last.error?.tenantActionable === false ? "Microsoft marks this error as not actionable by the tenant: retry later or open a support case" : "see the provisioning logs in the Entra portal for the failing objects",
+        });
+    } else {
+        out.push({ id: "entra.job-last-execution", status: "pass", reason: `last cycle ${last.state ?? "?"}${last.timeEnded ? ` at ${last.timeEnded}` : ""}` });
+    }
+    return out;
+}
+
+interface OnDemandSummary {
+    status: "pass" | "fail";
+    reason: string;
+    hint?: string;
+}
+
+function parseMaybe(text: unknown): Record<string, unknown> | undefined {
+    if (typeof text !== "string") return typeof text === "object" && text !== null ? (text as Record<string, unknown>) : undefined;
+    try {
+        const v = JSON.parse(text) as unknown;
+        return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** Reads provisionOnDemand's key/value pair (both JSON-encoded strings) into a verdict. */
+export function summariseProvisionOnDemand(response: { key?: unknown; value?: unknown }): OnDemandSummary {
+    const key = parseMaybe(response.key) ?? {};
+    const value = parseMaybe(response.value) ?? {};
+    const outcome = String(key.result ?? (value.statusInfo as Record<string, unknown> | undefined)?.status ?? "unknown");
+    const details = (key.details ?? {}) as Record<string, unknown>;
+    const statusInfo = (value.statusInfo ?? {}) as Record<string, unknown>;
+    const steps = Array.isArray(value.provisioningSteps) ? (value.provisioningSteps as Array<Record<string, unknown>>) : [];
+    const failedStep = steps.find((s) => /fail/i.test(String(s.status ?? "")));
+    const who = typeof value.reportableIdentifier === "string" ? ` for ${value.reportableIdentifier}` : "";
+    const action = typeof value.action === "string" ? `action ${value.action}` : "";
+    const target = (value.targetIdentity ?? {}) as Record<string, unknown>;
+    const errorCode = details.errorCode ?? statusInfo.errorCode;
+    const errorMessage = details.errorMessage ?? statusInfo.reason;
+
+    if (/^success$/i.test(outcome)) {
+        return { status: "pass", reason: `Success${who}${action ? `, ${action}` : ""}${target.id ? `, target id ${String(target.id)}` : ""}` };
+    }
+    if (/^skipped$/i.test(outcome)) {
+        const benign = errorCode === "RedundantExport";
+        return {
+            status: benign ? "pass" : "fail",
+            reason: `Skipped${who}${errorCode ? ` (${String(errorCode)}${errorMessage ? `: ${String(errorMessage)}` : ""})` : ""}`,
+            hint: benign ? undefined : "a skip other than RedundantExport usually means the user is not assigned to the app or is out of the scoping filter",
+        };
+    }
+    return {
+        status: "fail",
+        reason: `${outcome}${who}${errorCode ? `: ${String(errorCode)}` : ""}${errorMessage ? ` ${String(errorMessage)}` : ""}` +
+            `${failedStep ? `; failed step ${String(failedStep.name)}: ${String(failedStep.description ?? "")}` : ""}`,
+        hint: typeof statusInfo.recommendedAction === "string" ? statusInfo.recommendedAction : "see the step details in the Entra portal's provisioning logs",
+    };
+}
+
+export async function entraChecks(
+    ctx: RunContext,
+    target: ConnectionTarget,
+    graph: CountingGraph | undefined,
+    redactor: Redactor,
+    options: EntraCheckOptions,
+): Promise<void> {
+    const sp = target.entraServicePrincipalId;
+    const job = target.synchronizationJobId;
+    if (!sp || !job) {
+        skipAll(ctx, target.source === "stack"
+            ? "the stack does not manage an Entra app for this connection (no entraServicePrincipalId / synchronizationJobId output)"
+            : "no --service-principal-id and --job-id given",
+        "pass --service-principal-id and --job-id to check an Entra app the stack does not manage");
+        return;
+    }
+    if (!graph) {
+        skipAll(ctx, "no Microsoft Graph client", "set Graph credentials (see the README's Entra permissions)");
+        return;
+    }
+
+    try {
+        await graph.post(graphPaths.jobAction(sp, job, "validateCredentials"), { useSavedCredentials: true }, `validate the saved credentials of synchronization job ${job}`);
+        ctx.record(result("entra.validate-credentials", "entra", title("entra.validate-credentials"), "pass",
+            "HTTP 204: Entra reached the SCIM endpoint with its saved tenant URL and secret token"));
+    } catch (e) {
+        if (isMissingCredential(e)) {
+            skipAll(ctx, `no Microsoft Graph credentials: ${redactor.apply((e as GraphError).graphMessage ?? "")}`,
+                "sign in (az login) or set ARM_CLIENT_ID/ARM_CLIENT_SECRET (or OIDC) with Synchronization.ReadWrite.All, then run again");
+            return;
+        }
+        graphFailure(ctx, redactor, "entra.validate-credentials", e,
+            "Entra could not use its saved credentials: the token Entra holds may not be the stack's current one (run pulumi up), or the endpoint refused Microsoft's requests");
+    }
+
+    let jobBody: SynchronizationJob | undefined;
+    try {
+        jobBody = await graph.get<SynchronizationJob>(graphPaths.job(sp, job), `read synchronization job ${job}`);
+    } catch (e) {
+        for (const id of ["entra.job-enabled", "entra.job-quarantine", "entra.job-last-execution"]) graphFailure(ctx, redactor, id, e);
+    }
+    if (jobBody) {
+        for (const v of judgeJob(jobBody, options.expectProvisioningOff ?? false)) {
+            ctx.record(result(v.id, "entra", title(v.id), v.status, redactor.apply(v.reason), { hint: v.hint }));
+        }
+    }
+
+    let schema: SynchronizationSchemaDocument | undefined;
+    try {
+        schema = await graph.get<SynchronizationSchemaDocument>(graphPaths.schema(sp, job), `read synchronization schema of job ${job}`);
+    } catch (e) {
+        graphFailure(ctx, redactor, "entra.group-mapping", e);
+    }
+    if (schema) {
+        const live = readManagedSettings(schema, { emailMatchingPrecedence: 0, provisionGroups: false, attributeMappings: [] });
+        const declared = ctx.scopes?.filter((s) => s.endsWith(":groups"));
+        const exercised = GROUP_TOKEN_SCOPES.some((s) => ctx.workedScopes.has(s) || ctx.deniedScopes.has(s));
+        const tokenGroups = declared ?? GROUP_TOKEN_SCOPES.filter((s) => ctx.workedScopes.has(s));
+        const missing = GROUP_TOKEN_SCOPES.filter((s) => !tokenGroups.includes(s));
+        const email = live.emailMatchingPrecedence > 0 ? `; work email matches users at precedence ${live.emailMatchingPrecedence}` : "; work email is not a matching attribute";
+        if (live.provisionGroups && !declared && !exercised) {
+            ctx.record(result("entra.group-mapping", "entra", title("entra.group-mapping"), "skip",
+                `Entra provisions groups; the token's group scopes are unknown${email}`, { hint: "pass --scopes (or --groups) to compare" }));
+        } else if (live.provisionGroups && missing.length) {
+            ctx.record(result("entra.group-mapping", "entra", title("entra.group-mapping"), "fail",
+                `Entra provisions groups but the token ${declared ? "is declared" : "was seen"} without ${missing.join(" ")}${email}`, {
+                    hint: "set entra.provisionGroups to match: true grants the group scopes, false disables Entra's group mapping",
+                }));
+        } else {
+            ctx.record(result("entra.group-mapping", "entra", title("entra.group-mapping"), "pass",
+                `group mapping ${live.provisionGroups ? "enabled, token has the group scopes" : "disabled"}${email}`));
+        }
+    }
+
+    if (!options.provisionOnDemandUserId) {
+        ctx.record(result("entra.provision-on-demand", "entra", title("entra.provision-on-demand"), "skip", "not requested", {
+            hint: "--provision-on-demand USER_OBJECT_ID provisions one real, assigned Entra user now (that user stays in Auth0)",
+        }));
+        return;
+    }
+    const ruleId = schema ? userRuleId(schema) : undefined;
+    if (!ruleId) {
+        ctx.record(result("entra.provision-on-demand", "entra", title("entra.provision-on-demand"), "fail",
+            "no synchronization rule with a User mapping in the job's schema: nothing to provision on demand with"));
+        return;
+    }
+    try {
+        const res = await graph.post<{ key?: unknown; value?: unknown }>(graphPaths.jobAction(sp, job, "provisionOnDemand"), {
+            parameters: [{ ruleId, subjects: [{ objectId: options.provisionOnDemandUserId, objectTypeName: "User" }] }],
+        }, `provision user ${options.provisionOnDemandUserId} on demand through job ${job}`);
+        const s = summariseProvisionOnDemand(res ?? {});
+        ctx.record(result("entra.provision-on-demand", "entra", title("entra.provision-on-demand"), s.status,
+            redactor.apply(`${s.reason}. ${ON_DEMAND_CAVEAT}`), { hint: s.hint }));
+    } catch (e) {
+        graphFailure(ctx, redactor, "entra.provision-on-demand", e);
+    }
+}
