@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as azuread from "@pulumi/azuread";
-import { ConnectionSettings, StackSettings } from "./config";
-import { Auth0ScimConnection, Auth0SamlIdentityProvider } from "./2-auth0-connection/auth0ScimConnection";
+import type * as azuread from "@pulumi/azuread";
+import type { ConnectionSettings, StackSettings } from "./config";
+import { Auth0ScimConnection, type Auth0SamlIdentityProvider } from "./2-auth0-connection/auth0ScimConnection";
 import { EntraSamlApplication } from "./1-entra-app/entraSamlApplication";
 import { EntraScimProvisioning } from "./3-entra-provisioning/entraScimProvisioning";
 import { entraTenantUrl, samlEntityId, samlReplyUrl } from "./helpers/urls";
@@ -54,12 +54,16 @@ export class ScimConnection extends pulumi.ComponentResource {
 
         let identityProvider: Auth0SamlIdentityProvider;
         if (settings.entra) {
-            this.entraApplication = new EntraSamlApplication(`${name}-entra`, {
-                connectionName: settings.name,
-                settings: settings.entra,
-                samlEntityId: entityId,
-                samlReplyUrl: replyUrl,
-            }, entraOpts);
+            this.entraApplication = new EntraSamlApplication(
+                `${name}-entra`,
+                {
+                    connectionName: settings.name,
+                    settings: settings.entra,
+                    samlEntityId: entityId,
+                    samlReplyUrl: replyUrl,
+                },
+                entraOpts,
+            );
             identityProvider = {
                 signInEndpoint: this.entraApplication.signInEndpoint,
                 signingCert: this.entraApplication.signingCertificatePem,
@@ -71,21 +75,29 @@ export class ScimConnection extends pulumi.ComponentResource {
                 : { signInEndpoint: saml.signInEndpoint!, signOutEndpoint: saml.signOutEndpoint, signingCert: saml.signingCert! };
         }
 
-        this.auth0 = new Auth0ScimConnection(`${name}-auth0`, {
-            settings,
-            auth0Domain: stack.auth0Domain,
-            identityProvider,
-        }, { parent: this });
+        this.auth0 = new Auth0ScimConnection(
+            `${name}-auth0`,
+            {
+                settings,
+                auth0Domain: stack.auth0Domain,
+                identityProvider,
+            },
+            { parent: this },
+        );
         const tenantUrl = this.auth0.scimEndpointUrl.apply(entraTenantUrl);
 
         if (settings.entra && this.entraApplication) {
-            this.entraProvisioning = new EntraScimProvisioning(`${name}-provisioning`, {
-                settings: settings.entra,
-                servicePrincipalId: this.entraApplication.servicePrincipalId,
-                servicePrincipalObjectId: this.entraApplication.servicePrincipalObjectId,
-                tenantUrl,
-                secretToken: this.auth0.token,
-            }, entraOpts);
+            this.entraProvisioning = new EntraScimProvisioning(
+                `${name}-provisioning`,
+                {
+                    settings: settings.entra,
+                    servicePrincipalId: this.entraApplication.servicePrincipalId,
+                    servicePrincipalObjectId: this.entraApplication.servicePrincipalObjectId,
+                    tenantUrl,
+                    secretToken: this.auth0.token,
+                },
+                entraOpts,
+            );
         }
 
         this.outputs = {
@@ -100,12 +112,12 @@ export class ScimConnection extends pulumi.ComponentResource {
             samlReplyUrl: replyUrl,
             ...(settings.entra && this.entraApplication && this.entraProvisioning
                 ? {
-                    entraApplicationClientId: this.entraApplication.clientId,
-                    entraServicePrincipalId: this.entraApplication.servicePrincipalObjectId,
-                    synchronizationJobId: this.entraProvisioning.synchronizationJobId,
-                    provisioningEnabled: settings.entra.provisioningEnabled,
-                    entraTenantId: settings.entra.tenantId,
-                }
+                      entraApplicationClientId: this.entraApplication.clientId,
+                      entraServicePrincipalId: this.entraApplication.servicePrincipalObjectId,
+                      synchronizationJobId: this.entraProvisioning.synchronizationJobId,
+                      provisioningEnabled: settings.entra.provisioningEnabled,
+                      entraTenantId: settings.entra.tenantId,
+                  }
                 : {}),
         };
         this.registerOutputs({ ...this.outputs });

@@ -2,8 +2,8 @@
 // and so that index.ts exports nothing but stack outputs.
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
-import { ConfigError, PROJECT, RawStackConfig, StackSettings, parseStackConfig, tenantKey } from "./config";
-import { ScimConnection, ScimConnectionOutputs } from "./scimConnection";
+import { ConfigError, PROJECT, type RawStackConfig, type StackSettings, parseStackConfig, tenantKey } from "./config";
+import { ScimConnection, type ScimConnectionOutputs } from "./scimConnection";
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
 import { ProvisioningMonitoring, createProvisioningMonitoring, tenantMonitoringName } from "./monitoring/provisioningMonitoring";
 
@@ -89,12 +89,16 @@ function declareMonitoring(
         // the stack's own tenant, the top-level `monitoring`. Children inherit the aliases (their names extend the
         // component's), so existing resources move instead of being created anew beside their old selves.
         const aliases: pulumi.Alias[] = [{ name: `monitoring-${tenant.tenantId}` }, ...(tenant.tenantId === ownKey ? [{ name: "monitoring" }] : [])];
-        new ProvisioningMonitoring(tenantMonitoringName(tenant.tenantId), {
-            settings: tenant,
-            servicePrincipalIds: ids,
-            tenantId: tenant.tenantId,
-            tenantLabel: tenant.tenantId,
-        }, { providers: [provider], aliases });
+        new ProvisioningMonitoring(
+            tenantMonitoringName(tenant.tenantId),
+            {
+                settings: tenant,
+                servicePrincipalIds: ids,
+                tenantId: tenant.tenantId,
+                tenantLabel: tenant.tenantId,
+            },
+            { providers: [provider], aliases },
+        );
     }
 }
 

@@ -2,8 +2,14 @@
 import * as auth0 from "@pulumi/auth0";
 import * as azuread from "@pulumi/azuread";
 import {
-    EnforcementLevel, PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy,
-    StackValidationArgs, StackValidationPolicy, validateResourceOfType,
+    type EnforcementLevel,
+    type PolicyResource,
+    type ReportViolation,
+    type ResourceValidationArgs,
+    type ResourceValidationPolicy,
+    type StackValidationArgs,
+    type StackValidationPolicy,
+    validateResourceOfType,
 } from "@pulumi/policy";
 import { GROUP_TOKEN_SCOPES, KNOWN_TOKEN_SCOPES, USER_TOKEN_SCOPES } from "../components/config";
 import { DAY_MS, rotationPeriodMs } from "../components/2-auth0-connection/tokenRotation";
@@ -73,7 +79,10 @@ export function contextFromEnvironment(env: NodeJS.ProcessEnv = process.env): Po
 }
 
 function globToRegExp(pattern: string): RegExp {
-    const body = pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
+    const body = pattern
+        .split("*")
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*");
     return new RegExp(`^${body}$`, "i");
 }
 
@@ -141,7 +150,7 @@ export const tenantUrlScimFlag: ResourceValidationPolicy = {
         if (!url.searchParams.has(AAD_SCIM_FLAG)) {
             report(
                 `Entra synchronization secret "${args.name}": the BaseAddress (Tenant URL) lacks ?${AAD_SCIM_FLAG}, so Entra speaks ` +
-                `its pre-2020 SCIM dialect ("Replace" ops, "False" strings for active) that Auth0 does not accept. ${fix}`,
+                    `its pre-2020 SCIM dialect ("Replace" ops, "False" strings for active) that Auth0 does not accept. ${fix}`,
             );
         }
     }),
@@ -155,8 +164,8 @@ export const assignmentRequired: ResourceValidationPolicy = {
         if (sp.appRoleAssignmentRequired !== true) {
             report(
                 `Entra service principal "${args.name}": appRoleAssignmentRequired is not true (Assignment required? = No), so every ` +
-                `user in the tenant can sign in to Auth0 through it. Set appRoleAssignmentRequired: true and grant access with ` +
-                `entra.assignments (users and groups) in the connection's config.`,
+                    `user in the tenant can sign in to Auth0 through it. Set appRoleAssignmentRequired: true and grant access with ` +
+                    `entra.assignments (users and groups) in the connection's config.`,
             );
         }
     }),
@@ -170,8 +179,8 @@ export const synchronizationJobTemplate: ResourceValidationPolicy = {
         if (job.templateId !== SCIM_JOB_TEMPLATE_ID) {
             report(
                 `Entra synchronization job "${args.name}": templateId is "${job.templateId}"; a non-gallery app provisioning to Auth0 ` +
-                `needs "${SCIM_JOB_TEMPLATE_ID}" ("customappsso" is Entra's pre-2018 behaviour). Set templateId: "${SCIM_JOB_TEMPLATE_ID}" ` +
-                `(SCIM_JOB_TEMPLATE_ID in components/urls.ts); the job is replaced and its next cycle is an initial one.`,
+                    `needs "${SCIM_JOB_TEMPLATE_ID}" ("customappsso" is Entra's pre-2018 behaviour). Set templateId: "${SCIM_JOB_TEMPLATE_ID}" ` +
+                    `(SCIM_JOB_TEMPLATE_ID in components/urls.ts); the job is replaced and its next cycle is an initial one.`,
             );
         }
     }),
@@ -181,13 +190,17 @@ export const synchronizationJobTemplate: ResourceValidationPolicy = {
 
 function checkScopes(scopes: unknown, args: ResourceValidationArgs, report: ReportViolation): void {
     if (!Array.isArray(scopes)) {
-        report(`${tokenName(args)} declares no scopes, so Auth0 decides what it may do. Set connections[].scim.tokenScopes (or leave it out to get ${USER_TOKEN_SCOPES.join(" ")}).`);
+        report(
+            `${tokenName(args)} declares no scopes, so Auth0 decides what it may do. Set connections[].scim.tokenScopes (or leave it out to get ${USER_TOKEN_SCOPES.join(" ")}).`,
+        );
         return;
     }
     const list = scopes.filter((s): s is string => typeof s === "string");
     const put = list.filter((s) => s.startsWith("put:"));
     if (put.length > 0) {
-        report(`${tokenName(args)} grants ${put.join(" ")}; Entra never replaces resources with PUT (it PATCHes), so the scope is unused privilege. Remove ${put.join(" ")} from connections[].scim.tokenScopes.`);
+        report(
+            `${tokenName(args)} grants ${put.join(" ")}; Entra never replaces resources with PUT (it PATCHes), so the scope is unused privilege. Remove ${put.join(" ")} from connections[].scim.tokenScopes.`,
+        );
     }
     const unknown = list.filter((s) => !(KNOWN_TOKEN_SCOPES as readonly string[]).includes(s));
     if (unknown.length > 0) {
@@ -195,7 +208,9 @@ function checkScopes(scopes: unknown, args: ResourceValidationArgs, report: Repo
     }
     const missing = USER_TOKEN_SCOPES.filter((s) => !list.includes(s));
     if (missing.length > 0) {
-        report(`${tokenName(args)} lacks ${missing.join(" ")}; Entra needs ${USER_TOKEN_SCOPES.join(" ")} to create, update and deactivate users. Add them to connections[].scim.tokenScopes.`);
+        report(
+            `${tokenName(args)} lacks ${missing.join(" ")}; Entra needs ${USER_TOKEN_SCOPES.join(" ")} to create, update and deactivate users. Add them to connections[].scim.tokenScopes.`,
+        );
     }
 }
 
@@ -225,7 +240,10 @@ export const tokenGroupScopes: StackValidationPolicy = {
         const bucket = (r: PolicyResource) => {
             const key = connectionOf(r) ?? "";
             let b = byConnection.get(key);
-            if (!b) byConnection.set(key, (b = { tokens: [], provisionGroups: [] }));
+            if (!b) {
+                b = { tokens: [], provisionGroups: [] };
+                byConnection.set(key, b);
+            }
             return b;
         };
         for (const r of args.resources) {
@@ -248,8 +266,8 @@ export const tokenGroupScopes: StackValidationPolicy = {
                 if (!groups && groupScopes.length > 0) {
                     report(
                         `SCIM token "${token.name}" of ${where} grants ${groupScopes.join(" ")} but its provisioning schema does not provision ` +
-                        `groups (entra.provisionGroups: false). Drop the group scopes from connections[].scim.tokenScopes (least privilege), ` +
-                        `or set entra.provisionGroups: true.`,
+                            `groups (entra.provisionGroups: false). Drop the group scopes from connections[].scim.tokenScopes (least privilege), ` +
+                            `or set entra.provisionGroups: true.`,
                         token.urn,
                     );
                 }
@@ -257,8 +275,8 @@ export const tokenGroupScopes: StackValidationPolicy = {
                 if (groups && missing.length > 0) {
                     report(
                         `SCIM token "${token.name}" of ${where} lacks ${missing.join(" ")} but its provisioning schema provisions groups ` +
-                        `(entra.provisionGroups: true); Entra's group calls would fail with 403. Add them to connections[].scim.tokenScopes, ` +
-                        `or set entra.provisionGroups: false.`,
+                            `(entra.provisionGroups: true); Entra's group calls would fail with 403. Add them to connections[].scim.tokenScopes, ` +
+                            `or set entra.provisionGroups: false.`,
                         token.urn,
                     );
                 }
@@ -297,11 +315,15 @@ export function tokenExpiryRotation(context: PolicyContext): ResourceValidationP
                 const lifetime: unknown = args.props.tokenLifetimeDays;
                 const rotation: unknown = args.props.tokenRotationDays;
                 if (typeof lifetime !== "number") {
-                    report(`${tokenName(args)} never expires (${prod.why}). Set connections[].scim.tokenLifetimeDays (at most ${cfg.maxLifetimeDays}) and tokenRotationDays, and keep the scheduled pulumi up running.`);
+                    report(
+                        `${tokenName(args)} never expires (${prod.why}). Set connections[].scim.tokenLifetimeDays (at most ${cfg.maxLifetimeDays}) and tokenRotationDays, and keep the scheduled pulumi up running.`,
+                    );
                     return;
                 }
                 if (lifetime > cfg.maxLifetimeDays) {
-                    report(`${tokenName(args)} lives ${lifetime} days; production tokens live at most ${cfg.maxLifetimeDays}. Lower connections[].scim.tokenLifetimeDays.`);
+                    report(
+                        `${tokenName(args)} lives ${lifetime} days; production tokens live at most ${cfg.maxLifetimeDays}. Lower connections[].scim.tokenLifetimeDays.`,
+                    );
                 }
                 // Without tokenRotationDays the token rotates after 3/4 of its lifetime (components/tokenRotation.ts).
                 const explicit = typeof rotation === "number";
@@ -311,9 +333,9 @@ export function tokenExpiryRotation(context: PolicyContext): ResourceValidationP
                     const latest = Math.max(1, Math.floor(lifetime - cfg.minRotationMarginDays));
                     report(
                         `${tokenName(args)} is rotated ${formatDays(margin)} day(s) before it expires` +
-                        `${explicit ? "" : ` (tokenRotationDays unset: 3/4 of the ${lifetime}-day lifetime)`}; leave at least ` +
-                        `${cfg.minRotationMarginDays} for failed scheduled runs. Set connections[].scim.tokenRotationDays to at most ${latest}, ` +
-                        `or raise tokenLifetimeDays.`,
+                            `${explicit ? "" : ` (tokenRotationDays unset: 3/4 of the ${lifetime}-day lifetime)`}; leave at least ` +
+                            `${cfg.minRotationMarginDays} for failed scheduled runs. Set connections[].scim.tokenRotationDays to at most ${latest}, ` +
+                            `or raise tokenLifetimeDays.`,
                     );
                 }
             },
@@ -322,7 +344,7 @@ export function tokenExpiryRotation(context: PolicyContext): ResourceValidationP
                 if (!prod.on) return;
                 report(
                     `${tokenName(args)} is an auth0.ConnectionScimToken, which has no lifetime: the token never expires (${prod.why}). ` +
-                    `Use the stack's ScimToken resource with connections[].scim.tokenLifetimeDays and tokenRotationDays, so the scheduled pulumi up rotates it.`,
+                        `Use the stack's ScimToken resource with connections[].scim.tokenLifetimeDays and tokenRotationDays, so the scheduled pulumi up rotates it.`,
                 );
             }),
         ],
@@ -356,8 +378,8 @@ export function signingCertificateExpiry(context: PolicyContext): StackValidatio
                 const when = days < 0 ? `expired on ${endDate}` : `ends on ${endDate}, in ${days} day(s)`;
                 report(
                     `SAML signing certificate "${r.name}" ${when}; the policy wants at least ${cfg.minRemainingDays} days left. ` +
-                    `Set connections[].entra.certificateEndDate to a later date (e.g. three years ahead) and run pulumi up: the stack ` +
-                    `creates a new certificate, makes it the active one and gives Auth0 its PEM.`,
+                        `Set connections[].entra.certificateEndDate to a later date (e.g. three years ahead) and run pulumi up: the stack ` +
+                        `creates a new certificate, makes it the active one and gives Auth0 its PEM.`,
                     r.urn,
                 );
             }

@@ -1,14 +1,24 @@
 // The benchmark's pure parts: generated configs, the flat plan, the custom-provider footprint, the targets'
 // verdicts and the tables. No timing is asserted here (figures come from `npm run bench`).
 import { describe, it, expect } from "vitest";
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { parseStackConfig } from "../components/config";
 import type { RecordedResource } from "../tools/plan/simulation";
 import { generateStackConfig, isAuth0Only, tenantCount } from "../tools/bench/generate";
 import { registerFlat, sdkClass, toFlatPlan } from "../tools/bench/baseline";
 import { settle, simulate } from "../tools/plan/simulation";
-import { ColdResult, SizeResult, evaluateTargets, missedBy, formatColdTable, formatSizeTable, median, providerFootprint, renderResults } from "../tools/bench/report";
+import {
+    type ColdResult,
+    type SizeResult,
+    evaluateTargets,
+    missedBy,
+    formatColdTable,
+    formatSizeTable,
+    median,
+    providerFootprint,
+    renderResults,
+} from "../tools/bench/report";
 import { cliTranspile, parseArgs } from "../tools/bench/run";
 
 describe("generated stack configs", () => {
@@ -49,8 +59,21 @@ describe("generated stack configs", () => {
 
 function rec(partial: Partial<RecordedResource> & Pick<RecordedResource, "type" | "name" | "urn">): RecordedResource {
     return {
-        id: `${partial.name}-id`, custom: true, parent: "", dependencies: [], propertyDependencies: {}, inputs: {}, displayInputs: {},
-        secretPaths: [], provider: "", additionalSecretOutputs: [], ignoreChanges: [], deleteBeforeReplace: false, aliases: [], state: {}, ...partial,
+        id: `${partial.name}-id`,
+        custom: true,
+        parent: "",
+        dependencies: [],
+        propertyDependencies: {},
+        inputs: {},
+        displayInputs: {},
+        secretPaths: [],
+        provider: "",
+        additionalSecretOutputs: [],
+        ignoreChanges: [],
+        deleteBeforeReplace: false,
+        aliases: [],
+        state: {},
+        ...partial,
     };
 }
 
@@ -60,15 +83,33 @@ describe("flat plan from a recording", () => {
     const recorded = [
         rec({ type: "auth0-entra-scim:index:ScimConnection", name: "c", urn: urn("ScimConnection", "c"), custom: false }),
         rec({ type: "pulumi:providers:azuread", name: "azuread-t", urn: urn("pulumi:providers:azuread", "azuread-t"), inputs: { tenantId: "t" } }),
-        rec({ type: "azuread:index/servicePrincipal:ServicePrincipal", name: "sp", urn: urn("sp", "sp"), parent: urn("ScimConnection", "c"),
-            provider: `${urn("pulumi:providers:azuread", "azuread-t")}::azuread-t-id`, inputs: { clientId: "x" } }),
-        rec({ type: "azuread:index/synchronizationSecret:SynchronizationSecret", name: "secret", urn: urn("secret", "secret"),
+        rec({
+            type: "azuread:index/servicePrincipal:ServicePrincipal",
+            name: "sp",
+            urn: urn("sp", "sp"),
+            parent: urn("ScimConnection", "c"),
+            provider: `${urn("pulumi:providers:azuread", "azuread-t")}::azuread-t-id`,
+            inputs: { clientId: "x" },
+        }),
+        rec({
+            type: "azuread:index/synchronizationSecret:SynchronizationSecret",
+            name: "secret",
+            urn: urn("secret", "secret"),
             inputs: { servicePrincipalId: "sp-id", credentials: [{ key: "SecretToken", value: "tok" }] },
-            secretPaths: ["credentials"], propertyDependencies: { servicePrincipalId: [urn("sp", "sp")], credentials: [] },
-            dependencies: [urn("sp", "sp"), urn("ScimConnection", "c")] }),
-        rec({ type: "pulumi-nodejs:dynamic/auth0-entra-scim:ProvisioningStatus", name: "status", urn: urn("status", "status"),
-            inputs: { __provider: "exports.handler = __f0;", enabled: true }, dependencies: [urn("secret", "secret")],
-            propertyDependencies: { __provider: [], enabled: [] }, additionalSecretOutputs: ["x"], ignoreChanges: ["enabled"] }),
+            secretPaths: ["credentials"],
+            propertyDependencies: { servicePrincipalId: [urn("sp", "sp")], credentials: [] },
+            dependencies: [urn("sp", "sp"), urn("ScimConnection", "c")],
+        }),
+        rec({
+            type: "pulumi-nodejs:dynamic/auth0-entra-scim:ProvisioningStatus",
+            name: "status",
+            urn: urn("status", "status"),
+            inputs: { __provider: "exports.handler = __f0;", enabled: true },
+            dependencies: [urn("secret", "secret")],
+            propertyDependencies: { __provider: [], enabled: [] },
+            additionalSecretOutputs: ["x"],
+            ignoreChanges: ["enabled"],
+        }),
     ];
 
     it("drops components and serialized providers, and wires inputs, dependsOn and providers by index", () => {
@@ -103,8 +144,9 @@ describe("flat plan from a recording", () => {
 
     it("makes provider packages' resources with their own classes, dynamic ones without", () => {
         expect(sdkClass("azuread:index/servicePrincipal:ServicePrincipal")).toBeDefined();
-        expect((sdkClass("azuread:index/servicePrincipal:ServicePrincipal") as unknown as { __pulumiType: string }).__pulumiType)
-            .toBe("azuread:index/servicePrincipal:ServicePrincipal");
+        expect((sdkClass("azuread:index/servicePrincipal:ServicePrincipal") as unknown as { __pulumiType: string }).__pulumiType).toBe(
+            "azuread:index/servicePrincipal:ServicePrincipal",
+        );
         expect(sdkClass("pulumi:providers:azuread")).toBeDefined();
         expect(sdkClass("auth0:index/connection:Connection")).toBeDefined();
         expect(sdkClass("pulumi-nodejs:dynamic/auth0-entra-scim:ScimToken")).toBeUndefined();
@@ -131,24 +173,46 @@ describe("custom-provider footprint", () => {
     });
 });
 
-function size(connections: number, stackMs: number[], baselineMs: number[], providerStateBytes = 5_000 * connections, withComponentsMs = baselineMs.map((ms) => ms * 1.1)): SizeResult {
+function size(
+    connections: number,
+    stackMs: number[],
+    baselineMs: number[],
+    providerStateBytes = 5_000 * connections,
+    withComponentsMs = baselineMs.map((ms) => ms * 1.1),
+): SizeResult {
     return {
-        connections, resources: connections * 20, customResources: connections * 16, components: connections * 4, stackMs, baselineMs, withComponentsMs,
-        stackRssMb: 100 + connections, baselineRssMb: 90 + connections, loadMs: 200, stateBytes: 40_000 * connections,
+        connections,
+        resources: connections * 20,
+        customResources: connections * 16,
+        components: connections * 4,
+        stackMs,
+        baselineMs,
+        withComponentsMs,
+        stackRssMb: 100 + connections,
+        baselineRssMb: 90 + connections,
+        loadMs: 200,
+        stateBytes: 40_000 * connections,
         providerSerializations: connections * 3,
         footprint: { dynamicResources: connections * 3, inputBytes: providerStateBytes / 2, stateBytes: providerStateBytes, distinct: 3, byType: {} },
     };
 }
 
 const cold = (pulumi: number, program: number): ColdResult => ({
-    pulumiMs: [pulumi, pulumi + 10, pulumi - 10], programMs: [program], programTranspileOnlyMs: [program / 2], programPrecompiledMs: [pulumi], cliTranspile: "type-check",
+    pulumiMs: [pulumi, pulumi + 10, pulumi - 10],
+    programMs: [program],
+    programTranspileOnlyMs: [program / 2],
+    programPrecompiledMs: [pulumi],
+    cliTranspile: "type-check",
 });
 
 describe("targets", () => {
     it("are met within the limits", () => {
         const t = evaluateTargets([size(50, [1000], [900]), size(500, [10_500, 10_000, 11_000], [8_500])], cold(400, 790));
         expect(t.map((x) => [x.id, x.met])).toEqual([
-            ["baselineRatio", true], ["linearGrowth", true], ["providerBytesPerConnection", true], ["coldStartRatio", true],
+            ["baselineRatio", true],
+            ["linearGrowth", true],
+            ["providerBytesPerConnection", true],
+            ["coldStartRatio", true],
         ]);
         expect(t[0].value).toBeCloseTo(10_500 / 8_500);
         expect(t[1].value).toBeCloseTo(10.5);
@@ -203,9 +267,14 @@ describe("tables", () => {
     it("cold start and the whole RESULTS.md", () => {
         expect(formatColdTable(cold(400, 2_000))).toContain("| index.ts as the Pulumi CLI loads it (ts-node, type-checking) | 2000 ms | 2000 | 5.00x |");
         const md = renderResults({
-            date: "2026-01-01T00:00:00Z", commit: "abc1234", command: "npm run bench", durationS: 100, types: { "azuread:index/x:X": 3 },
+            date: "2026-01-01T00:00:00Z",
+            commit: "abc1234",
+            command: "npm run bench",
+            durationS: 100,
+            types: { "azuread:index/x:X": 3 },
             machine: { cpu: "Test CPU", cores: 2, memoryGiB: 8, node: "v20.0.0", platform: "linux" },
-            sizes: [size(50, [1000], [900]), size(500, [20_000], [10_000])], cold: cold(400, 790),
+            sizes: [size(50, [1000], [900]), size(500, [20_000], [10_000])],
+            cold: cold(400, 790),
         });
         expect(md).toContain("Machine: Test CPU, 2 cores, 8.0 GiB memory, Node v20.0.0 (linux).");
         expect(md).toContain("| 500 connections: stack time <= 1.3x the flat baseline | 2.00x (20.0 s vs 10.0 s) | MISSED by 54% |");

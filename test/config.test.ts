@@ -1,7 +1,15 @@
 import { describe, it, expect } from "vitest";
 import {
-    ConfigError, ConfigProblem, DEFAULT_SCIM_MAPPINGS, GROUP_TOKEN_SCOPES, RawStackConfig, USER_TOKEN_SCOPES, WORK_EMAIL_SCIM,
-    mergeScimMappings, parseStackConfig, tenantNameFromDomain,
+    ConfigError,
+    type ConfigProblem,
+    DEFAULT_SCIM_MAPPINGS,
+    GROUP_TOKEN_SCOPES,
+    type RawStackConfig,
+    USER_TOKEN_SCOPES,
+    WORK_EMAIL_SCIM,
+    mergeScimMappings,
+    parseStackConfig,
+    tenantNameFromDomain,
 } from "../components/config";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -38,14 +46,25 @@ describe("defaults", () => {
         expect(c.scim.mappings.some((m) => m.scim === "emails[primary eq true].value")).toBe(false);
         expect(c.scim.tokenLifetimeDays).toBeUndefined();
         expect(c.entra).toMatchObject({
-            appName: "Auth0 contoso", tenantId: TENANT, tenantIdFromConnection: false, provisionGroups: false,
-            provisioningEnabled: true, emailMatchingPrecedence: 2, notificationEmails: [], attributeMappings: [],
+            appName: "Auth0 contoso",
+            tenantId: TENANT,
+            tenantIdFromConnection: false,
+            provisionGroups: false,
+            provisioningEnabled: true,
+            emailMatchingPrecedence: 2,
+            notificationEmails: [],
+            attributeMappings: [],
             assignments: { users: [USER], groups: [] },
         });
     });
 
     it("adds the four group scopes only when groups are provisioned", () => {
-        const s = parseStackConfig(base([{ name: "c1", entra: { provisionGroups: true } }, { name: "c2", entra: { provisionGroups: false } }]));
+        const s = parseStackConfig(
+            base([
+                { name: "c1", entra: { provisionGroups: true } },
+                { name: "c2", entra: { provisionGroups: false } },
+            ]),
+        );
         expect(s.connections[0].scim.tokenScopes).toEqual([...USER_TOKEN_SCOPES, ...GROUP_TOKEN_SCOPES]);
         expect(s.connections[1].scim.tokenScopes).toEqual([...USER_TOKEN_SCOPES]);
     });
@@ -57,7 +76,10 @@ describe("defaults", () => {
     });
 
     it("merges configured SCIM mappings over the defaults by SCIM attribute", () => {
-        const merged = mergeScimMappings(DEFAULT_SCIM_MAPPINGS, [{ scim: "title", auth0: "app_metadata.job" }, { scim: "nickName", auth0: "app_metadata.nick" }]);
+        const merged = mergeScimMappings(DEFAULT_SCIM_MAPPINGS, [
+            { scim: "title", auth0: "app_metadata.job" },
+            { scim: "nickName", auth0: "app_metadata.nick" },
+        ]);
         expect(merged).toHaveLength(DEFAULT_SCIM_MAPPINGS.length);
         expect(merged.find((m) => m.scim === "title")?.auth0).toBe("app_metadata.job");
         expect(merged.find((m) => m.scim === "nickName")?.auth0).toBe("app_metadata.nick");
@@ -74,7 +96,9 @@ describe("defaults", () => {
     });
 
     it("keeps an Auth0-only connection's SAML settings", () => {
-        const s = parseStackConfig(base([{ name: "c", saml: { signInEndpoint: "https://idp.example/saml2", signingCert: "MIIBase64==" } }], { entraTenantId: undefined }));
+        const s = parseStackConfig(
+            base([{ name: "c", saml: { signInEndpoint: "https://idp.example/saml2", signingCert: "MIIBase64==" } }], { entraTenantId: undefined }),
+        );
         expect(s.connections[0].entra).toBeUndefined();
         expect(s.connections[0].saml).toMatchObject({ signInEndpoint: "https://idp.example/saml2", signingCert: "MIIBase64==" });
     });
@@ -92,7 +116,12 @@ describe("bad input: every problem, each with its config path", () => {
     });
 
     it("reports duplicate connection names case-insensitively, naming the first", () => {
-        const p = problems(base([{ name: "Contoso", entra: { appName: "a" } }, { name: "contoso", entra: { appName: "b" } }]));
+        const p = problems(
+            base([
+                { name: "Contoso", entra: { appName: "a" } },
+                { name: "contoso", entra: { appName: "b" } },
+            ]),
+        );
         expect(p).toHaveLength(1);
         expect(p[0].path).toBe("connections[1].name");
         expect(p[0].message).toContain("connections[0]");
@@ -116,10 +145,14 @@ describe("bad input: every problem, each with its config path", () => {
     });
 
     it("reports object ids that are not GUIDs and duplicate assignments", () => {
-        const p = problems(base([{
-            name: "c",
-            entra: { assignments: { users: [USER, USER.toUpperCase(), "alice@contoso.example"], groups: ["Sales", USER] } },
-        }]));
+        const p = problems(
+            base([
+                {
+                    name: "c",
+                    entra: { assignments: { users: [USER, USER.toUpperCase(), "alice@contoso.example"], groups: ["Sales", USER] } },
+                },
+            ]),
+        );
         expect(p.map((x) => x.path)).toEqual([
             "connections[0].entra.assignments.users[1]",
             "connections[0].entra.assignments.users[2]",
@@ -132,11 +165,15 @@ describe("bad input: every problem, each with its config path", () => {
     });
 
     it("reports mappings without scim or auth0, and any that removes the work-email pair", () => {
-        const p = problems(base([{
-            name: "c",
-            scim: { mappings: [{ scim: "title" }, { auth0: "x" }, { scim: WORK_EMAIL_SCIM, auth0: "app_metadata.mail" }, "nope"] },
-            entra: {},
-        }]));
+        const p = problems(
+            base([
+                {
+                    name: "c",
+                    scim: { mappings: [{ scim: "title" }, { auth0: "x" }, { scim: WORK_EMAIL_SCIM, auth0: "app_metadata.mail" }, "nope"] },
+                    entra: {},
+                },
+            ]),
+        );
         expect(p.map((x) => x.path)).toEqual([
             "connections[0].scim.mappings[0].auth0",
             "connections[0].scim.mappings[1].scim",
@@ -155,10 +192,13 @@ describe("bad input: every problem, each with its config path", () => {
         expect(p.map((x) => x.path)).toEqual(["connections[0].entra.tenantId"]);
         expect(p[0].message).toContain("azuread:tenantId");
         expect(paths(base([{ name: "c", entra: {} }], { entraTenantId: "contoso.onmicrosoft.com" }))).toEqual([
-            "azuread:tenantId", "connections[0].entra.tenantId",
+            "azuread:tenantId",
+            "connections[0].entra.tenantId",
         ]);
         // A connection's own tenant makes the stack tenant unnecessary.
-        expect(parseStackConfig(base([{ name: "c", entra: { tenantId: TENANT } }], { entraTenantId: undefined })).connections[0].entra?.tenantIdFromConnection).toBe(true);
+        expect(
+            parseStackConfig(base([{ name: "c", entra: { tenantId: TENANT } }], { entraTenantId: undefined })).connections[0].entra?.tenantIdFromConnection,
+        ).toBe(true);
     });
 
     it("reports an Auth0-only connection without SAML settings, or with both kinds", () => {
@@ -170,11 +210,15 @@ describe("bad input: every problem, each with its config path", () => {
     });
 
     it("reports wrong types and unknown keys", () => {
-        const p = problems(base([{
-            name: "c",
-            scim: { tokenScopes: "get:users", tokenLifetimeDays: "ninety" },
-            entra: { provisionGroups: "yes", assignments: { users: USER }, notificationEmails: ["not-an-email"], provisionGroup: true },
-        }]));
+        const p = problems(
+            base([
+                {
+                    name: "c",
+                    scim: { tokenScopes: "get:users", tokenLifetimeDays: "ninety" },
+                    entra: { provisionGroups: "yes", assignments: { users: USER }, notificationEmails: ["not-an-email"], provisionGroup: true },
+                },
+            ]),
+        );
         expect(p.map((x) => x.path)).toEqual([
             "connections[0].scim.tokenScopes",
             "connections[0].scim.tokenLifetimeDays",
@@ -203,10 +247,14 @@ describe("bad input: every problem, each with its config path", () => {
     });
 
     it("reports provision-on-demand subjects that are not assigned", () => {
-        const p = problems(base([{
-            name: "c",
-            entra: { assignments: { users: [USER] }, provisionOnDemand: { users: ["11111111-2222-4333-8444-555555555555"], groups: [GROUP] } },
-        }]));
+        const p = problems(
+            base([
+                {
+                    name: "c",
+                    entra: { assignments: { users: [USER] }, provisionOnDemand: { users: ["11111111-2222-4333-8444-555555555555"], groups: [GROUP] } },
+                },
+            ]),
+        );
         expect(p.map((x) => x.path)).toEqual([
             "connections[0].entra.provisionOnDemand.users[0]",
             "connections[0].entra.provisionOnDemand.groups[0]",
@@ -215,18 +263,22 @@ describe("bad input: every problem, each with its config path", () => {
     });
 
     it("reports matching precedence clashes and Entra mapping mistakes", () => {
-        const p = problems(base([{
-            name: "c",
-            entra: {
-                emailMatchingPrecedence: 3,
-                attributeMappings: [
-                    { targetAttributeName: "externalId", source: "objectId", matchingPriority: 3 },
-                    { targetAttributeName: "title", source: "jobTitle", sourceType: "Function" },
-                    { targetAttributeName: "title", source: "department" },
-                    { source: "x" },
-                ],
-            },
-        }]));
+        const p = problems(
+            base([
+                {
+                    name: "c",
+                    entra: {
+                        emailMatchingPrecedence: 3,
+                        attributeMappings: [
+                            { targetAttributeName: "externalId", source: "objectId", matchingPriority: 3 },
+                            { targetAttributeName: "title", source: "jobTitle", sourceType: "Function" },
+                            { targetAttributeName: "title", source: "department" },
+                            { source: "x" },
+                        ],
+                    },
+                },
+            ]),
+        );
         expect(p.map((x) => x.path)).toEqual([
             "connections[0].entra.attributeMappings[1].sourceType",
             "connections[0].entra.attributeMappings[2]",
@@ -237,7 +289,12 @@ describe("bad input: every problem, each with its config path", () => {
 
     it("collects problems across connections and keys in one error, and the message names each path", () => {
         try {
-            parseStackConfig({ connections: [{ name: "ok", entra: {} }, { name: "bad name", entra: { assignments: { groups: ["x"] } } }] });
+            parseStackConfig({
+                connections: [
+                    { name: "ok", entra: {} },
+                    { name: "bad name", entra: { assignments: { groups: ["x"] } } },
+                ],
+            });
             throw new Error("expected a ConfigError");
         } catch (err) {
             const e = err as ConfigError;
@@ -256,21 +313,40 @@ describe("bad input: every problem, each with its config path", () => {
     it("validates monitoring only when it is enabled", () => {
         expect(parseStackConfig(base([{ name: "c", entra: {} }], { monitoring: { enabled: false } })).monitoring).toBeUndefined();
         expect(paths(base([{ name: "c", entra: {} }], { monitoring: { enabled: true, logAnalyticsWorkspaceId: "ws" } }))).toEqual([
-            "monitoring.resourceGroupName", "monitoring.location", "monitoring.logAnalyticsWorkspaceId", "monitoring.alertEmails",
+            "monitoring.resourceGroupName",
+            "monitoring.location",
+            "monitoring.logAnalyticsWorkspaceId",
+            "monitoring.alertEmails",
         ]);
-        const ok = parseStackConfig(base([{ name: "c", entra: {} }], { monitoring: { enabled: true, resourceGroupName: "rg", location: "westeurope", alertEmails: ["ops@x.example"] } }));
-        expect(ok.monitoring).toEqual({ resourceGroupName: "rg", location: "westeurope", alertEmails: ["ops@x.example"], evaluationFrequencyMinutes: 15, tenants: [], unmonitoredTenants: [] });
+        const ok = parseStackConfig(
+            base([{ name: "c", entra: {} }], {
+                monitoring: { enabled: true, resourceGroupName: "rg", location: "westeurope", alertEmails: ["ops@x.example"] },
+            }),
+        );
+        expect(ok.monitoring).toEqual({
+            resourceGroupName: "rg",
+            location: "westeurope",
+            alertEmails: ["ops@x.example"],
+            evaluationFrequencyMinutes: 15,
+            tenants: [],
+            unmonitoredTenants: [],
+        });
     });
 
     const MONITORING = { enabled: true, resourceGroupName: "rg", location: "westeurope", alertEmails: ["ops@x.example"] };
 
     it("accepts only the evaluation frequencies Azure Monitor accepts, and names the nearest", () => {
-        expect(parseStackConfig(base([{ name: "c", entra: {} }], { monitoring: { ...MONITORING, evaluationFrequencyMinutes: 45 } })).monitoring?.evaluationFrequencyMinutes).toBe(45);
+        expect(
+            parseStackConfig(base([{ name: "c", entra: {} }], { monitoring: { ...MONITORING, evaluationFrequencyMinutes: 45 } })).monitoring
+                ?.evaluationFrequencyMinutes,
+        ).toBe(45);
         const [p] = problems(base([{ name: "c", entra: {} }], { monitoring: { ...MONITORING, evaluationFrequencyMinutes: 7 } }));
         expect(p.path).toBe("monitoring.evaluationFrequencyMinutes");
         expect(p.message).toMatch(/must be one of 5, 10, 15, 30, 45, 60, 120, 180, 240, 300, 360, 1440 .*got 7, use 10\./);
         // Out of range is reported once, by the range check.
-        expect(paths(base([{ name: "c", entra: {} }], { monitoring: { ...MONITORING, evaluationFrequencyMinutes: 2 } }))).toEqual(["monitoring.evaluationFrequencyMinutes"]);
+        expect(paths(base([{ name: "c", entra: {} }], { monitoring: { ...MONITORING, evaluationFrequencyMinutes: 2 } }))).toEqual([
+            "monitoring.evaluationFrequencyMinutes",
+        ]);
     });
 
     const OTHER = "11111111-2222-4333-8444-555555555555";
@@ -284,20 +360,36 @@ describe("bad input: every problem, each with its config path", () => {
         expect(p.path).toBe("monitoring.enabled");
         expect(p.message).toContain(`azuread:tenantId ${TENANT}`);
         // Every other tenant left unmonitored on purpose: still nothing to monitor.
-        expect(paths(base([auth0Only, elsewhere], { monitoring: { ...MONITORING, tenants: { [OTHER]: { enabled: false } } } }))).toEqual(["monitoring.enabled"]);
+        expect(paths(base([auth0Only, elsewhere], { monitoring: { ...MONITORING, tenants: { [OTHER]: { enabled: false } } } }))).toEqual([
+            "monitoring.enabled",
+        ]);
         // A connection that names the stack's own tenant (in any letter case) is monitored.
-        expect(parseStackConfig(base([auth0Only, { name: "own", entra: { tenantId: TENANT.toUpperCase() } }], { monitoring: MONITORING })).monitoring).toBeDefined();
+        expect(
+            parseStackConfig(base([auth0Only, { name: "own", entra: { tenantId: TENANT.toUpperCase() } }], { monitoring: MONITORING })).monitoring,
+        ).toBeDefined();
     });
 
     it("monitors every other tenant of the connections from its own subscription, inheriting the top-level settings", () => {
-        const s = parseStackConfig(base([{ name: "own", entra: {} }, elsewhere], {
-            monitoring: { ...MONITORING, tenants: { [OTHER.toUpperCase()]: { subscriptionId: SUB, location: "northeurope" } } },
-        }));
-        expect(s.monitoring?.tenants).toEqual([{
-            tenantId: OTHER, subscriptionId: SUB, resourceGroupName: "rg", location: "northeurope", alertEmails: ["ops@x.example"], evaluationFrequencyMinutes: 15,
-        }]);
+        const s = parseStackConfig(
+            base([{ name: "own", entra: {} }, elsewhere], {
+                monitoring: { ...MONITORING, tenants: { [OTHER.toUpperCase()]: { subscriptionId: SUB, location: "northeurope" } } },
+            }),
+        );
+        expect(s.monitoring?.tenants).toEqual([
+            {
+                tenantId: OTHER,
+                subscriptionId: SUB,
+                resourceGroupName: "rg",
+                location: "northeurope",
+                alertEmails: ["ops@x.example"],
+                evaluationFrequencyMinutes: 15,
+            },
+        ]);
         // enabled: false leaves the tenant out on purpose.
-        expect(parseStackConfig(base([{ name: "own", entra: {} }, elsewhere], { monitoring: { ...MONITORING, tenants: { [OTHER]: { enabled: false } } } })).monitoring?.tenants).toEqual([]);
+        expect(
+            parseStackConfig(base([{ name: "own", entra: {} }, elsewhere], { monitoring: { ...MONITORING, tenants: { [OTHER]: { enabled: false } } } }))
+                .monitoring?.tenants,
+        ).toEqual([]);
     });
 
     it("names the tenant monitoring does not cover, and entries that cover nothing", () => {
@@ -306,9 +398,16 @@ describe("bad input: every problem, each with its config path", () => {
         expect(p.message).toContain(`connections e manage apps in tenant ${OTHER}`);
         expect(p.message).toContain(`monitoring.tenants.${OTHER} with the subscriptionId`);
         const stray = "22222222-3333-4444-8555-666666666666";
-        expect(paths(base([{ name: "own", entra: {} }, elsewhere], {
-            monitoring: { ...MONITORING, tenants: { [OTHER]: { subscriptionId: SUB }, [stray]: { subscriptionId: SUB }, [TENANT]: { subscriptionId: SUB } } },
-        }))).toEqual([`monitoring.tenants.${stray}`]);
+        expect(
+            paths(
+                base([{ name: "own", entra: {} }, elsewhere], {
+                    monitoring: {
+                        ...MONITORING,
+                        tenants: { [OTHER]: { subscriptionId: SUB }, [stray]: { subscriptionId: SUB }, [TENANT]: { subscriptionId: SUB } },
+                    },
+                }),
+            ),
+        ).toEqual([`monitoring.tenants.${stray}`]);
         // An entry must say something: an empty one would count as covering the tenant while watching nothing.
         const [empty, ...others] = problems(base([{ name: "own", entra: {} }, elsewhere], { monitoring: { ...MONITORING, tenants: { [OTHER]: null } } }));
         expect(others).toEqual([]);
@@ -317,28 +416,42 @@ describe("bad input: every problem, each with its config path", () => {
     });
 
     it("lets an entry for the stack's own tenant replace the top level for it", () => {
-        const s = parseStackConfig(base([{ name: "own", entra: {} }, elsewhere], {
-            monitoring: { ...MONITORING, tenants: { [OTHER]: { subscriptionId: SUB }, [TENANT.toUpperCase()]: { subscriptionId: SUB } } },
-        }));
+        const s = parseStackConfig(
+            base([{ name: "own", entra: {} }, elsewhere], {
+                monitoring: { ...MONITORING, tenants: { [OTHER]: { subscriptionId: SUB }, [TENANT.toUpperCase()]: { subscriptionId: SUB } } },
+            }),
+        );
         expect(s.monitoring?.tenants.map((t) => t.tenantId)).toEqual([OTHER, TENANT]);
         // The own tenant opted out and every other tenant too: nothing left to monitor.
-        expect(paths(base([{ name: "own", entra: {} }, elsewhere], {
-            monitoring: { ...MONITORING, tenants: { [OTHER]: { enabled: false }, [TENANT]: { enabled: false } } },
-        }))).toEqual(["monitoring.enabled"]);
-        const optedOut = parseStackConfig(base([{ name: "own", entra: {} }, elsewhere], {
-            monitoring: { ...MONITORING, tenants: { [OTHER]: { subscriptionId: SUB }, [TENANT]: { enabled: false } } },
-        }));
+        expect(
+            paths(
+                base([{ name: "own", entra: {} }, elsewhere], {
+                    monitoring: { ...MONITORING, tenants: { [OTHER]: { enabled: false }, [TENANT]: { enabled: false } } },
+                }),
+            ),
+        ).toEqual(["monitoring.enabled"]);
+        const optedOut = parseStackConfig(
+            base([{ name: "own", entra: {} }, elsewhere], {
+                monitoring: { ...MONITORING, tenants: { [OTHER]: { subscriptionId: SUB }, [TENANT]: { enabled: false } } },
+            }),
+        );
         expect(optedOut.monitoring?.unmonitoredTenants).toEqual([TENANT]);
         // Settings kept on a switched-off entry are still checked.
-        expect(paths(base([{ name: "own", entra: {} }, elsewhere], {
-            monitoring: { ...MONITORING, tenants: { [OTHER]: { enabled: false, subscriptionId: "junk", evaluationFrequencyMinutes: 7 } } },
-        }))).toEqual([`monitoring.tenants.${OTHER}.subscriptionId`, `monitoring.tenants.${OTHER}.evaluationFrequencyMinutes`]);
+        expect(
+            paths(
+                base([{ name: "own", entra: {} }, elsewhere], {
+                    monitoring: { ...MONITORING, tenants: { [OTHER]: { enabled: false, subscriptionId: "junk", evaluationFrequencyMinutes: 7 } } },
+                }),
+            ),
+        ).toEqual([`monitoring.tenants.${OTHER}.subscriptionId`, `monitoring.tenants.${OTHER}.evaluationFrequencyMinutes`]);
     });
 
     it("says so when every tenant with connections is switched off", () => {
-        const [p, ...rest] = problems(base([{ name: "own", entra: {} }, elsewhere], {
-            monitoring: { ...MONITORING, tenants: { [OTHER]: { enabled: false }, [TENANT]: { enabled: false } } },
-        }));
+        const [p, ...rest] = problems(
+            base([{ name: "own", entra: {} }, elsewhere], {
+                monitoring: { ...MONITORING, tenants: { [OTHER]: { enabled: false }, [TENANT]: { enabled: false } } },
+            }),
+        );
         expect(rest).toEqual([]);
         expect(p.path).toBe("monitoring.enabled");
         expect(p.message).toContain(`(monitoring.tenants.${TENANT}, monitoring.tenants.${OTHER}: enabled: false)`);
@@ -350,47 +463,90 @@ describe("bad input: every problem, each with its config path", () => {
         expect(paths(base([{ name: null, entra: {} }]))).toEqual(["connections[0].name"]);
         expect(paths(base([{ name: "p", entra: null }]))).toEqual(["connections[0].saml"]);
         expect(paths(base([{ name: "c", entra: {} }], { monitoring: { ...MONITORING, resourceGroupName: null } }))).toEqual(["monitoring.resourceGroupName"]);
-        const s = parseStackConfig(base([{ name: "own", entra: {} }, elsewhere], {
-            monitoring: { ...MONITORING, evaluationFrequencyMinutes: 30, tenants: { [OTHER]: { subscriptionId: SUB, alertEmails: null, evaluationFrequencyMinutes: null } } },
-        }));
+        const s = parseStackConfig(
+            base([{ name: "own", entra: {} }, elsewhere], {
+                monitoring: {
+                    ...MONITORING,
+                    evaluationFrequencyMinutes: 30,
+                    tenants: { [OTHER]: { subscriptionId: SUB, alertEmails: null, evaluationFrequencyMinutes: null } },
+                },
+            }),
+        );
         expect(s.monitoring?.tenants[0]).toMatchObject({ alertEmails: ["ops@x.example"], evaluationFrequencyMinutes: 30 });
-        expect(paths(base([{ name: "own", entra: {} }, elsewhere], { monitoring: { ...MONITORING, tenants: { [OTHER]: { subscriptionId: null } } } })))
-            .toEqual([`monitoring.tenants.${OTHER}.subscriptionId`]);
+        expect(paths(base([{ name: "own", entra: {} }, elsewhere], { monitoring: { ...MONITORING, tenants: { [OTHER]: { subscriptionId: null } } } }))).toEqual(
+            [`monitoring.tenants.${OTHER}.subscriptionId`],
+        );
     });
 
     it("checks tenant entries even when the top level is incomplete", () => {
-        expect(paths(base([{ name: "own", entra: {} }, elsewhere], {
-            monitoring: { enabled: true, alertEmails: ["ops@x.example"], tenants: { [OTHER]: { subscriptionId: SUB, alertEmails: ["nope"] } } },
-        }))).toEqual(["monitoring.resourceGroupName", "monitoring.location", `monitoring.tenants.${OTHER}.alertEmails[0]`]);
+        expect(
+            paths(
+                base([{ name: "own", entra: {} }, elsewhere], {
+                    monitoring: { enabled: true, alertEmails: ["ops@x.example"], tenants: { [OTHER]: { subscriptionId: SUB, alertEmails: ["nope"] } } },
+                }),
+            ),
+        ).toEqual(["monitoring.resourceGroupName", "monitoring.location", `monitoring.tenants.${OTHER}.alertEmails[0]`]);
     });
 
     it("reports a bad top-level value once, not again under each tenant that inherits it", () => {
-        expect(paths(base([{ name: "own", entra: {} }, elsewhere], {
-            monitoring: { ...MONITORING, alertEmails: [], evaluationFrequencyMinutes: 7, tenants: { [OTHER]: { subscriptionId: SUB } } },
-        }))).toEqual(["monitoring.alertEmails", "monitoring.evaluationFrequencyMinutes"]);
+        expect(
+            paths(
+                base([{ name: "own", entra: {} }, elsewhere], {
+                    monitoring: { ...MONITORING, alertEmails: [], evaluationFrequencyMinutes: 7, tenants: { [OTHER]: { subscriptionId: SUB } } },
+                }),
+            ),
+        ).toEqual(["monitoring.alertEmails", "monitoring.evaluationFrequencyMinutes"]);
     });
 
     it("validates each tenant entry with its own paths", () => {
-        expect(paths(base([{ name: "own", entra: {} }, elsewhere], {
-            monitoring: { ...MONITORING, tenants: { [OTHER]: { location: "northeurope", alertEmails: ["nope"], evaluationFrequencyMinutes: 7, color: "red" } } },
-        }))).toEqual([
-            `monitoring.tenants.${OTHER}.color`, `monitoring.tenants.${OTHER}.subscriptionId`,
-            `monitoring.tenants.${OTHER}.alertEmails[0]`, `monitoring.tenants.${OTHER}.evaluationFrequencyMinutes`,
+        expect(
+            paths(
+                base([{ name: "own", entra: {} }, elsewhere], {
+                    monitoring: {
+                        ...MONITORING,
+                        tenants: { [OTHER]: { location: "northeurope", alertEmails: ["nope"], evaluationFrequencyMinutes: 7, color: "red" } },
+                    },
+                }),
+            ),
+        ).toEqual([
+            `monitoring.tenants.${OTHER}.color`,
+            `monitoring.tenants.${OTHER}.subscriptionId`,
+            `monitoring.tenants.${OTHER}.alertEmails[0]`,
+            `monitoring.tenants.${OTHER}.evaluationFrequencyMinutes`,
         ]);
-        expect(paths(base([{ name: "own", entra: {} }], { monitoring: { ...MONITORING, tenants: { "contoso.onmicrosoft.com": { subscriptionId: SUB } } } })))
-            .toEqual(["monitoring.tenants.contoso.onmicrosoft.com"]);
-        expect(paths(base([{ name: "own", entra: {} }, elsewhere], { monitoring: { ...MONITORING, tenants: { [OTHER]: { subscriptionId: "sub-1" } } } })))
-            .toEqual([`monitoring.tenants.${OTHER}.subscriptionId`]);
+        expect(
+            paths(base([{ name: "own", entra: {} }], { monitoring: { ...MONITORING, tenants: { "contoso.onmicrosoft.com": { subscriptionId: SUB } } } })),
+        ).toEqual(["monitoring.tenants.contoso.onmicrosoft.com"]);
+        expect(
+            paths(base([{ name: "own", entra: {} }, elsewhere], { monitoring: { ...MONITORING, tenants: { [OTHER]: { subscriptionId: "sub-1" } } } })),
+        ).toEqual([`monitoring.tenants.${OTHER}.subscriptionId`]);
     });
 
     it("compares tenant ids case-insensitively and keeps their spelling", () => {
         const upper = TENANT.toUpperCase();
-        const s = parseStackConfig(base([{ name: "a", entra: {} }, { name: "b", entra: { tenantId: TENANT } }], { entraTenantId: upper }));
+        const s = parseStackConfig(
+            base(
+                [
+                    { name: "a", entra: {} },
+                    { name: "b", entra: { tenantId: TENANT } },
+                ],
+                { entraTenantId: upper },
+            ),
+        );
         // Spelling kept: a changed spelling in a provider's inputs would replace it and everything it manages.
         expect(s.entraTenantId).toBe(upper);
         expect(s.connections.map((c) => c.entra?.tenantId)).toEqual([upper, TENANT]);
         // The same app name in the same tenant, spelt two ways, is still a clash.
-        expect(paths(base([{ name: "a", entra: { appName: "X" } }, { name: "b", entra: { appName: "X", tenantId: TENANT.toLowerCase() } }], { entraTenantId: upper })))
-            .toEqual(["connections[1].entra.appName"]);
+        expect(
+            paths(
+                base(
+                    [
+                        { name: "a", entra: { appName: "X" } },
+                        { name: "b", entra: { appName: "X", tenantId: TENANT.toLowerCase() } },
+                    ],
+                    { entraTenantId: upper },
+                ),
+            ),
+        ).toEqual(["connections[1].entra.appName"]);
     });
 });

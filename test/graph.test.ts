@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import { GRAPH_SCOPE, GRAPH_TOKEN_ENV, GRAPH_URL_ENV, GraphClient, GraphError, graphPaths, permissionHint, retryAfterMs } from "../components/clients/graph";
-import { GraphStandIn, startGraphStandIn } from "./support/graphStandIn";
+import { type GraphStandIn, startGraphStandIn } from "./support/graphStandIn";
 
 let g: GraphStandIn;
 let sleeps: number[];
@@ -75,7 +75,11 @@ describe("GraphClient", () => {
         const err = await c.get(graphPaths.job(spId, jobId), { operation: `read synchronization job ${jobId}` }).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(GraphError);
         expect(err).toMatchObject({ status: 503, code: "ServiceUnavailable" });
-        expect((err as Error).message).toMatch(new RegExp(`read synchronization job ${jobId.replace(/\./g, "\\.")} failed \\(HTTP 503 on GET .*\\): ServiceUnavailable: The service is temporarily unavailable\\. \\(after 3 attempts\\)`));
+        expect((err as Error).message).toMatch(
+            new RegExp(
+                `read synchronization job ${jobId.replace(/\./g, "\\.")} failed \\(HTTP 503 on GET .*\\): ServiceUnavailable: The service is temporarily unavailable\\. \\(after 3 attempts\\)`,
+            ),
+        );
         expect(g.requests).toHaveLength(3);
     });
 
@@ -104,7 +108,10 @@ describe("GraphClient", () => {
     it("bounds the 404 retries too", async () => {
         const c = client();
         const err = await c
-            .get(graphPaths.servicePrincipal("5e0c1b2a-0000-4000-8000-000000000000"), { operation: "read service principal", retryOnNotFound: { attempts: 2, delayMs: 100 } })
+            .get(graphPaths.servicePrincipal("5e0c1b2a-0000-4000-8000-000000000000"), {
+                operation: "read service principal",
+                retryOnNotFound: { attempts: 2, delayMs: 100 },
+            })
             .catch((e: unknown) => e);
         expect(err).toMatchObject({ status: 404 });
         expect(sleeps).toEqual([100, 200]);
@@ -115,7 +122,11 @@ describe("GraphClient", () => {
         const c = client();
         g.injectForbidden("PUT", /\/synchronization\/secrets$/);
         const err = await c
-            .put(graphPaths.secrets(spId), { value: [{ key: "SecretToken", value: "tok_sentinel_do_not_log" }] }, { operation: "save provisioning credentials" })
+            .put(
+                graphPaths.secrets(spId),
+                { value: [{ key: "SecretToken", value: "tok_sentinel_do_not_log" }] },
+                { operation: "save provisioning credentials" },
+            )
             .catch((e: unknown) => e);
         expect(err).toBeInstanceOf(GraphError);
         const e = err as GraphError;
@@ -133,10 +144,14 @@ describe("GraphClient", () => {
     it("names Application.ReadWrite.OwnedBy / .All for a 403 on a service principal PATCH", async () => {
         const c = client();
         g.injectForbidden("PATCH", `/servicePrincipals/${spId}`);
-        const err = (await c.patch(graphPaths.servicePrincipal(spId), { preferredTokenSigningKeyThumbprint: "AB" }, { operation: "activate key" }).catch((e: unknown) => e)) as GraphError;
+        const err = (await c
+            .patch(graphPaths.servicePrincipal(spId), { preferredTokenSigningKeyThumbprint: "AB" }, { operation: "activate key" })
+            .catch((e: unknown) => e)) as GraphError;
         expect(err.message).toContain("Application.ReadWrite.OwnedBy (the caller must own the app) or Application.ReadWrite.All");
         expect(permissionHint("GET", `/servicePrincipals/${spId}`)).toMatch(/^Application\.Read\.All/);
-        expect(permissionHint("GET", `/servicePrincipals/${spId}/synchronization/jobs/x`)).toMatch(/^Synchronization\.Read\.All or Synchronization\.ReadWrite\.All/);
+        expect(permissionHint("GET", `/servicePrincipals/${spId}/synchronization/jobs/x`)).toMatch(
+            /^Synchronization\.Read\.All or Synchronization\.ReadWrite\.All/,
+        );
     });
 
     it("explains a rejected token (401)", async () => {
@@ -191,7 +206,10 @@ describe("GraphClient", () => {
             await c.get(graphPaths.job(spId, jobId), { operation: "read job" });
             expect(g.requests[0].authorization).toBe(`Bearer ${g.token}`);
         } finally {
-            for (const [k, v] of [[GRAPH_URL_ENV, saved.url], [GRAPH_TOKEN_ENV, saved.token]] as const) {
+            for (const [k, v] of [
+                [GRAPH_URL_ENV, saved.url],
+                [GRAPH_TOKEN_ENV, saved.token],
+            ] as const) {
                 if (v === undefined) delete process.env[k];
                 else process.env[k] = v;
             }

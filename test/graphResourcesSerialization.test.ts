@@ -4,8 +4,8 @@
 // loads it: it finds the implementation and the Graph credentials in its own process, at call time.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GRAPH_TOKEN_ENV, GRAPH_URL_ENV } from "../components/clients/graph";
-import { GraphStandIn, startGraphStandIn } from "./support/graphStandIn";
-import { ChildRegistration, registerDynamicResourceInChild, runSerializedProvider } from "./support/serializeProvider";
+import { type GraphStandIn, startGraphStandIn } from "./support/graphStandIn";
+import { type ChildRegistration, registerDynamicResourceInChild, runSerializedProvider } from "./support/serializeProvider";
 
 // Credentials present in the environment of `pulumi up`: none may end up in the stored provider or inputs.
 const SENTINELS = {
@@ -18,9 +18,21 @@ const SENTINELS = {
 };
 
 const RESOURCES = [
-    { module: "components/3-entra-provisioning/synchronizationSchemaResource", className: "SynchronizationSchema", provider: "components/3-entra-provisioning/synchronizationSchemaProvider" },
-    { module: "components/1-entra-app/preferredTokenSigningKey", className: "PreferredTokenSigningKey", provider: "components/1-entra-app/preferredTokenSigningKeyProvider" },
-    { module: "components/3-entra-provisioning/provisioningStatus", className: "ProvisioningStatus", provider: "components/3-entra-provisioning/provisioningStatusProvider" },
+    {
+        module: "components/3-entra-provisioning/synchronizationSchemaResource",
+        className: "SynchronizationSchema",
+        provider: "components/3-entra-provisioning/synchronizationSchemaProvider",
+    },
+    {
+        module: "components/1-entra-app/preferredTokenSigningKey",
+        className: "PreferredTokenSigningKey",
+        provider: "components/1-entra-app/preferredTokenSigningKeyProvider",
+    },
+    {
+        module: "components/3-entra-provisioning/provisioningStatus",
+        className: "ProvisioningStatus",
+        provider: "components/3-entra-provisioning/provisioningStatusProvider",
+    },
 ] as const;
 
 let g: GraphStandIn;
@@ -39,7 +51,13 @@ beforeAll(async () => {
     };
     await Promise.all(
         RESOURCES.map(async (r) => {
-            regs.set(r.className, await registerDynamicResourceInChild({ module: r.module, className: r.className, name: `serialized-${r.className}`, args: args[r.className] }, { env: SENTINELS }));
+            regs.set(
+                r.className,
+                await registerDynamicResourceInChild(
+                    { module: r.module, className: r.className, name: `serialized-${r.className}`, args: args[r.className] },
+                    { env: SENTINELS },
+                ),
+            );
         }),
     );
 }, 120_000);

@@ -19,15 +19,20 @@ function armId(type: string, name: string): string {
 }
 
 beforeAll(() => {
-    pulumi.runtime.setMocks({
-        newResource(args) {
-            registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-            return { id: armId(args.type, args.name), state: { ...args.inputs } };
+    pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+                return { id: armId(args.type, args.name), state: { ...args.inputs } };
+            },
+            call(args) {
+                return args.inputs;
+            },
         },
-        call(args) {
-            return args.inputs;
-        },
-    }, "auth0-entra-scim", "prod", false);
+        "auth0-entra-scim",
+        "prod",
+        false,
+    );
 });
 
 beforeEach(() => {
@@ -169,8 +174,7 @@ describe("ProvisioningMonitoring", () => {
 
     it("refuses to watch nobody", async () => {
         const { ProvisioningMonitoring } = await load();
-        expect(() => new ProvisioningMonitoring("monitoring-empty", { settings: SETTINGS, servicePrincipalIds: [] }))
-            .toThrow(/no service principal to watch/);
+        expect(() => new ProvisioningMonitoring("monitoring-empty", { settings: SETTINGS, servicePrincipalIds: [] })).toThrow(/no service principal to watch/);
     });
 
     it("creates nothing when monitoring is off in the stack config", async () => {

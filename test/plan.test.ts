@@ -1,9 +1,9 @@
 // The offline plan as a reviewer runs it: the real CLI in a child process, loaded through ts-node.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..");
 let tmp: string;
@@ -34,9 +34,18 @@ describe("npm run plan", () => {
         expect(stdout).toContain("Provider responses are SIMULATED");
         expect(stdout).toContain("Connection contoso-entra: Auth0 + managed Entra app in tenant 72f988bf-86f1-41af-91ab-2d7cd011db47");
         expect(stdout).toContain("Connection fabrikam-entra: Auth0 side only");
-        for (const type of ["azuread:ApplicationFromTemplate", "azuread:ServicePrincipal", "azuread:ServicePrincipalTokenSigningCertificate",
-            "azuread:ApplicationIdentifierUri", "azuread:ApplicationRedirectUris", "azuread:AppRoleAssignment", "azuread:SynchronizationSecret",
-            "azuread:SynchronizationJob", "auth0:Connection", "auth0:ConnectionScimConfiguration"]) {
+        for (const type of [
+            "azuread:ApplicationFromTemplate",
+            "azuread:ServicePrincipal",
+            "azuread:ServicePrincipalTokenSigningCertificate",
+            "azuread:ApplicationIdentifierUri",
+            "azuread:ApplicationRedirectUris",
+            "azuread:AppRoleAssignment",
+            "azuread:SynchronizationSecret",
+            "azuread:SynchronizationJob",
+            "auth0:Connection",
+            "auth0:ConnectionScimConfiguration",
+        ]) {
             expect(stdout, type).toContain(`+ ${type}  contoso-entra`);
         }
         expect(stdout).toMatch(/credentials: \[secret\]\s+<- from contoso-entra-auth0-connection, contoso-entra-auth0-scim-token/);
@@ -49,16 +58,19 @@ describe("npm run plan", () => {
 
     it("reads Pulumi.<stack>.yaml-shaped files and keeps secure values secret", () => {
         const file = path.join(tmp, "Pulumi.dev.yaml");
-        fs.writeFileSync(file, [
-            "config:",
-            "  auth0:domain: dev-acme.us.auth0.com",
-            "  auth0:clientSecret:",
-            "    secure: v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
-            "  auth0-entra-scim:connections:",
-            "    - name: dev-idp",
-            "      saml:",
-            "        metadataUrl: https://idp.example/metadata.xml",
-        ].join("\n"));
+        fs.writeFileSync(
+            file,
+            [
+                "config:",
+                "  auth0:domain: dev-acme.us.auth0.com",
+                "  auth0:clientSecret:",
+                "    secure: v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB",
+                "  auth0-entra-scim:connections:",
+                "    - name: dev-idp",
+                "      saml:",
+                "        metadataUrl: https://idp.example/metadata.xml",
+            ].join("\n"),
+        );
         const { code, stdout } = plan("--config-file", file);
         expect(code).toBe(0);
         expect(stdout).toContain("Offline plan: Pulumi.dev.yaml");
@@ -68,25 +80,33 @@ describe("npm run plan", () => {
 
     it("exits non-zero with every validation message and prints no plan on bad config", () => {
         const file = path.join(tmp, "Pulumi.bad.yaml");
-        fs.writeFileSync(file, [
-            "config:",
-            "  auth0:domain: acme.eu.auth0.com",
-            "  auth0-entra-scim:connections:",
-            "    - name: -bad-",
-            "      entra:",
-            "        assignments:",
-            "          groups: [Sales]",
-            "    - name: ok",
-            "      scim:",
-            "        tokenScopes: [get:users, post:users, patch:users, delete:users, get:groups]",
-            "      entra: {}",
-        ].join("\n"));
+        fs.writeFileSync(
+            file,
+            [
+                "config:",
+                "  auth0:domain: acme.eu.auth0.com",
+                "  auth0-entra-scim:connections:",
+                "    - name: -bad-",
+                "      entra:",
+                "        assignments:",
+                "          groups: [Sales]",
+                "    - name: ok",
+                "      scim:",
+                "        tokenScopes: [get:users, post:users, patch:users, delete:users, get:groups]",
+                "      entra: {}",
+            ].join("\n"),
+        );
         const { code, stdout, stderr } = plan("--config-file", file);
         expect(code).toBe(1);
         expect(stdout).toBe("");
         expect(stderr).toContain("Invalid stack configuration: 5 problems; nothing was registered.");
-        for (const p of ["connections[0].name:", "connections[0].entra.tenantId:", "connections[0].entra.assignments.groups[0]:",
-            "connections[1].scim.tokenScopes:", "connections[1].entra.tenantId:"]) {
+        for (const p of [
+            "connections[0].name:",
+            "connections[0].entra.tenantId:",
+            "connections[0].entra.assignments.groups[0]:",
+            "connections[1].scim.tokenScopes:",
+            "connections[1].entra.tenantId:",
+        ]) {
             expect(stderr).toContain(`  - ${p}`);
         }
     });

@@ -1,7 +1,7 @@
 // PreferredTokenSigningKey's provider against the Graph stand-in.
 import { beforeEach, describe, expect, it } from "vitest";
 import { GraphError } from "../components/clients/graph";
-import { createProvider, PreferredTokenSigningKeyInputs } from "../components/1-entra-app/preferredTokenSigningKeyProvider";
+import { createProvider, type PreferredTokenSigningKeyInputs } from "../components/1-entra-app/preferredTokenSigningKeyProvider";
 import { useProviderAgainstStandIn } from "./support/providerHarness";
 
 const THUMB_A = "2F8B4E1C9A7D3B6E5F0A1C2D3E4F5A6B7C8D9E0F";
@@ -21,7 +21,9 @@ describe("PreferredTokenSigningKey provider", () => {
     it("create PATCHes preferredTokenSigningKeyThumbprint, with a token for the declared tenant", async () => {
         const r = await h.provider.create(inputs);
         expect(r).toEqual({ id: spId, outs: inputs });
-        expect(h.g.requests.map((x) => [x.method, x.path, x.body])).toEqual([["PATCH", `/servicePrincipals/${spId}`, { preferredTokenSigningKeyThumbprint: THUMB_A }]]);
+        expect(h.g.requests.map((x) => [x.method, x.path, x.body])).toEqual([
+            ["PATCH", `/servicePrincipals/${spId}`, { preferredTokenSigningKeyThumbprint: THUMB_A }],
+        ]);
         expect(live()).toBe(THUMB_A);
         expect(h.tenants).toEqual([inputs.tenantId]);
     });
@@ -31,7 +33,10 @@ describe("PreferredTokenSigningKey provider", () => {
         const before = h.g.requests.length;
         expect(await h.provider.diff!(spId, inputs, { ...inputs, thumbprint: THUMB_A.toLowerCase() })).toMatchObject({ changes: false });
         expect(await h.provider.diff!(spId, inputs, { ...inputs, thumbprint: THUMB_B })).toMatchObject({ changes: true, replaces: [] });
-        expect(await h.provider.diff!(spId, inputs, { ...inputs, servicePrincipalId: "other" })).toMatchObject({ changes: true, replaces: ["servicePrincipalId"] });
+        expect(await h.provider.diff!(spId, inputs, { ...inputs, servicePrincipalId: "other" })).toMatchObject({
+            changes: true,
+            replaces: ["servicePrincipalId"],
+        });
         expect(h.g.requests.length).toBe(before);
     });
 

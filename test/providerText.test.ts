@@ -28,7 +28,7 @@ describe("providerModuleText", () => {
     });
 
     it("refuses paths that are not plain project-relative module paths", () => {
-        for (const bad of ["/etc/passwd", "../outside/x", "components/../../x", "components/\"x", "components\\x", "", "components/x y"]) {
+        for (const bad of ["/etc/passwd", "../outside/x", "components/../../x", 'components/"x', "components\\x", "", "components/x y"]) {
             expect(() => providerModuleText(bad), bad).toThrow(/package-relative/);
         }
     });
@@ -50,15 +50,16 @@ describe("loaded as Pulumi's dynamic-provider host loads it", () => {
     }
 
     // Exactly what stacks deployed before the package layout hold in state: they must keep loading.
-    const legacyText = (modulePath: string) => [
-        `// auth0-entra-scim dynamic provider (components/providers/shim.ts)`,
-        `exports.handler = function () {`,
-        `  var path = require("path"), root = process.cwd();`,
-        `  if (!require.extensions[".ts"]) require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });`,
-        `  return require(path.join(root, ${JSON.stringify(modulePath)})).provider;`,
-        `};`,
-        "",
-    ].join("\n");
+    const legacyText = (modulePath: string) =>
+        [
+            `// auth0-entra-scim dynamic provider (components/providers/shim.ts)`,
+            `exports.handler = function () {`,
+            `  var path = require("path"), root = process.cwd();`,
+            `  if (!require.extensions[".ts"]) require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });`,
+            `  return require(path.join(root, ${JSON.stringify(modulePath)})).provider;`,
+            `};`,
+            "",
+        ].join("\n");
     for (const [type, legacyPath] of [
         ["ScimToken", "components/providers/scimTokenProvider"],
         ["SynchronizationSchema", "components/providers/synchronizationSchemaProvider"],
@@ -73,7 +74,10 @@ describe("loaded as Pulumi's dynamic-provider host loads it", () => {
     }
 
     it("reports a missing implementation instead of a provider without methods", async () => {
-        const r = await runSerializedProvider(providerModuleText("components/providers/doesNotExist"), "check", [{}, {}]).catch((e: Error) => ({ ok: false as const, error: e.message }));
+        const r = await runSerializedProvider(providerModuleText("components/providers/doesNotExist"), "check", [{}, {}]).catch((e: Error) => ({
+            ok: false as const,
+            error: e.message,
+        }));
         expect(r.ok).toBe(false);
         expect(JSON.stringify(r)).toMatch(/Cannot find module/);
     }, 60_000);

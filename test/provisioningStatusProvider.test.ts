@@ -3,7 +3,12 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { GraphError } from "../components/clients/graph";
-import { createProvider, isProvisioningOn, ProvisioningStatusInputs, ProvisioningStatusOutputs } from "../components/3-entra-provisioning/provisioningStatusProvider";
+import {
+    createProvider,
+    isProvisioningOn,
+    type ProvisioningStatusInputs,
+    type ProvisioningStatusOutputs,
+} from "../components/3-entra-provisioning/provisioningStatusProvider";
 import { useProviderAgainstStandIn } from "./support/providerHarness";
 
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(__dirname, "fixtures", name), "utf8")) as Parameters<typeof isProvisioningOn>[0];

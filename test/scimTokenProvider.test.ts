@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Auth0StandIn, startAuth0StandIn } from "./support/auth0StandIn";
-import { ModelState, modelRefresh, modelUp } from "./support/engineModel";
+import { type Auth0StandIn, startAuth0StandIn } from "./support/auth0StandIn";
+import { type ModelState, modelRefresh, modelUp } from "./support/engineModel";
 import { Auth0ApiError, Auth0CredentialsError, ScimTokenApi, resolveAuth0Credentials } from "../components/clients/auth0Management";
 import {
-    ScimTokenInputs,
-    ScimTokenOutputs,
-    ScimTokenProviderOptions,
+    type ScimTokenInputs,
+    type ScimTokenOutputs,
+    type ScimTokenProviderOptions,
     createScimTokenProvider,
     parseScimTokenResourceId,
 } from "../components/2-auth0-connection/scimTokenProvider";
@@ -28,7 +28,9 @@ let logs: string[];
 let sleeps: number[];
 let errors: string[];
 
-const advanceDays = (d: number) => { clock = new Date(clock.getTime() + d * DAY_MS); };
+const advanceDays = (d: number) => {
+    clock = new Date(clock.getTime() + d * DAY_MS);
+};
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     return { AUTH0_DOMAIN: DOMAIN, AUTH0_CLIENT_ID: CLIENT_ID, AUTH0_CLIENT_SECRET: CLIENT_SECRET, ...extra };
@@ -38,7 +40,14 @@ function makeProvider(overrides: Partial<ScimTokenProviderOptions> = {}) {
     return createScimTokenProvider({
         now: () => clock,
         env: () => env(),
-        management: { baseUrl: standIn.url, sleep: async (ms) => { sleeps.push(ms); }, now: () => clock.getTime(), timeoutSeconds: 5 },
+        management: {
+            baseUrl: standIn.url,
+            sleep: async (ms) => {
+                sleeps.push(ms);
+            },
+            now: () => clock.getTime(),
+            timeoutSeconds: 5,
+        },
         log: (line) => logs.push(line),
         ...overrides,
     });
@@ -55,7 +64,13 @@ async function failure(fn: () => Promise<unknown>): Promise<Error> {
     throw new Error("expected a failure");
 }
 
-const args = (extra: Partial<ScimTokenInputs> = {}): ScimTokenInputs => ({ connectionId: CONN, scopes: USER_SCOPES, tokenLifetimeDays: 90, tokenRotationDays: 60, ...extra });
+const args = (extra: Partial<ScimTokenInputs> = {}): ScimTokenInputs => ({
+    connectionId: CONN,
+    scopes: USER_SCOPES,
+    tokenLifetimeDays: 90,
+    tokenRotationDays: 60,
+    ...extra,
+});
 const apiCalls = () => standIn.requests.filter((r) => r.method !== "NOTE" && r.path.startsWith("/api/v2"));
 
 beforeEach(async () => {
@@ -107,7 +122,12 @@ describe("create", () => {
         expect(outs!.token).toBe(standIn.tokens(CONN)[0].token);
         // The client-credentials grant went to the tenant's audience; the secret is in no recorded body.
         const grant = standIn.requests.find((r) => r.path === "/oauth/token")!;
-        expect(grant.body).toMatchObject({ grant_type: "client_credentials", client_id: CLIENT_ID, audience: `https://${DOMAIN}/api/v2/`, client_secret: "[redacted]" });
+        expect(grant.body).toMatchObject({
+            grant_type: "client_credentials",
+            client_id: CLIENT_ID,
+            audience: `https://${DOMAIN}/api/v2/`,
+            client_secret: "[redacted]",
+        });
     });
 
     it("asks for a non-expiring token when no lifetime is set", async () => {
@@ -206,7 +226,10 @@ describe("diff", () => {
 });
 
 describe("rotation in Pulumi's replacement order", () => {
-    interface Entra { secret?: string; probes: { at: string; works: boolean }[] }
+    interface Entra {
+        secret?: string;
+        probes: { at: string; works: boolean }[];
+    }
 
     /** The Entra synchronization secret, as a dependent of the token: recorded in the stand-in's call log. */
     function entraSecret(entra: Entra) {
@@ -235,7 +258,9 @@ describe("rotation in Pulumi's replacement order", () => {
         probe(entra);
         expect(r.step).toBe("replace");
         expect(r.replaces).toEqual(["rotateAfter"]);
-        const steps = standIn.requests.filter((x) => x.path !== "/oauth/token").map((x) => x.note ?? `${x.method} ${x.path.replace(`/api/v2/connections/${CONN}/scim-configuration`, "")} ${x.status}`);
+        const steps = standIn.requests
+            .filter((x) => x.path !== "/oauth/token")
+            .map((x) => x.note ?? `${x.method} ${x.path.replace(`/api/v2/connections/${CONN}/scim-configuration`, "")} ${x.status}`);
         expect(steps).toEqual([
             "POST /tokens 201",
             `entra: synchronization secret set to ${r.state.outputs.tokenId}`,
@@ -253,7 +278,10 @@ describe("rotation in Pulumi's replacement order", () => {
         const entra: Entra = { probes: [] };
         const first = await modelUp(dbr, undefined, args(), entraSecret(entra));
         advanceDays(61);
-        await modelUp(dbr, first.state, args(), async (outs) => { probe(entra); await entraSecret(entra)(outs); });
+        await modelUp(dbr, first.state, args(), async (outs) => {
+            probe(entra);
+            await entraSecret(entra)(outs);
+        });
         expect(entra.probes[0].works).toBe(false);
     });
 
@@ -265,8 +293,15 @@ describe("rotation in Pulumi's replacement order", () => {
         let replacements = 0;
         for (let week = 1; week <= 52; week++) {
             // Probe every day in between runs: Entra calls the SCIM endpoint all the time.
-            for (let day = 0; day < 7; day++) { advanceDays(1); probe(entra); }
-            const r = await modelUp(p, state, schedule, async (outs) => { probe(entra); await entraSecret(entra)(outs); probe(entra); });
+            for (let day = 0; day < 7; day++) {
+                advanceDays(1);
+                probe(entra);
+            }
+            const r = await modelUp(p, state, schedule, async (outs) => {
+                probe(entra);
+                await entraSecret(entra)(outs);
+                probe(entra);
+            });
             if (r.step === "replace") replacements++;
             state = r.state;
             probe(entra);
@@ -284,12 +319,16 @@ describe("rotation in Pulumi's replacement order", () => {
         const schedule = args({ tokenLifetimeDays: 30, tokenRotationDays: 21 });
         let state = (await modelUp(p, undefined, schedule, entraSecret(entra))).state;
         for (let run = 1; run <= 3; run++) {
-            for (let day = 0; day < 20; day++) { advanceDays(1); probe(entra); }
+            for (let day = 0; day < 20; day++) {
+                advanceDays(1);
+                probe(entra);
+            }
             state = (await modelUp(p, state, schedule, entraSecret(entra))).state;
         }
         // Run on day 20: not due yet. Expired from day 30 until the run on day 40 (probed just before it).
         expect(entra.probes.filter((x) => !x.works).map((x) => x.at)).toEqual(
-            Array.from({ length: 11 }, (_, i) => new Date(START.getTime() + (30 + i) * DAY_MS).toISOString()));
+            Array.from({ length: 11 }, (_, i) => new Date(START.getTime() + (30 + i) * DAY_MS).toISOString()),
+        );
     });
 
     it("a dashboard delete is noticed by refresh, and the next up gives Entra a new token", async () => {
@@ -328,13 +367,23 @@ describe("errors", () => {
 
     it("retries a 429 after X-RateLimit-Reset, and gives up after a bounded number of attempts", async () => {
         const reset = Math.floor(clock.getTime() / 1000) + 3;
-        standIn.inject({ method: "POST", path: /\/tokens$/, status: 429, times: 2, headers: { "X-RateLimit-Limit": "10", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": String(reset) } });
+        standIn.inject({
+            method: "POST",
+            path: /\/tokens$/,
+            status: 429,
+            times: 2,
+            headers: { "X-RateLimit-Limit": "10", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": String(reset) },
+        });
         const p = makeProvider();
         const checked = await p.check!({} as ScimTokenInputs, args());
         const { outs } = await p.create(checked.inputs!);
         expect(outs!.tokenId).toMatch(/^tok_/);
         expect(sleeps).toEqual([reset * 1000 - clock.getTime(), reset * 1000 - clock.getTime()]);
-        expect(apiCalls().filter((r) => r.method === "POST").map((r) => r.status)).toEqual([429, 429, 201]);
+        expect(
+            apiCalls()
+                .filter((r) => r.method === "POST")
+                .map((r) => r.status),
+        ).toEqual([429, 429, 201]);
         expect(standIn.tokens(CONN)).toHaveLength(1);
 
         standIn.inject({ method: "GET", path: /\/tokens$/, status: 429, times: 99, headers: { "X-RateLimit-Reset": String(reset + 600) } });
@@ -354,7 +403,11 @@ describe("errors", () => {
         expect((e as Auth0ApiError).status).toBe(503);
         expect(e.message).toContain("may or may not have issued a token");
         expect(e.message).toContain(`- ${s.outputs.tokenId}: created`);
-        expect(apiCalls().filter((r) => r.method === "POST").map((r) => r.status)).toEqual([201, 503]);
+        expect(
+            apiCalls()
+                .filter((r) => r.method === "POST")
+                .map((r) => r.status),
+        ).toEqual([201, 503]);
         standIn.inject({ method: "DELETE", path: /\/tokens\//, status: 504, times: 1 });
         await p.delete!(s.id, s.outputs);
         expect(standIn.tokens(CONN)).toEqual([]);
@@ -407,7 +460,14 @@ describe("credentials", () => {
     });
 
     it("name what is missing, never a value", () => {
-        const e = (() => { try { resolveAuth0Credentials(undefined, { AUTH0_DOMAIN: DOMAIN, AUTH0_CLIENT_ID: "id-123" }); } catch (x) { return x as Error; } throw new Error("expected"); })();
+        const e = (() => {
+            try {
+                resolveAuth0Credentials(undefined, { AUTH0_DOMAIN: DOMAIN, AUTH0_CLIENT_ID: "id-123" });
+            } catch (x) {
+                return x as Error;
+            }
+            throw new Error("expected");
+        })();
         expect(e.message).toContain("auth0:clientSecret (or AUTH0_CLIENT_SECRET) is not set");
         expect(e.message).not.toContain("id-123");
         expect(resolveAuth0Credentials(undefined, { AUTH0_DOMAIN: `https://${DOMAIN}/`, AUTH0_API_TOKEN: "t" })).toEqual({ domain: DOMAIN, apiToken: "t" });
@@ -437,8 +497,13 @@ describe("read and import id", () => {
         const r = await p.read!(id, undefined);
         expect(r.id).toBe(id);
         expect(r.props).toEqual({
-            connectionId: CONN, scopes: USER_SCOPES, tokenLifetimeDays: 120, tokenId: existing.token_id,
-            createdAt: "2025-10-01T08:00:00.000Z", validUntil: "2026-01-29T08:00:00.000Z", rotateAfter: "2025-12-30T08:00:00.000Z",
+            connectionId: CONN,
+            scopes: USER_SCOPES,
+            tokenLifetimeDays: 120,
+            tokenId: existing.token_id,
+            createdAt: "2025-10-01T08:00:00.000Z",
+            validUntil: "2026-01-29T08:00:00.000Z",
+            rotateAfter: "2025-12-30T08:00:00.000Z",
         });
         expect(r.props).not.toHaveProperty("token");
         expect(r.inputs).toEqual({ connectionId: CONN, scopes: USER_SCOPES, tokenLifetimeDays: 120, rotateAfter: "2025-12-30T08:00:00.000Z" });

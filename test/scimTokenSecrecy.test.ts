@@ -4,8 +4,8 @@
 // The mocks run the real provider against the Auth0 stand-in, so the value checked is a real issued token.
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Auth0StandIn, startAuth0StandIn } from "./support/auth0StandIn";
-import { ScimTokenInputs, createScimTokenProvider } from "../components/2-auth0-connection/scimTokenProvider";
+import { type Auth0StandIn, startAuth0StandIn } from "./support/auth0StandIn";
+import { type ScimTokenInputs, createScimTokenProvider } from "../components/2-auth0-connection/scimTokenProvider";
 
 const CONN = "con_Hvg6w4PSvAVOoCJ2";
 const CLIENT_SECRET = "m2m-client-secret-never-in-state-42";
@@ -17,7 +17,12 @@ const registered: { type: string; name: string; inputs: Record<string, unknown> 
 const logs: string[] = [];
 
 function value<T>(o: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => o.apply((v) => { resolve(v); return v; }));
+    return new Promise((resolve) =>
+        o.apply((v) => {
+            resolve(v);
+            return v;
+        }),
+    );
 }
 
 beforeAll(async () => {
@@ -28,17 +33,22 @@ beforeAll(async () => {
     process.env.AUTH0_CLIENT_ID = "m2m-id";
     process.env.AUTH0_CLIENT_SECRET = CLIENT_SECRET;
     const provider = createScimTokenProvider({ now: () => NOW, management: { baseUrl: standIn.url, sleep: async () => {} }, log: (l) => logs.push(l) });
-    pulumi.runtime.setMocks({
-        newResource: async (args) => {
-            registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-            if (args.type !== "pulumi-nodejs:dynamic/auth0-entra-scim:ScimToken") return { id: `${args.name}-id`, state: args.inputs };
-            const { __provider: _serialized, ...inputs } = args.inputs as ScimTokenInputs & { __provider: string };
-            const checked = await provider.check!({} as ScimTokenInputs, inputs);
-            const { id, outs } = await provider.create(checked.inputs!);
-            return { id, state: outs };
+    pulumi.runtime.setMocks(
+        {
+            newResource: async (args) => {
+                registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+                if (args.type !== "pulumi-nodejs:dynamic/auth0-entra-scim:ScimToken") return { id: `${args.name}-id`, state: args.inputs };
+                const { __provider: _serialized, ...inputs } = args.inputs as ScimTokenInputs & { __provider: string };
+                const checked = await provider.check!({} as ScimTokenInputs, inputs);
+                const { id, outs } = await provider.create(checked.inputs!);
+                return { id, state: outs };
+            },
+            call: async () => ({}),
         },
-        call: async () => ({}),
-    }, "auth0-entra-scim", "test", false);
+        "auth0-entra-scim",
+        "test",
+        false,
+    );
 });
 
 afterAll(async () => {
@@ -49,9 +59,18 @@ describe("ScimToken under mocks", () => {
     it("registers the dynamic type, and exposes token only as a secret", async () => {
         const { ScimToken, SCIM_TOKEN_TYPE } = await import("../components/2-auth0-connection/scimToken");
         let seenOpts: pulumi.CustomResourceOptions | undefined;
-        const t = new ScimToken("acme-entra-scim-token", { connectionId: CONN, scopes: USER_SCOPES, tokenLifetimeDays: 90, tokenRotationDays: 60 }, {
-            transformations: [(a) => { seenOpts = a.opts as pulumi.CustomResourceOptions; return undefined; }],
-        });
+        const t = new ScimToken(
+            "acme-entra-scim-token",
+            { connectionId: CONN, scopes: USER_SCOPES, tokenLifetimeDays: 90, tokenRotationDays: 60 },
+            {
+                transformations: [
+                    (a) => {
+                        seenOpts = a.opts as pulumi.CustomResourceOptions;
+                        return undefined;
+                    },
+                ],
+            },
+        );
         expect(await value(t.urn)).toContain(`::${SCIM_TOKEN_TYPE}::acme-entra-scim-token`);
         expect(seenOpts?.additionalSecretOutputs).toEqual(["token"]);
         expect(seenOpts?.deleteBeforeReplace).toBeFalsy();

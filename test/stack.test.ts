@@ -1,10 +1,10 @@
 // The whole stack under Pulumi's mocks: every resource with its inputs, and the wiring between them.
 import { describe, it, expect, beforeAll } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
-import { RecordedResource, RecordingMonitor, resolve, settle, simulate } from "../tools/plan/simulation";
+import { type RecordedResource, type RecordingMonitor, resolve, settle, simulate } from "../tools/plan/simulation";
 import { runStack } from "../components/stack";
-import { RawStackConfig } from "../components/config";
-import { ScimConnectionOutputs } from "../components/scimConnection";
+import type { RawStackConfig } from "../components/config";
+import type { ScimConnectionOutputs } from "../components/scimConnection";
 import { toPemCertificate } from "../components/helpers/urls";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -57,19 +57,21 @@ const managed: RawStackConfig = {
     auth0Domain: "acme.eu.auth0.com",
     entraTenantId: TENANT,
     customDomain: "login.acme.example",
-    connections: [{
-        name: "contoso",
-        displayName: "Contoso",
-        entra: {
-            appName: "Auth0 - Contoso",
-            assignments: { users: USERS, groups: [GROUP] },
-            provisionGroups: true,
-            notificationEmails: ["ops@contoso.example"],
-            deletionThreshold: 250,
-            provisionOnDemand: { users: [USERS[0]] },
+    connections: [
+        {
+            name: "contoso",
+            displayName: "Contoso",
+            entra: {
+                appName: "Auth0 - Contoso",
+                assignments: { users: USERS, groups: [GROUP] },
+                provisionGroups: true,
+                notificationEmails: ["ops@contoso.example"],
+                deletionThreshold: 250,
+                provisionOnDemand: { users: [USERS[0]] },
+            },
+            scim: { tokenLifetimeDays: 180, tokenRotationDays: 150 },
         },
-        scim: { tokenLifetimeDays: 180, tokenRotationDays: 150 },
-    }],
+    ],
 };
 
 describe("a managed connection", () => {
@@ -85,8 +87,11 @@ describe("a managed connection", () => {
         expect(lookup?.inputs.objectId).toBe(app.state.applicationObjectId);
         const sp = one(r.monitor, T.sp);
         expect(sp.inputs).toMatchObject({
-            useExisting: true, preferredSingleSignOnMode: "saml", appRoleAssignmentRequired: true,
-            featureTags: [{ enterprise: true, customSingleSignOn: true }], notificationEmailAddresses: ["ops@contoso.example"],
+            useExisting: true,
+            preferredSingleSignOnMode: "saml",
+            appRoleAssignmentRequired: true,
+            featureTags: [{ enterprise: true, customSingleSignOn: true }],
+            notificationEmailAddresses: ["ops@contoso.example"],
         });
         expect(sp.propertyDependencies.clientId).toContain(app.urn);
     });
@@ -107,7 +112,11 @@ describe("a managed connection", () => {
         expect(uri.inputs).toEqual({ applicationId: app.state.applicationId, identifierUri: "urn:auth0:acme:contoso" });
         expect(uri.dependencies).toContain(sp.urn);
         const reply = one(r.monitor, T.redirectUris);
-        expect(reply.inputs).toEqual({ applicationId: app.state.applicationId, type: "Web", redirectUris: ["https://login.acme.example/login/callback?connection=contoso"] });
+        expect(reply.inputs).toEqual({
+            applicationId: app.state.applicationId,
+            type: "Web",
+            redirectUris: ["https://login.acme.example/login/callback?connection=contoso"],
+        });
     });
 
     it("assigns each user and group with the app's User role", () => {
@@ -146,7 +155,16 @@ describe("a managed connection", () => {
     it("issues a token with user and group scopes, after SCIM is on, its value a secret output", () => {
         const scim = one(r.monitor, T.scimConfig);
         const token = one(r.monitor, T.token);
-        expect(token.inputs.scopes).toEqual(["get:users", "post:users", "patch:users", "delete:users", "get:groups", "post:groups", "patch:groups", "delete:groups"]);
+        expect(token.inputs.scopes).toEqual([
+            "get:users",
+            "post:users",
+            "patch:users",
+            "delete:users",
+            "get:groups",
+            "post:groups",
+            "patch:groups",
+            "delete:groups",
+        ]);
         expect(token.dependencies).toContain(scim.urn);
         expect(token.additionalSecretOutputs).toContain("token");
         expect(token.inputs).toMatchObject({ tokenLifetimeDays: 180, tokenRotationDays: 150 });
@@ -163,7 +181,10 @@ describe("a managed connection", () => {
         expect(credential(secret, "BaseAddress")).toBe(`https://acme.eu.auth0.com/scim/v2/connections/${connectionId}?aadOptscim062020`);
         expect(credential(secret, "SecretToken")).toBe(token.state.token);
         expect(JSON.parse(credential(secret, "SyncNotificationSettings") ?? "{}")).toEqual({
-            Enabled: true, Recipients: "ops@contoso.example", DeleteThresholdEnabled: true, DeleteThresholdValue: 250,
+            Enabled: true,
+            Recipients: "ops@contoso.example",
+            DeleteThresholdEnabled: true,
+            DeleteThresholdValue: 250,
         });
         expect(secret.secretPaths).toContain("credentials");
         expect(secret.displayInputs.credentials).toBe("[secret]");
@@ -185,12 +206,17 @@ describe("a managed connection", () => {
         const schema = one(r.monitor, T.schema);
         const jobId = job.id.split("/synchronization/jobs/")[1];
         expect(schema.inputs).toMatchObject({
-            servicePrincipalId: sp.state.objectId, synchronizationJobId: jobId, tenantId: TENANT,
-            emailMatchingPrecedence: 2, provisionGroups: true, attributeMappings: [],
+            servicePrincipalId: sp.state.objectId,
+            synchronizationJobId: jobId,
+            tenantId: TENANT,
+            emailMatchingPrecedence: 2,
+            provisionGroups: true,
+            attributeMappings: [],
         });
         const pod = one(r.monitor, T.onDemand);
         expect(pod.inputs).toMatchObject({
-            servicePrincipalId: sp.id, synchronizationJobId: job.id,
+            servicePrincipalId: sp.id,
+            synchronizationJobId: job.id,
             parameters: [{ ruleId: schema.state.synchronizationRuleId, subjects: [{ objectId: USERS[0], objectTypeName: "User" }] }],
         });
         expect(pod.dependencies).toContain(schema.urn);
@@ -262,17 +288,32 @@ describe("an Auth0-only connection", () => {
             connections: [{ name: "fabrikam", saml: { signInEndpoint: "https://idp.fabrikam.example/saml2", signingCert: "MIIBase64Cert==" } }],
         });
         expect(monitor.recorded.filter((x) => x.type.startsWith("azuread:") || x.type === T.azureadProvider)).toEqual([]);
-        expect((one(monitor, T.connection).inputs.options as Record<string, unknown>)).toMatchObject({
-            signInEndpoint: "https://idp.fabrikam.example/saml2", signOutEndpoint: "https://idp.fabrikam.example/saml2", signingCert: "MIIBase64Cert==",
+        expect(one(monitor, T.connection).inputs.options as Record<string, unknown>).toMatchObject({
+            signInEndpoint: "https://idp.fabrikam.example/saml2",
+            signOutEndpoint: "https://idp.fabrikam.example/saml2",
+            signingCert: "MIIBase64Cert==",
         });
         expect(one(monitor, T.token).inputs.scopes).toEqual(["get:users", "post:users", "patch:users", "delete:users"]);
-        expect(Object.keys(outputs.fabrikam).sort()).toEqual(["connectionId", "entraTenantUrl", "samlEntityId", "samlReplyUrl", "scimEndpointUrl", "scimToken", "scimTokenRotateAfter", "scimTokenScopes", "scimTokenValidUntil"]);
+        expect(Object.keys(outputs.fabrikam).sort()).toEqual([
+            "connectionId",
+            "entraTenantUrl",
+            "samlEntityId",
+            "samlReplyUrl",
+            "scimEndpointUrl",
+            "scimToken",
+            "scimTokenRotateAfter",
+            "scimTokenScopes",
+            "scimTokenValidUntil",
+        ]);
         expect((await resolve(outputs.fabrikam.scimToken)).secret).toBe(true);
         expect(outputs.fabrikam.samlReplyUrl).toBe("https://acme.eu.auth0.com/login/callback?connection=fabrikam");
     });
 
     it("uses the metadata URL when given", async () => {
-        const { monitor } = await run({ auth0Domain: "acme.eu.auth0.com", connections: [{ name: "f", saml: { metadataUrl: "https://idp.example/metadata.xml" } }] });
+        const { monitor } = await run({
+            auth0Domain: "acme.eu.auth0.com",
+            connections: [{ name: "f", saml: { metadataUrl: "https://idp.example/metadata.xml" } }],
+        });
         const options = one(monitor, T.connection).inputs.options as Record<string, unknown>;
         expect(options.metadataUrl).toBe("https://idp.example/metadata.xml");
         expect(options.signInEndpoint).toBeUndefined();
@@ -370,8 +411,9 @@ describe("monitoring", () => {
         expect(own.provider).toBe("");
         // One tenant diagnostic setting per tenant, each made by that tenant's provider.
         const diagnostics = monitor.recorded.filter((x) => x.type === "azure-native:aadiam:DiagnosticSetting");
-        expect(diagnostics.map((x) => (x.provider === "" ? "default" : x.provider.includes(azureNative[0].urn) ? OTHER_TENANT : x.provider)).sort())
-            .toEqual([OTHER_TENANT, "default"].sort());
+        expect(diagnostics.map((x) => (x.provider === "" ? "default" : x.provider.includes(azureNative[0].urn) ? OTHER_TENANT : x.provider)).sort()).toEqual(
+            [OTHER_TENANT, "default"].sort(),
+        );
     });
 
     it("keeps every auto-named workspace within Azure's 63 characters", async () => {
@@ -405,7 +447,10 @@ describe("monitoring", () => {
         expect(ownComponent.aliases).toEqual([{ name: `monitoring-${TENANT}` }, { name: "monitoring" }]);
 
         // enabled: false for the own tenant leaves only the other one watched.
-        const off = await run({ ...multiTenant, monitoring: { ...monitoringConfig, tenants: { [OTHER_TENANT]: { subscriptionId: SUB }, [TENANT]: { enabled: false } } } });
+        const off = await run({
+            ...multiTenant,
+            monitoring: { ...monitoringConfig, tenants: { [OTHER_TENANT]: { subscriptionId: SUB }, [TENANT]: { enabled: false } } },
+        });
         expect(off.monitor.ofType("auth0-entra-scim:index:ProvisioningMonitoring").map((c) => c.name)).toEqual([`mon-${OTHER_TENANT}`]);
     });
 
@@ -423,10 +468,15 @@ describe("monitoring", () => {
             const { monitor } = await run({ ...group, entraTenantId });
             const monitoring = monitor.recorded.filter((x) => x.type.startsWith("azure-native:") || x.type.includes("ProvisioningMonitoring"));
             // Aliases name earlier spellings and may differ; what is declared must not.
-            return monitoring.map((x) => ({ type: x.type, name: x.name, parent: x.parent, provider: x.provider, inputs: x.inputs })).sort((x, y) => x.name.localeCompare(y.name));
+            return monitoring
+                .map((x) => ({ type: x.type, name: x.name, parent: x.parent, provider: x.provider, inputs: x.inputs }))
+                .sort((x, y) => x.name.localeCompare(y.name));
         };
         const asOwn = await shape(TENANT);
-        expect(asOwn.filter((x) => x.type === "auth0-entra-scim:index:ProvisioningMonitoring").map((x) => x.name)).toEqual([`mon-${OTHER_TENANT}`, `mon-${TENANT}`]);
+        expect(asOwn.filter((x) => x.type === "auth0-entra-scim:index:ProvisioningMonitoring").map((x) => x.name)).toEqual([
+            `mon-${OTHER_TENANT}`,
+            `mon-${TENANT}`,
+        ]);
         expect(await shape(OTHER_TENANT)).toEqual(asOwn);
         expect(await shape(undefined)).toEqual(asOwn);
     });

@@ -1,12 +1,12 @@
 // The multi-stack script: customers file parsing, validation in the file's terms, the actions planned against a
 // fake Automation API workspace, and the CI matrix. No Pulumi CLI involved.
 import { describe, it, expect } from "vitest";
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { CustomersError, Problem, matrixJson, parseCustomersFile, planStacks } from "../tools/stacks/customers";
-import { CliDeps, StackAction, main, planActions, resolveSecrets } from "../tools/stacks/cli";
-import { StackWorkspace, WorkspaceOptions } from "../tools/stacks/workspace";
+import { CustomersError, type Problem, matrixJson, parseCustomersFile, planStacks } from "../tools/stacks/customers";
+import { type CliDeps, type StackAction, main, planActions, resolveSecrets } from "../tools/stacks/cli";
+import type { StackWorkspace, WorkspaceOptions } from "../tools/stacks/workspace";
 
 const EXAMPLE = fs.readFileSync(path.join(__dirname, "..", "tools", "stacks", "customers.example.yaml"), "utf8");
 const T1 = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -73,23 +73,27 @@ describe("customers file -> stacks", () => {
         expect(group.stack).toBe("eu-1");
         expect(group.customers).toEqual(["contoso", "fabrikam"]);
         expect(group.config["azuread:tenantId"]).toBeUndefined();
-        const conns = JSON.parse((group.config["auth0-entra-scim:connections"] as { value: string }).value) as { name: string; entra?: { tenantId?: string } }[];
+        const conns = JSON.parse((group.config["auth0-entra-scim:connections"] as { value: string }).value) as {
+            name: string;
+            entra?: { tenantId?: string };
+        }[];
         expect(conns.map((c) => [c.name, c.entra?.tenantId])).toEqual([
-            ["contoso-entra", T1], ["fabrikam-entra", T2], ["fabrikam-saml", undefined],
+            ["contoso-entra", T1],
+            ["fabrikam-entra", T2],
+            ["fabrikam-saml", undefined],
         ]);
     });
 
     it("names stacks fully with a Pulumi Cloud organization, and the matrix lists them as JSON", () => {
         const stacks = plan(`organization: acme\n${EXAMPLE}`);
-        expect(JSON.parse(matrixJson(stacks))).toEqual([
-            "acme/auth0-entra-scim/contoso", "acme/auth0-entra-scim/fabrikam", "acme/auth0-entra-scim/northwind",
-        ]);
+        expect(JSON.parse(matrixJson(stacks))).toEqual(["acme/auth0-entra-scim/contoso", "acme/auth0-entra-scim/fabrikam", "acme/auth0-entra-scim/northwind"]);
     });
 });
 
 describe("validation, reported with the customer and the path in the customers file", () => {
     it("maps parseStackConfig problems to customers[i].connections[j] paths", () => {
-        const problems = problemsOf(() => plan(`
+        const problems = problemsOf(() =>
+            plan(`
 defaults: {auth0Domain: acme.eu.auth0.com}
 customers:
   - name: contoso
@@ -102,14 +106,16 @@ customers:
         entra: {}
       - name: fabrikam-entra
         entra: {assignments: {groups: [Sales]}}
-`));
+`),
+        );
         expect(problems).toHaveLength(1);
         expect(problems[0]).toMatchObject({ path: "customers[1].connections[1].entra.assignments.groups[0]", customer: "fabrikam" });
         expect(problems[0].message).toContain('"Sales" is not an Entra object id');
     });
 
     it("reports stack-level keys at the customer field that set them, every problem at once", () => {
-        const problems = problemsOf(() => plan(`
+        const problems = problemsOf(() =>
+            plan(`
 customers:
   - name: contoso
     entraTenantId: not-a-guid
@@ -117,7 +123,8 @@ customers:
   - name: fabrikam
     auth0Domain: fabrikam.us.auth0.com
     connections: [{name: fabrikam-saml}]
-`));
+`),
+        );
         const byPath = Object.fromEntries(problems.map((p) => [p.path, p]));
         expect(byPath["customers[0].auth0Domain"]?.customer).toBe("contoso");
         expect(byPath["customers[0].auth0Domain"]?.message).toContain("is required");
@@ -131,13 +138,21 @@ customers:
     });
 
     it("refuses a tenant group whose customers are on different Auth0 tenants", () => {
-        const problems = problemsOf(() => plan(twoInOneGroup.replace("    tenantGroup: eu-1\n    entraTenantId: " + T2, "    tenantGroup: eu-1\n    auth0Domain: other.eu.auth0.com\n    entraTenantId: " + T2)));
+        const problems = problemsOf(() =>
+            plan(
+                twoInOneGroup.replace(
+                    `    tenantGroup: eu-1\n    entraTenantId: ${T2}`,
+                    `    tenantGroup: eu-1\n    auth0Domain: other.eu.auth0.com\n    entraTenantId: ${T2}`,
+                ),
+            ),
+        );
         expect(problems[0]).toMatchObject({ path: "customers[1].auth0Domain", customer: "fabrikam" });
         expect(problems[0].message).toContain("a stack has one Auth0 tenant");
     });
 
     it("checks across stacks: connection names per Auth0 tenant, app names per Entra tenant", () => {
-        const problems = problemsOf(() => plan(`
+        const problems = problemsOf(() =>
+            plan(`
 defaults: {auth0Domain: acme.eu.auth0.com}
 customers:
   - name: contoso
@@ -146,14 +161,17 @@ customers:
   - name: contoso-emea
     entraTenantId: ${T1}
     connections: [{name: Shared-Name, entra: {appName: auth0 sso}}]
-`));
+`),
+        );
         expect(problems.map((p) => p.path)).toEqual(["customers[1].connections[0].name", "customers[1].connections[0].entra.appName"]);
         expect(problems[0].message).toContain("customers[0].connections[0] (customer contoso, stack contoso)");
         expect(problems[1].message).toContain(`in Entra tenant ${T1}`);
     });
 
     it("checks the file's own shape: names, duplicates, unknown keys, groups", () => {
-        const problems = problemsOf(() => parseCustomersFile(`
+        const problems = problemsOf(() =>
+            parseCustomersFile(
+                `
 stackPer: tenantGroup
 customer: []
 customers:
@@ -162,30 +180,51 @@ customers:
   - name: Contoso
     tenantGroup: eu 1
     connection: []
-`, "customers.yaml"));
+`,
+                "customers.yaml",
+            ),
+        );
         const paths = problems.map((p) => p.path);
-        expect(paths).toEqual(expect.arrayContaining([
-            "(top).customer", "customers[0].tenantGroup", "customers[1].name", "customers[1].connection", "customers[1].connections", "customers[1].tenantGroup",
-        ]));
+        expect(paths).toEqual(
+            expect.arrayContaining([
+                "(top).customer",
+                "customers[0].tenantGroup",
+                "customers[1].name",
+                "customers[1].connection",
+                "customers[1].connections",
+                "customers[1].tenantGroup",
+            ]),
+        );
         expect(problems.find((p) => p.path === "customers[1].name")?.message).toContain("already customers[0]");
     });
 
     it("refuses secret values in the file without repeating them", () => {
-        const problems = problemsOf(() => parseCustomersFile(`
+        const problems = problemsOf(() =>
+            parseCustomersFile(`
 customers:
   - name: contoso
     secrets: {auth0:clientSecret: s3cr3t-value}
     config: {auth0:clientSecret2: {secure: v1:abc}, auth0:domain: x.auth0.com}
     connections: [{name: a}]
-`));
+`),
+        );
         expect(problems.map((p) => p.path).sort()).toEqual([
-            "customers[0].config.auth0:clientSecret2", "customers[0].config.auth0:domain", "customers[0].secrets.auth0:clientSecret",
+            "customers[0].config.auth0:clientSecret2",
+            "customers[0].config.auth0:domain",
+            "customers[0].secrets.auth0:clientSecret",
         ]);
         expect(JSON.stringify(problems)).not.toContain("s3cr3t-value");
     });
 
     it("reports YAML syntax errors", () => {
-        const err = (() => { try { parseCustomersFile("customers: [\n", "c.yaml"); } catch (e) { return e as Error; } return undefined; })();
+        const err = (() => {
+            try {
+                parseCustomersFile("customers: [\n", "c.yaml");
+            } catch (e) {
+                return e as Error;
+            }
+            return undefined;
+        })();
         expect(err).toBeInstanceOf(CustomersError);
         expect(err!.message).toMatch(/^c\.yaml: 1 problem; no stack was created or changed\.\n {2}- \(yaml\): /);
     });
@@ -196,7 +235,10 @@ class FakeWorkspace implements StackWorkspace {
     readonly calls: string[] = [];
     readonly configs = new Map<string, ConfigMap>();
     readonly removed = new Map<string, string[]>();
-    constructor(private readonly existing: string[], private readonly failOn?: string) {}
+    constructor(
+        private readonly existing: string[],
+        private readonly failOn?: string,
+    ) {}
     async listStacks() {
         this.calls.push("listStacks");
         return this.existing;
@@ -205,8 +247,14 @@ class FakeWorkspace implements StackWorkspace {
         this.calls.push(`createOrSelect ${name}`);
         if (name === this.failOn) throw new Error("code: 255\n stdout: \n stderr: error: could not create stack: backend unreachable");
         return {
-            setAllConfig: async (config: ConfigMap) => { this.calls.push(`setAllConfig ${name}`); this.configs.set(name, config); },
-            removeAllConfig: async (keys: string[]) => { this.calls.push(`removeAllConfig ${name}`); this.removed.set(name, keys); },
+            setAllConfig: async (config: ConfigMap) => {
+                this.calls.push(`setAllConfig ${name}`);
+                this.configs.set(name, config);
+            },
+            removeAllConfig: async (keys: string[]) => {
+                this.calls.push(`removeAllConfig ${name}`);
+                this.removed.set(name, keys);
+            },
         };
     }
 }
@@ -237,7 +285,10 @@ describe("actions against the backend", () => {
     it("creates missing stacks, rewrites existing ones and leaves stacks outside the file alone", () => {
         const actions = planActions(plan(EXAMPLE), ["contoso", "acme/auth0-entra-scim/retired-customer"]);
         expect(actions.map((a) => [a.action, a.stack])).toEqual([
-            ["update", "contoso"], ["create", "fabrikam"], ["create", "northwind"], ["unmanaged", "acme/auth0-entra-scim/retired-customer"],
+            ["update", "contoso"],
+            ["create", "fabrikam"],
+            ["create", "northwind"],
+            ["unmanaged", "acme/auth0-entra-scim/retired-customer"],
         ]);
         const contoso = actions[0];
         expect(contoso.config["auth0:clientSecret"]).toEqual({ value: "$AUTH0_CLIENT_SECRET", secret: true });
@@ -251,21 +302,33 @@ describe("actions against the backend", () => {
         const ws = new FakeWorkspace(["contoso"]);
         const { d, out, opened } = deps(ws, { AUTH0_CLIENT_SECRET: "m2m-secret-value" });
         expect(await main(["apply", "--file", "customers.yaml"], d)).toBe(0);
-        expect(opened).toEqual([{
-            workDir: "/project",
-            backend: "azblob://pulumi-state?storage_account=acmeidentitystate",
-            secretsProvider: "azurekeyvault://acme-identity.vault.azure.net/keys/pulumi-stacks",
-        }]);
+        expect(opened).toEqual([
+            {
+                workDir: "/project",
+                backend: "azblob://pulumi-state?storage_account=acmeidentitystate",
+                secretsProvider: "azurekeyvault://acme-identity.vault.azure.net/keys/pulumi-stacks",
+            },
+        ]);
         expect(ws.calls).toEqual([
             "listStacks",
-            "createOrSelect contoso", "setAllConfig contoso", "removeAllConfig contoso",
-            "createOrSelect fabrikam", "setAllConfig fabrikam",
-            "createOrSelect northwind", "setAllConfig northwind",
+            "createOrSelect contoso",
+            "setAllConfig contoso",
+            "removeAllConfig contoso",
+            "createOrSelect fabrikam",
+            "setAllConfig fabrikam",
+            "createOrSelect northwind",
+            "setAllConfig northwind",
         ]);
         const fabrikam = ws.configs.get("fabrikam")!;
         expect(fabrikam["auth0:clientSecret"]).toEqual({ value: "m2m-secret-value", secret: true });
         expect(fabrikam["auth0:domain"]).toEqual({ value: "acme.eu.auth0.com", secret: false });
-        expect(Object.keys(fabrikam).sort()).toEqual(["auth0-entra-scim:connections", "auth0:clientId", "auth0:clientSecret", "auth0:domain", "azuread:tenantId"]);
+        expect(Object.keys(fabrikam).sort()).toEqual([
+            "auth0-entra-scim:connections",
+            "auth0:clientId",
+            "auth0:clientSecret",
+            "auth0:domain",
+            "azuread:tenantId",
+        ]);
         expect(out.join("\n")).toContain("~ contoso: update, 5 config keys (1 secret: auth0:clientSecret), removes");
         expect(out.join("\n")).toContain("created fabrikam");
         expect(out.join("\n")).not.toContain("m2m-secret-value");
@@ -288,7 +351,10 @@ describe("actions against the backend", () => {
     });
 
     it("apply --dry-run and plan print the plan without opening a workspace", async () => {
-        for (const argv of [["apply", "--file", "customers.yaml", "--dry-run"], ["plan", "--file", "customers.yaml"]]) {
+        for (const argv of [
+            ["apply", "--file", "customers.yaml", "--dry-run"],
+            ["plan", "--file", "customers.yaml"],
+        ]) {
             const { d, out, opened } = deps(undefined);
             expect(await main(argv, d)).toBe(0);
             expect(opened).toEqual([]);
@@ -305,7 +371,9 @@ describe("actions against the backend", () => {
         expect(m.out).toEqual(['["contoso","fabrikam","northwind"]']);
         const l = deps(undefined);
         expect(await main(["list", "--file", "customers.yaml"], l.d)).toBe(1);
-        expect(l.err.join("\n")).toBe("cannot open the Pulumi workspace (list needs the Pulumi CLI; plan and matrix do not): Command failed with ENOENT: pulumi version");
+        expect(l.err.join("\n")).toBe(
+            "cannot open the Pulumi workspace (list needs the Pulumi CLI; plan and matrix do not): Command failed with ENOENT: pulumi version",
+        );
     });
 
     it("exits 2 on usage errors and 1 on an unreadable file", async () => {
@@ -320,7 +388,9 @@ describe("actions against the backend", () => {
     });
 
     it("resolveSecrets keeps plain values and replaces only secret references", () => {
-        const actions: StackAction[] = [{ action: "create", stack: "s", remove: [], config: { "a:b": { value: "$NOT_A_VAR", secret: false }, "a:c": { value: "$V", secret: true } } }];
+        const actions: StackAction[] = [
+            { action: "create", stack: "s", remove: [], config: { "a:b": { value: "$NOT_A_VAR", secret: false }, "a:c": { value: "$V", secret: true } } },
+        ];
         expect(resolveSecrets(actions, { V: "v" })[0].config).toEqual({ "a:b": { value: "$NOT_A_VAR", secret: false }, "a:c": { value: "v", secret: true } });
     });
 });

@@ -6,20 +6,20 @@ import { describe, expect, it } from "vitest";
 import type { EntraAttributeMapping } from "../components/config";
 import {
     applySchemaChange,
-    AttributeMapping,
+    type AttributeMapping,
     changeBetween,
     fullChange,
     isEmptyChange,
     jsonEqual,
-    ManagedSchemaSettings,
+    type ManagedSchemaSettings,
     normalizeTargetAttributeName,
-    ObjectMapping,
+    type ObjectMapping,
     readManagedSettings,
     sameAttributeMappings,
     SchemaChangeError,
     schemaPutBody,
     snapshotAttributeMappings,
-    SynchronizationSchemaDocument,
+    type SynchronizationSchemaDocument,
     userRuleId,
 } from "../components/3-entra-provisioning/synchronizationSchema";
 
@@ -75,7 +75,11 @@ describe("applySchemaChange", () => {
 
     it("does not modify its input", () => {
         const doc = defaultSchema();
-        applySchemaChange(doc, { emailMatchingPrecedence: 3, provisionGroups: false, setAttributeMappings: [{ targetAttributeName: "title", source: "department", sourceType: "Attribute", object: "User", flowType: "Always" }] });
+        applySchemaChange(doc, {
+            emailMatchingPrecedence: 3,
+            provisionGroups: false,
+            setAttributeMappings: [{ targetAttributeName: "title", source: "department", sourceType: "Attribute", object: "User", flowType: "Always" }],
+        });
         expect(doc).toEqual(defaultSchema());
     });
 
@@ -145,7 +149,16 @@ describe("applySchemaChange", () => {
 
     it("adds a new mapping (Auth0's dotted enterprise name becomes Entra's) and its attribute definition", () => {
         const next = applySchemaChange(defaultSchema(), {
-            setAttributeMappings: [{ targetAttributeName: `${ENT}.costCenter`, source: "extensionAttribute1", sourceType: "Attribute", object: "User", flowType: "Always", matchingPriority: 3 }],
+            setAttributeMappings: [
+                {
+                    targetAttributeName: `${ENT}.costCenter`,
+                    source: "extensionAttribute1",
+                    sourceType: "Attribute",
+                    object: "User",
+                    flowType: "Always",
+                    matchingPriority: 3,
+                },
+            ],
         });
         const expected = defaultSchema();
         om(expected, "User").attributeMappings?.push({
@@ -182,7 +195,9 @@ describe("applySchemaChange", () => {
         const settings: ManagedSchemaSettings = {
             emailMatchingPrecedence: 2,
             provisionGroups: true,
-            attributeMappings: [{ targetAttributeName: WORK, source: "userPrincipalName", sourceType: "Attribute", object: "User", flowType: "Always", matchingPriority: 3 }],
+            attributeMappings: [
+                { targetAttributeName: WORK, source: "userPrincipalName", sourceType: "Attribute", object: "User", flowType: "Always", matchingPriority: 3 },
+            ],
         };
         expect(fullChange(settings).emailMatchingPrecedence).toBeUndefined();
         const next = applySchemaChange(defaultSchema(), fullChange(settings));
@@ -196,7 +211,9 @@ describe("applySchemaChange", () => {
         const change = fullChange({
             emailMatchingPrecedence: 2,
             provisionGroups: true,
-            attributeMappings: [{ targetAttributeName: "externalId", source: "objectId", sourceType: "Attribute", object: "User", flowType: "Always", matchingPriority: 2 }],
+            attributeMappings: [
+                { targetAttributeName: "externalId", source: "objectId", sourceType: "Attribute", object: "User", flowType: "Always", matchingPriority: 2 },
+            ],
         });
         expect(() => applySchemaChange(defaultSchema(), change)).toThrow(SchemaChangeError);
         expect(() => applySchemaChange(defaultSchema(), change)).toThrow(/precedence 2 .*emails\[type eq "work"\]\.value and externalId/);
@@ -238,7 +255,13 @@ describe("published partial documents", () => {
 
 describe("reading back and changing between declarations", () => {
     const title: EntraAttributeMapping = { targetAttributeName: "title", source: "department", sourceType: "Attribute", object: "User", flowType: "Always" };
-    const cost: EntraAttributeMapping = { targetAttributeName: `${ENT}:costCenter`, source: "extensionAttribute1", sourceType: "Attribute", object: "User", flowType: "Always" };
+    const cost: EntraAttributeMapping = {
+        targetAttributeName: `${ENT}:costCenter`,
+        source: "extensionAttribute1",
+        sourceType: "Attribute",
+        object: "User",
+        flowType: "Always",
+    };
 
     it("reads back exactly what was declared from an applied schema", () => {
         const declared: ManagedSchemaSettings = { emailMatchingPrecedence: 2, provisionGroups: false, attributeMappings: [title, cost] };
@@ -295,7 +318,14 @@ describe("reading back and changing between declarations", () => {
     });
 
     it("re-applies the precedence when a work e-mail override leaves config", () => {
-        const override: EntraAttributeMapping = { targetAttributeName: WORK, source: "userPrincipalName", sourceType: "Attribute", object: "User", flowType: "Always", matchingPriority: 3 };
+        const override: EntraAttributeMapping = {
+            targetAttributeName: WORK,
+            source: "userPrincipalName",
+            sourceType: "Attribute",
+            object: "User",
+            flowType: "Always",
+            matchingPriority: 3,
+        };
         const before: ManagedSchemaSettings = { ...walkthrough, attributeMappings: [override] };
         const original = defaultSchema();
         const snapshots = snapshotAttributeMappings(original, before.attributeMappings);

@@ -3,8 +3,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { EntraAttributeMapping } from "../components/config";
 import { GraphError } from "../components/clients/graph";
-import { createProvider, SynchronizationSchemaInputs, SynchronizationSchemaOutputs } from "../components/3-entra-provisioning/synchronizationSchemaProvider";
-import { ObjectMapping, SynchronizationSchemaDocument } from "../components/3-entra-provisioning/synchronizationSchema";
+import {
+    createProvider,
+    type SynchronizationSchemaInputs,
+    type SynchronizationSchemaOutputs,
+} from "../components/3-entra-provisioning/synchronizationSchemaProvider";
+import type { ObjectMapping, SynchronizationSchemaDocument } from "../components/3-entra-provisioning/synchronizationSchema";
 import { defaultScimSchema } from "./support/graphStandIn";
 import { useProviderAgainstStandIn } from "./support/providerHarness";
 
@@ -65,9 +69,22 @@ describe("create", () => {
     });
 
     it("records what overridden mappings were, for later removal", async () => {
-        const title: EntraAttributeMapping = { targetAttributeName: "title", source: "department", sourceType: "Attribute", object: "User", flowType: "Always" };
+        const title: EntraAttributeMapping = {
+            targetAttributeName: "title",
+            source: "department",
+            sourceType: "Attribute",
+            object: "User",
+            flowType: "Always",
+        };
         const outs = await create({ ...inputs, attributeMappings: [title] });
-        expect(outs.originalAttributeMappings).toEqual([{ object: "User", targetAttributeName: "title", original: am(defaultScimSchema() as SynchronizationSchemaDocument, "User", "title"), definitionAdded: false }]);
+        expect(outs.originalAttributeMappings).toEqual([
+            {
+                object: "User",
+                targetAttributeName: "title",
+                original: am(defaultScimSchema() as SynchronizationSchemaDocument, "User", "title"),
+                definitionAdded: false,
+            },
+        ]);
         expect(am(liveSchema(), "User", "title").source?.name).toBe("department");
     });
 
@@ -109,13 +126,22 @@ describe("create", () => {
 
 describe("check and diff (no Graph calls)", () => {
     it("fills defaults, normalizes Auth0's dotted names and rejects bad values", async () => {
-        const r = await h.provider.check!({}, {
-            servicePrincipalId: spId,
-            synchronizationJobId: jobId,
-            attributeMappings: [{ targetAttributeName: `${ENT}.department`, source: "department", sourceType: "Attribute", object: "User", flowType: "Always" }],
-        });
+        const r = await h.provider.check!(
+            {},
+            {
+                servicePrincipalId: spId,
+                synchronizationJobId: jobId,
+                attributeMappings: [
+                    { targetAttributeName: `${ENT}.department`, source: "department", sourceType: "Attribute", object: "User", flowType: "Always" },
+                ],
+            },
+        );
         expect(r.failures).toEqual([]);
-        expect(r.inputs).toMatchObject({ emailMatchingPrecedence: 2, provisionGroups: false, attributeMappings: [{ targetAttributeName: `${ENT}:department` }] });
+        expect(r.inputs).toMatchObject({
+            emailMatchingPrecedence: 2,
+            provisionGroups: false,
+            attributeMappings: [{ targetAttributeName: `${ENT}:department` }],
+        });
         const bad = await h.provider.check!({}, { servicePrincipalId: "", synchronizationJobId: jobId, emailMatchingPrecedence: 1 });
         expect(bad.failures?.map((f) => f.property)).toEqual(["servicePrincipalId", "emailMatchingPrecedence"]);
     });
@@ -133,7 +159,10 @@ describe("check and diff (no Graph calls)", () => {
         const outs = await create();
         expect(await h.provider.diff!("x", outs, { ...inputs, emailMatchingPrecedence: 3 })).toMatchObject({ changes: true, replaces: [] });
         expect(await h.provider.diff!("x", outs, { ...inputs, provisionGroups: true })).toMatchObject({ changes: true, replaces: [] });
-        expect(await h.provider.diff!("x", outs, { ...inputs, synchronizationJobId: "scim.other" })).toMatchObject({ changes: true, replaces: ["synchronizationJobId"] });
+        expect(await h.provider.diff!("x", outs, { ...inputs, synchronizationJobId: "scim.other" })).toMatchObject({
+            changes: true,
+            replaces: ["synchronizationJobId"],
+        });
         expect(await h.provider.diff!("x", outs, { ...inputs, tenantId: "11111111-2222-3333-4444-555555555555" })).toMatchObject({ replaces: ["tenantId"] });
     });
 });
@@ -153,8 +182,20 @@ describe("update", () => {
     });
 
     it("puts a mapping back as it was when it leaves config, and removes one the stack added", async () => {
-        const title: EntraAttributeMapping = { targetAttributeName: "title", source: "department", sourceType: "Attribute", object: "User", flowType: "Always" };
-        const cost: EntraAttributeMapping = { targetAttributeName: `${ENT}:costCenter`, source: "extensionAttribute1", sourceType: "Attribute", object: "User", flowType: "Always" };
+        const title: EntraAttributeMapping = {
+            targetAttributeName: "title",
+            source: "department",
+            sourceType: "Attribute",
+            object: "User",
+            flowType: "Always",
+        };
+        const cost: EntraAttributeMapping = {
+            targetAttributeName: `${ENT}:costCenter`,
+            source: "extensionAttribute1",
+            sourceType: "Attribute",
+            object: "User",
+            flowType: "Always",
+        };
         const outs = await create({ ...inputs, attributeMappings: [title, cost] });
         expect(am(liveSchema(), "User", `${ENT}:costCenter`)).toBeDefined();
         const r = await h.provider.update!("x", outs, inputs);
@@ -164,7 +205,13 @@ describe("update", () => {
 
     it("records the original of a mapping declared later", async () => {
         const outs = await create();
-        const title: EntraAttributeMapping = { targetAttributeName: "title", source: "department", sourceType: "Attribute", object: "User", flowType: "Always" };
+        const title: EntraAttributeMapping = {
+            targetAttributeName: "title",
+            source: "department",
+            sourceType: "Attribute",
+            object: "User",
+            flowType: "Always",
+        };
         const r = await h.provider.update!("x", outs, { ...inputs, attributeMappings: [title] });
         const snap = (r.outs as SynchronizationSchemaOutputs).originalAttributeMappings;
         expect(snap.map((s) => [s.targetAttributeName, s.original?.source?.name])).toEqual([["title", "jobTitle"]]);
@@ -175,7 +222,13 @@ describe("update", () => {
 
 describe("read (refresh)", () => {
     it("reports the live values, so portal edits show as drift, and update repairs them", async () => {
-        const title: EntraAttributeMapping = { targetAttributeName: "title", source: "department", sourceType: "Attribute", object: "User", flowType: "Always" };
+        const title: EntraAttributeMapping = {
+            targetAttributeName: "title",
+            source: "department",
+            sourceType: "Attribute",
+            object: "User",
+            flowType: "Always",
+        };
         const declared = { ...inputs, attributeMappings: [title] };
         const outs = await create(declared);
         const unchanged = await h.provider.read!(`${spId}/${jobId}`, outs);
@@ -218,7 +271,9 @@ describe("read (refresh)", () => {
     it("fails with the operation named on 403", async () => {
         const outs = await create();
         h.g.injectForbidden("GET", /\/schema$/);
-        await expect(h.provider.read!(`${spId}/${jobId}`, outs)).rejects.toThrow(/read synchronization schema of job .* failed \(HTTP 403 .*Synchronization\.Read\.All or Synchronization\.ReadWrite\.All/);
+        await expect(h.provider.read!(`${spId}/${jobId}`, outs)).rejects.toThrow(
+            /read synchronization schema of job .* failed \(HTTP 403 .*Synchronization\.Read\.All or Synchronization\.ReadWrite\.All/,
+        );
     });
 });
 

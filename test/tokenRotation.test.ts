@@ -160,7 +160,9 @@ describe("schedule validation", () => {
     it("is enforced at config time by parseStackConfig", () => {
         const raw = (scim: Record<string, unknown>) => ({
             auth0Domain: "acme.eu.auth0.com",
-            connections: [{ name: "acme-entra", saml: { metadataUrl: "https://login.microsoftonline.com/t/federationmetadata/2007-06/federationmetadata.xml" }, scim }],
+            connections: [
+                { name: "acme-entra", saml: { metadataUrl: "https://login.microsoftonline.com/t/federationmetadata/2007-06/federationmetadata.xml" }, scim },
+            ],
         });
         expect(() => parseStackConfig(raw({ tokenLifetimeDays: 30, tokenRotationDays: 30 }))).toThrow(ConfigError);
         try {

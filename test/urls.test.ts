@@ -1,5 +1,13 @@
 import { describe, it, expect } from "vitest";
-import { entraFederationMetadataUrl, entraSamlEndpoint, entraTenantUrl, samlEntityId, samlReplyUrl, scimEndpointUrl, toPemCertificate } from "../components/helpers/urls";
+import {
+    entraFederationMetadataUrl,
+    entraSamlEndpoint,
+    entraTenantUrl,
+    samlEntityId,
+    samlReplyUrl,
+    scimEndpointUrl,
+    toPemCertificate,
+} from "../components/helpers/urls";
 import { syncNotificationSettings, synchronizationJobIdFromResourceId } from "../components/3-entra-provisioning/provisioningSettings";
 import { DEFAULT_ACCESS_ROLE_ID, assignmentRoleId } from "../components/1-entra-app/assignments";
 
@@ -49,9 +57,16 @@ describe("PEM certificates", () => {
 
 describe("provisioning settings and ids", () => {
     it("encodes notification and deletion-threshold settings", () => {
-        expect(JSON.parse(syncNotificationSettings({ notificationEmails: [], deletionThreshold: undefined }))).toEqual({ Enabled: false, Recipients: "", DeleteThresholdEnabled: false });
+        expect(JSON.parse(syncNotificationSettings({ notificationEmails: [], deletionThreshold: undefined }))).toEqual({
+            Enabled: false,
+            Recipients: "",
+            DeleteThresholdEnabled: false,
+        });
         expect(JSON.parse(syncNotificationSettings({ notificationEmails: ["a@x.example", "b@x.example"], deletionThreshold: 500 }))).toEqual({
-            Enabled: true, Recipients: "a@x.example;b@x.example", DeleteThresholdEnabled: true, DeleteThresholdValue: 500,
+            Enabled: true,
+            Recipients: "a@x.example;b@x.example",
+            DeleteThresholdEnabled: true,
+            DeleteThresholdValue: 500,
         });
     });
 
@@ -61,7 +76,14 @@ describe("provisioning settings and ids", () => {
     });
 
     it("assigns the app's User role, else Default Access", () => {
-        const role = (displayName: string, id: string, enabled = true, types = ["User"]) => ({ allowedMemberTypes: types, description: "", displayName, enabled, id, value: "" });
+        const role = (displayName: string, id: string, enabled = true, types = ["User"]) => ({
+            allowedMemberTypes: types,
+            description: "",
+            displayName,
+            enabled,
+            id,
+            value: "",
+        });
         expect(assignmentRoleId([role("msiam_access", "b9"), role("User", "18d1")])).toBe("18d1");
         expect(assignmentRoleId([role("User", "18d1", false)])).toBe(DEFAULT_ACCESS_ROLE_ID);
         expect(assignmentRoleId([role("User", "18d1", true, ["Application"])])).toBe(DEFAULT_ACCESS_ROLE_ID);

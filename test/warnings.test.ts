@@ -1,6 +1,6 @@
 // The offline plan's warnings (cli/warnings.ts): valid configs that a reviewer should look at twice.
 import { describe, expect, it } from "vitest";
-import { RawStackConfig, parseStackConfig } from "../components/config";
+import { type RawStackConfig, parseStackConfig } from "../components/config";
 import { planWarnings } from "../tools/plan/warnings";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -31,11 +31,15 @@ describe("planWarnings", () => {
         expect(rotation).toMatch(/connections partner: Auth0-only .*day 60 creates a new SCIM token and deletes the one the IdP's admin pasted/);
         expect(rotation).toContain("scimToken");
         // A lifetime alone rotates too (at 3/4 of it), so it gets the same warning.
-        expect(warnings([{ name: "p", saml: SAML, scim: { tokenLifetimeDays: 120 } }]).some((x) => x.includes("Auth0-only") && x.includes("day 90"))).toBe(true);
+        expect(warnings([{ name: "p", saml: SAML, scim: { tokenLifetimeDays: 120 } }]).some((x) => x.includes("Auth0-only") && x.includes("day 90"))).toBe(
+            true,
+        );
     });
 
     it("does not warn about rotation for an Auth0-only token that is never rotated, nor for managed connections", () => {
         expect(warnings([{ name: "p", saml: SAML }]).some((x) => x.includes("Auth0-only"))).toBe(false);
-        expect(warnings([{ name: "c", scim: { tokenLifetimeDays: 90 }, entra: { assignments: { users: [USER] } } }]).some((x) => x.includes("Auth0-only"))).toBe(false);
+        expect(
+            warnings([{ name: "c", scim: { tokenLifetimeDays: 90 }, entra: { assignments: { users: [USER] } } }]).some((x) => x.includes("Auth0-only")),
+        ).toBe(false);
     });
 });

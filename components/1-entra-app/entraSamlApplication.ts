@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
-import { EntraSettings } from "../config";
+import type { EntraSettings } from "../config";
 import { NON_GALLERY_TEMPLATE_ID, entraSamlEndpoint, toPemCertificate } from "../helpers/urls";
 import { assignmentRoleId } from "./assignments";
 import { PreferredTokenSigningKey } from "./preferredTokenSigningKey";
@@ -41,64 +41,96 @@ export class EntraSamlApplication extends pulumi.ComponentResource {
         const { settings } = args;
         const child = { parent: this };
 
-        this.application = new azuread.ApplicationFromTemplate(`${name}-app`, {
-            displayName: settings.appName,
-            templateId: NON_GALLERY_TEMPLATE_ID,
-        }, child);
+        this.application = new azuread.ApplicationFromTemplate(
+            `${name}-app`,
+            {
+                displayName: settings.appName,
+                templateId: NON_GALLERY_TEMPLATE_ID,
+            },
+            child,
+        );
 
         // The template returns object ids only; the service principal is adopted by client id.
         this.clientId = azuread.getApplicationOutput({ objectId: this.application.applicationObjectId }, child).clientId;
 
-        this.servicePrincipal = new azuread.ServicePrincipal(`${name}-sp`, {
-            clientId: this.clientId,
-            useExisting: true,
-            preferredSingleSignOnMode: "saml",
-            appRoleAssignmentRequired: true,
-            featureTags: [{ enterprise: true, customSingleSignOn: true }],
-            // Entra e-mails these addresses before the signing certificate expires.
-            notificationEmailAddresses: settings.notificationEmails,
-        }, child);
+        this.servicePrincipal = new azuread.ServicePrincipal(
+            `${name}-sp`,
+            {
+                clientId: this.clientId,
+                useExisting: true,
+                preferredSingleSignOnMode: "saml",
+                appRoleAssignmentRequired: true,
+                featureTags: [{ enterprise: true, customSingleSignOn: true }],
+                // Entra e-mails these addresses before the signing certificate expires.
+                notificationEmailAddresses: settings.notificationEmails,
+            },
+            child,
+        );
         this.servicePrincipalId = this.servicePrincipal.id;
         this.servicePrincipalObjectId = this.servicePrincipal.objectId;
 
-        this.signingCertificate = new azuread.ServicePrincipalTokenSigningCertificate(`${name}-signing-cert`, {
-            servicePrincipalId: this.servicePrincipal.id,
-            displayName: "CN=Microsoft Azure Federated SSO Certificate",
-            ...(settings.certificateEndDate ? { endDate: settings.certificateEndDate } : {}),
-        }, child);
+        this.signingCertificate = new azuread.ServicePrincipalTokenSigningCertificate(
+            `${name}-signing-cert`,
+            {
+                servicePrincipalId: this.servicePrincipal.id,
+                displayName: "CN=Microsoft Azure Federated SSO Certificate",
+                ...(settings.certificateEndDate ? { endDate: settings.certificateEndDate } : {}),
+            },
+            child,
+        );
         // azuread creates the certificate but cannot make it the one Entra signs with (azuread #823).
-        this.preferredTokenSigningKey = new PreferredTokenSigningKey(`${name}-signing-key`, {
-            servicePrincipalId: this.servicePrincipal.objectId,
-            thumbprint: this.signingCertificate.thumbprint,
-            tenantId: settings.tenantId,
-        }, child);
+        this.preferredTokenSigningKey = new PreferredTokenSigningKey(
+            `${name}-signing-key`,
+            {
+                servicePrincipalId: this.servicePrincipal.objectId,
+                thumbprint: this.signingCertificate.thumbprint,
+                tenantId: settings.tenantId,
+            },
+            child,
+        );
         // Auth0 gets the certificate once Entra signs with it, so the two never disagree on the key.
-        this.signingCertificatePem = pulumi.all([this.signingCertificate.value, this.preferredTokenSigningKey.thumbprint])
+        this.signingCertificatePem = pulumi
+            .all([this.signingCertificate.value, this.preferredTokenSigningKey.thumbprint])
             .apply(([value]) => toPemCertificate(value));
         this.signingCertificateThumbprint = this.signingCertificate.thumbprint;
 
         // Entra's identifier-URI policy rejects urn: URIs until the service principal is in SAML mode.
-        new azuread.ApplicationIdentifierUri(`${name}-identifier-uri`, {
-            applicationId: this.application.applicationId,
-            identifierUri: args.samlEntityId,
-        }, { parent: this, dependsOn: [this.servicePrincipal] });
+        new azuread.ApplicationIdentifierUri(
+            `${name}-identifier-uri`,
+            {
+                applicationId: this.application.applicationId,
+                identifierUri: args.samlEntityId,
+            },
+            { parent: this, dependsOn: [this.servicePrincipal] },
+        );
 
-        new azuread.ApplicationRedirectUris(`${name}-reply-url`, {
-            applicationId: this.application.applicationId,
-            type: "Web",
-            redirectUris: [args.samlReplyUrl],
-        }, { parent: this, dependsOn: [this.servicePrincipal] });
+        new azuread.ApplicationRedirectUris(
+            `${name}-reply-url`,
+            {
+                applicationId: this.application.applicationId,
+                type: "Web",
+                redirectUris: [args.samlReplyUrl],
+            },
+            { parent: this, dependsOn: [this.servicePrincipal] },
+        );
 
         const appRoleId = this.servicePrincipal.appRoles.apply(assignmentRoleId);
         const principals = [
             ...settings.assignments.users.map((id) => ({ kind: "user", id })),
             ...settings.assignments.groups.map((id) => ({ kind: "group", id })),
         ];
-        this.assignments = principals.map(({ kind, id }) => new azuread.AppRoleAssignment(`${name}-${kind}-${id.toLowerCase()}`, {
-            appRoleId,
-            principalObjectId: id,
-            resourceObjectId: this.servicePrincipal.objectId,
-        }, child));
+        this.assignments = principals.map(
+            ({ kind, id }) =>
+                new azuread.AppRoleAssignment(
+                    `${name}-${kind}-${id.toLowerCase()}`,
+                    {
+                        appRoleId,
+                        principalObjectId: id,
+                        resourceObjectId: this.servicePrincipal.objectId,
+                    },
+                    child,
+                ),
+        );
 
         this.signInEndpoint = entraSamlEndpoint(settings.tenantId);
 

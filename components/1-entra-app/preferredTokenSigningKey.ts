@@ -5,7 +5,7 @@
 // Delete leaves the key as it is: the service principal keeps signing with this certificate until another is
 // made active or the certificate itself is removed. Clearing the thumbprint would make Entra fall back to
 // another certificate the Auth0 connection does not trust, and break sign-in.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { DynamicResource } from "../dynamic/dynamicResource";
 
 export interface PreferredTokenSigningKeyArgs {
@@ -24,11 +24,6 @@ export class PreferredTokenSigningKey extends DynamicResource {
     declare readonly tenantId: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: PreferredTokenSigningKeyArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            "PreferredTokenSigningKey",
-            name,
-            { servicePrincipalId: args.servicePrincipalId, thumbprint: args.thumbprint, tenantId: args.tenantId },
-            opts,
-        );
+        super("PreferredTokenSigningKey", name, { servicePrincipalId: args.servicePrincipalId, thumbprint: args.thumbprint, tenantId: args.tenantId }, opts);
     }
 }

@@ -1,6 +1,6 @@
 // Dynamic provider of PreferredTokenSigningKey: PATCH /servicePrincipals/{id} {preferredTokenSigningKeyThumbprint}.
 import type * as pulumi from "@pulumi/pulumi";
-import { GraphClientFactory, graphClientFromEnvironment, graphPaths, isNotFound } from "../clients/graph";
+import { type GraphClientFactory, graphClientFromEnvironment, graphPaths, isNotFound } from "../clients/graph";
 import { changedKeys, diffResult, requireStrings } from "../dynamic/support";
 
 export interface PreferredTokenSigningKeyInputs {

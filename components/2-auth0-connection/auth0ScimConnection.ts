@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as auth0 from "@pulumi/auth0";
-import { ConnectionSettings } from "../config";
+import type { ConnectionSettings } from "../config";
 import { scimEndpointUrl } from "../helpers/urls";
 import { ScimToken } from "./scimToken";
 
@@ -36,43 +36,55 @@ export class Auth0ScimConnection extends pulumi.ComponentResource {
         const child = { parent: this };
         const idp = args.identityProvider;
 
-        this.connection = new auth0.Connection(`${name}-connection`, {
-            name: settings.name,
-            displayName: settings.displayName,
-            strategy: "samlp",
-            showAsButton: true,
-            options: {
-                ...("metadataUrl" in idp
-                    ? { metadataUrl: idp.metadataUrl }
-                    : {
-                        signInEndpoint: idp.signInEndpoint,
-                        signOutEndpoint: idp.signOutEndpoint ?? idp.signInEndpoint,
-                        signingCert: idp.signingCert,
-                    }),
-                signatureAlgorithm: "rsa-sha256",
-                digestAlgorithm: "sha256",
-                // Auth0's SCIM guidance: SCIM owns the profile, so logins must not overwrite it each time.
-                setUserRootAttributes: settings.setUserRootAttributes,
-                ...(settings.domainAliases.length > 0 ? { domainAliases: settings.domainAliases } : {}),
+        this.connection = new auth0.Connection(
+            `${name}-connection`,
+            {
+                name: settings.name,
+                displayName: settings.displayName,
+                strategy: "samlp",
+                showAsButton: true,
+                options: {
+                    ...("metadataUrl" in idp
+                        ? { metadataUrl: idp.metadataUrl }
+                        : {
+                              signInEndpoint: idp.signInEndpoint,
+                              signOutEndpoint: idp.signOutEndpoint ?? idp.signInEndpoint,
+                              signingCert: idp.signingCert,
+                          }),
+                    signatureAlgorithm: "rsa-sha256",
+                    digestAlgorithm: "sha256",
+                    // Auth0's SCIM guidance: SCIM owns the profile, so logins must not overwrite it each time.
+                    setUserRootAttributes: settings.setUserRootAttributes,
+                    ...(settings.domainAliases.length > 0 ? { domainAliases: settings.domainAliases } : {}),
+                },
             },
-        }, child);
+            child,
+        );
         this.connectionId = this.connection.id;
 
         // userIdAttribute and mappings go together: Auth0 replaces the whole mapping on update.
-        this.scimConfiguration = new auth0.ConnectionScimConfiguration(`${name}-scim-configuration`, {
-            connectionId: this.connection.id,
-            userIdAttribute: settings.scim.userIdAttribute,
-            mappings: settings.scim.mappings.map((m) => ({ scim: m.scim, auth0: m.auth0 })),
-        }, child);
+        this.scimConfiguration = new auth0.ConnectionScimConfiguration(
+            `${name}-scim-configuration`,
+            {
+                connectionId: this.connection.id,
+                userIdAttribute: settings.scim.userIdAttribute,
+                mappings: settings.scim.mappings.map((m) => ({ scim: m.scim, auth0: m.auth0 })),
+            },
+            child,
+        );
 
         this.tokenScopes = settings.scim.tokenScopes;
         // A custom resource: auth0.ConnectionScimToken has no lifetime, so its tokens never expire (issue 4).
-        this.scimToken = new ScimToken(`${name}-scim-token`, {
-            connectionId: this.connection.id,
-            scopes: this.tokenScopes,
-            tokenLifetimeDays: settings.scim.tokenLifetimeDays,
-            tokenRotationDays: settings.scim.tokenRotationDays,
-        }, { parent: this, dependsOn: [this.scimConfiguration] });
+        this.scimToken = new ScimToken(
+            `${name}-scim-token`,
+            {
+                connectionId: this.connection.id,
+                scopes: this.tokenScopes,
+                tokenLifetimeDays: settings.scim.tokenLifetimeDays,
+                tokenRotationDays: settings.scim.tokenRotationDays,
+            },
+            { parent: this, dependsOn: [this.scimConfiguration] },
+        );
         // Secret in state via additionalSecretOutputs; wrapping again keeps it secret under mocks and in derived values.
         this.token = pulumi.secret(this.scimToken.token);
 

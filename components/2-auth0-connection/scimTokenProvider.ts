@@ -9,9 +9,9 @@
 //
 // The token value is returned once by Auth0 and can never be read back: `read` keeps it from state.
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigLookup, ScimTokenApi, Auth0ManagementOptions, resolveAuth0Credentials } from "../clients/auth0Management";
+import { type ConfigLookup, ScimTokenApi, type Auth0ManagementOptions, resolveAuth0Credentials } from "../clients/auth0Management";
 import {
-    TokenSchedule,
+    type TokenSchedule,
     classifyRotationChange,
     needsRotation,
     planRotation,
@@ -100,9 +100,10 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
     let stackConfig: ConfigLookup | undefined;
     const now = options.now ?? (() => new Date());
     const log = options.log ?? ((line: string) => console.log(line));
-    const api = (): ScimTokenApiLike => options.api
-        ? options.api(stackConfig)
-        : new ScimTokenApi({ ...options.management, credentials: resolveAuth0Credentials(stackConfig, options.env ? options.env() : process.env) });
+    const api = (): ScimTokenApiLike =>
+        options.api
+            ? options.api(stackConfig)
+            : new ScimTokenApi({ ...options.management, credentials: resolveAuth0Credentials(stackConfig, options.env ? options.env() : process.env) });
 
     return {
         async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -147,8 +148,10 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
                 reasons.push(expired.reason!);
             }
             if (replaces.length > 0) {
-                log(`${describe(id, olds)} will be replaced: ${reasons.join("; ")}. ` +
-                    "Order: the new token is created, then the resources that use it (the Entra synchronization secret) are updated, then the old token is deleted.");
+                log(
+                    `${describe(id, olds)} will be replaced: ${reasons.join("; ")}. ` +
+                        "Order: the new token is created, then the resources that use it (the Entra synchronization secret) are updated, then the old token is deleted.",
+                );
                 return { changes: true, replaces, deleteBeforeReplace: false };
             }
             const rescheduled = rotation === "reschedule" || (olds.tokenRotationDays ?? null) !== (news.tokenRotationDays ?? null);
@@ -159,7 +162,8 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
             const s = schedule(inputs);
             const issued = await api().create(inputs.connectionId, { scopes: inputs.scopes, tokenLifetimeSeconds: tokenLifetimeSeconds(s.tokenLifetimeDays) });
             // Keep check's date (so the next diff sees no change) unless it is somehow not after creation.
-            const planned = inputs.rotateAfter && Date.parse(inputs.rotateAfter) > Date.parse(issued.createdAt) ? inputs.rotateAfter : rotateAfterFor(issued.createdAt, s);
+            const planned =
+                inputs.rotateAfter && Date.parse(inputs.rotateAfter) > Date.parse(issued.createdAt) ? inputs.rotateAfter : rotateAfterFor(issued.createdAt, s);
             const outs: ScimTokenOutputs = {
                 connectionId: inputs.connectionId,
                 scopes: issued.scopes.length > 0 ? issued.scopes : inputs.scopes,
@@ -176,18 +180,25 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
         },
 
         async read(id: string, props?: ScimTokenOutputs): Promise<pulumi.dynamic.ReadResult<ScimTokenOutputs>> {
-            const parsed = parseScimTokenResourceId(id)
-                ?? (props?.connectionId && props.tokenId ? { connectionId: props.connectionId, tokenId: props.tokenId } : undefined);
+            const parsed =
+                parseScimTokenResourceId(id) ??
+                (props?.connectionId && props.tokenId ? { connectionId: props.connectionId, tokenId: props.tokenId } : undefined);
             if (!parsed) throw new Error(`ScimToken id "${id}" is not of the form connectionId/tokenId (e.g. con_AbC123/tok_XyZ789).`);
             const listed = (await api().list(parsed.connectionId)).find((t) => t.tokenId === parsed.tokenId);
             if (!listed) {
-                log(`ScimToken ${id}: Auth0 no longer lists this token (deleted in the dashboard or by hand); it is dropped from the state and the next pulumi up creates a new one.`);
+                log(
+                    `ScimToken ${id}: Auth0 no longer lists this token (deleted in the dashboard or by hand); it is dropped from the state and the next pulumi up creates a new one.`,
+                );
                 return { id: "" };
             }
             const known = props?.connectionId ? schedule(props) : {};
             // An adopted token: infer its lifetime from Auth0's dates when they are whole days apart.
-            const lifetime = known.tokenLifetimeDays ?? (listed.validUntil ? (Date.parse(listed.validUntil) - Date.parse(listed.createdAt)) / 86_400_000 : undefined);
-            const s: TokenSchedule = { ...known, ...(lifetime !== undefined && Number.isInteger(lifetime) && lifetime >= 1 ? { tokenLifetimeDays: lifetime } : {}) };
+            const lifetime =
+                known.tokenLifetimeDays ?? (listed.validUntil ? (Date.parse(listed.validUntil) - Date.parse(listed.createdAt)) / 86_400_000 : undefined);
+            const s: TokenSchedule = {
+                ...known,
+                ...(lifetime !== undefined && Number.isInteger(lifetime) && lifetime >= 1 ? { tokenLifetimeDays: lifetime } : {}),
+            };
             const outs: ScimTokenOutputs = {
                 connectionId: parsed.connectionId,
                 scopes: listed.scopes,
@@ -199,8 +210,10 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
                 rotateAfter: props?.rotateAfter ?? rotateAfterFor(listed.createdAt, s) ?? null,
             };
             if (props?.token) return { id: scimTokenResourceId(parsed.connectionId, parsed.tokenId), props: outs };
-            log(`ScimToken ${id}: adopted without its value (Auth0 shows a token's value only once). Entra cannot be given this token by the stack: ` +
-                "replace it now with pulumi up --replace <this resource's URN>, so Entra gets a fresh token and this one is deleted afterwards.");
+            log(
+                `ScimToken ${id}: adopted without its value (Auth0 shows a token's value only once). Entra cannot be given this token by the stack: ` +
+                    "replace it now with pulumi up --replace <this resource's URN>, so Entra gets a fresh token and this one is deleted afterwards.",
+            );
             const { tokenId: _t, createdAt: _c, validUntil: _v, rotateAfter, ...inputs } = outs;
             return {
                 id: scimTokenResourceId(parsed.connectionId, parsed.tokenId),
@@ -212,7 +225,8 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
 
         async update(id: string, olds: ScimTokenOutputs, news: ScimTokenInputs): Promise<pulumi.dynamic.UpdateResult<ScimTokenOutputs>> {
             const keys = replacementKeys(olds, news);
-            if (keys.length > 0) throw new Error(`ScimToken ${id}: ${keys.join(", ")} cannot change in place; the token must be replaced (this is a provider bug).`);
+            if (keys.length > 0)
+                throw new Error(`ScimToken ${id}: ${keys.join(", ")} cannot change in place; the token must be replaced (this is a provider bug).`);
             // Only the rotation schedule changes: nothing to send to Auth0.
             const { tokenRotationDays: _r, rotateAfter: _a, ...kept } = olds;
             return { outs: { ...kept, ...schedule(news), rotateAfter: news.rotateAfter ?? null } };

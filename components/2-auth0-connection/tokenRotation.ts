@@ -43,7 +43,9 @@ export function scheduleProblems(s: TokenSchedule): string[] {
         problems.push(`tokenRotationDays must be a whole number of days, at least 1; got ${String(s.tokenRotationDays)}.`);
     }
     if (isWholeDays(s.tokenLifetimeDays) && isWholeDays(s.tokenRotationDays) && s.tokenRotationDays >= s.tokenLifetimeDays) {
-        problems.push(`tokenRotationDays (${s.tokenRotationDays}) must be shorter than tokenLifetimeDays (${s.tokenLifetimeDays}), or Entra would hold an expired token before the rotation.`);
+        problems.push(
+            `tokenRotationDays (${s.tokenRotationDays}) must be shorter than tokenLifetimeDays (${s.tokenLifetimeDays}), or Entra would hold an expired token before the rotation.`,
+        );
     }
     return problems;
 }
@@ -51,9 +53,11 @@ export function scheduleProblems(s: TokenSchedule): string[] {
 /** `token_lifetime` for the Management API, in seconds; undefined asks for a token that never expires. */
 export function tokenLifetimeSeconds(tokenLifetimeDays: number | undefined): number | undefined {
     if (tokenLifetimeDays === undefined) return undefined;
-    if (!isWholeDays(tokenLifetimeDays)) throw new RangeError(`tokenLifetimeDays must be a whole number of days, at least 1; got ${String(tokenLifetimeDays)}.`);
+    if (!isWholeDays(tokenLifetimeDays))
+        throw new RangeError(`tokenLifetimeDays must be a whole number of days, at least 1; got ${String(tokenLifetimeDays)}.`);
     const seconds = tokenLifetimeDays * (DAY_MS / 1000);
-    if (seconds <= MIN_TOKEN_LIFETIME_SECONDS) throw new RangeError(`token_lifetime must be greater than ${MIN_TOKEN_LIFETIME_SECONDS} seconds; got ${seconds}.`);
+    if (seconds <= MIN_TOKEN_LIFETIME_SECONDS)
+        throw new RangeError(`token_lifetime must be greater than ${MIN_TOKEN_LIFETIME_SECONDS} seconds; got ${seconds}.`);
     return seconds;
 }
 
@@ -166,17 +170,19 @@ export function tokenLifecycleWarnings(connectionName: string, s: TokenSchedule,
         // No Entra app of the stack's holds this token: the IdP's admin pasted it, and the rotation deletes it.
         warnings.push(
             `connections ${connectionName}: Auth0-only connection: the first \`pulumi up\` after day ${days(rotation)} creates a new SCIM token and deletes the one ` +
-            `the IdP's admin pasted, so their provisioning fails until they paste the new one (the scimToken output: ` +
-            `\`pulumi stack output connections --show-secrets\`). Agree the date with them, or leave scim.tokenLifetimeDays and scim.tokenRotationDays unset here.`,
+                `the IdP's admin pasted, so their provisioning fails until they paste the new one (the scimToken output: ` +
+                `\`pulumi stack output connections --show-secrets\`). Agree the date with them, or leave scim.tokenLifetimeDays and scim.tokenRotationDays unset here.`,
         );
     }
     if (s.tokenLifetimeDays === undefined) {
         warnings.push(
             `connections ${connectionName}: the SCIM token never expires (no scim.tokenLifetimeDays). A leaked token stays valid until someone deletes it; ` +
-            `set scim.tokenLifetimeDays (e.g. 180) and scim.tokenRotationDays (e.g. 120), and run \`pulumi up\` on a schedule.`,
+                `set scim.tokenLifetimeDays (e.g. 180) and scim.tokenRotationDays (e.g. 120), and run \`pulumi up\` on a schedule.`,
         );
         if (s.tokenRotationDays !== undefined) {
-            warnings.push(`connections ${connectionName}: the SCIM token is rotated ${s.tokenRotationDays} days after creation, but only when \`pulumi up\` runs.`);
+            warnings.push(
+                `connections ${connectionName}: the SCIM token is rotated ${s.tokenRotationDays} days after creation, but only when \`pulumi up\` runs.`,
+            );
         }
         return warnings;
     }
@@ -185,12 +191,12 @@ export function tokenLifecycleWarnings(connectionName: string, s: TokenSchedule,
     if (s.tokenRotationDays === undefined) {
         warnings.push(
             `connections ${connectionName}: no scim.tokenRotationDays: the SCIM token (valid ${s.tokenLifetimeDays} days) is rotated ${days(period)} days after creation ` +
-            `(3/4 of its lifetime). Set scim.tokenRotationDays to choose.`,
+                `(3/4 of its lifetime). Set scim.tokenRotationDays to choose.`,
         );
     }
     warnings.push(
         `connections ${connectionName}: the SCIM token expires ${s.tokenLifetimeDays} days after creation and is rotated by the first \`pulumi up\` after day ${days(period)}: ` +
-        `run \`pulumi up\` at least every ${days(window * DAY_MS)} days (a scheduled pipeline), or Entra holds an expired token and provisioning stops.`,
+            `run \`pulumi up\` at least every ${days(window * DAY_MS)} days (a scheduled pipeline), or Entra holds an expired token and provisioning stops.`,
     );
     return warnings;
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
-import { EntraSettings } from "../config";
+import type { EntraSettings } from "../config";
 import { SCIM_JOB_TEMPLATE_ID } from "../helpers/urls";
 import { provisioningSettingsCredentials, synchronizationJobIdFromResourceId } from "./provisioningSettings";
 import { SynchronizationSchema } from "./synchronizationSchemaResource";
@@ -36,33 +36,49 @@ export class EntraScimProvisioning extends pulumi.ComponentResource {
         super("auth0-entra-scim:index:EntraScimProvisioning", name, {}, opts);
         const { settings } = args;
 
-        this.synchronizationSecret = new azuread.SynchronizationSecret(`${name}-secret`, {
-            servicePrincipalId: args.servicePrincipalId,
-            // The whole list is secret: it carries the token.
-            credentials: pulumi.secret(pulumi.all([args.tenantUrl, args.secretToken]).apply(([tenantUrl, token]) => [
-                { key: "BaseAddress", value: tenantUrl },
-                { key: "SecretToken", value: token },
-                ...provisioningSettingsCredentials(settings),
-            ])),
-        }, { parent: this });
+        this.synchronizationSecret = new azuread.SynchronizationSecret(
+            `${name}-secret`,
+            {
+                servicePrincipalId: args.servicePrincipalId,
+                // The whole list is secret: it carries the token.
+                credentials: pulumi.secret(
+                    pulumi
+                        .all([args.tenantUrl, args.secretToken])
+                        .apply(([tenantUrl, token]) => [
+                            { key: "BaseAddress", value: tenantUrl },
+                            { key: "SecretToken", value: token },
+                            ...provisioningSettingsCredentials(settings),
+                        ]),
+                ),
+            },
+            { parent: this },
+        );
 
         // Created paused, after its credentials exist (azuread #1013): no cycle may run before the schema below
         // is applied. ProvisioningStatus owns on/off from then on, so azuread must not fight it over `enabled`.
-        this.synchronizationJob = new azuread.SynchronizationJob(`${name}-job`, {
-            servicePrincipalId: args.servicePrincipalId,
-            templateId: SCIM_JOB_TEMPLATE_ID,
-            enabled: false,
-        }, { parent: this, dependsOn: [this.synchronizationSecret], ignoreChanges: ["enabled"] });
+        this.synchronizationJob = new azuread.SynchronizationJob(
+            `${name}-job`,
+            {
+                servicePrincipalId: args.servicePrincipalId,
+                templateId: SCIM_JOB_TEMPLATE_ID,
+                enabled: false,
+            },
+            { parent: this, dependsOn: [this.synchronizationSecret], ignoreChanges: ["enabled"] },
+        );
         this.synchronizationJobId = this.synchronizationJob.id.apply(synchronizationJobIdFromResourceId);
 
-        this.synchronizationSchema = new SynchronizationSchema(`${name}-schema`, {
-            servicePrincipalId: args.servicePrincipalObjectId,
-            synchronizationJobId: this.synchronizationJobId,
-            tenantId: settings.tenantId,
-            emailMatchingPrecedence: settings.emailMatchingPrecedence,
-            provisionGroups: settings.provisionGroups,
-            attributeMappings: settings.attributeMappings,
-        }, { parent: this });
+        this.synchronizationSchema = new SynchronizationSchema(
+            `${name}-schema`,
+            {
+                servicePrincipalId: args.servicePrincipalObjectId,
+                synchronizationJobId: this.synchronizationJobId,
+                tenantId: settings.tenantId,
+                emailMatchingPrecedence: settings.emailMatchingPrecedence,
+                provisionGroups: settings.provisionGroups,
+                attributeMappings: settings.attributeMappings,
+            },
+            { parent: this },
+        );
 
         const subjects = [
             ...settings.provisionOnDemand.users.map((objectId) => ({ objectId, objectTypeName: "User" })),
@@ -70,19 +86,27 @@ export class EntraScimProvisioning extends pulumi.ComponentResource {
         ];
         if (subjects.length > 0) {
             // The walkthrough's test: provision the chosen objects once, with the schema in place.
-            this.provisionOnDemand = new azuread.SynchronizationJobProvisionOnDemand(`${name}-provision-on-demand`, {
-                servicePrincipalId: args.servicePrincipalId,
-                synchronizationJobId: this.synchronizationJob.id,
-                parameters: [{ ruleId: this.synchronizationSchema.synchronizationRuleId, subjects }],
-            }, { parent: this, dependsOn: [this.synchronizationSchema] });
+            this.provisionOnDemand = new azuread.SynchronizationJobProvisionOnDemand(
+                `${name}-provision-on-demand`,
+                {
+                    servicePrincipalId: args.servicePrincipalId,
+                    synchronizationJobId: this.synchronizationJob.id,
+                    parameters: [{ ruleId: this.synchronizationSchema.synchronizationRuleId, subjects }],
+                },
+                { parent: this, dependsOn: [this.synchronizationSchema] },
+            );
         }
 
-        this.provisioningStatus = new ProvisioningStatus(`${name}-status`, {
-            servicePrincipalId: args.servicePrincipalObjectId,
-            synchronizationJobId: this.synchronizationJobId,
-            enabled: settings.provisioningEnabled,
-            tenantId: settings.tenantId,
-        }, { parent: this, dependsOn: [this.synchronizationSchema, ...(this.provisionOnDemand ? [this.provisionOnDemand] : [])] });
+        this.provisioningStatus = new ProvisioningStatus(
+            `${name}-status`,
+            {
+                servicePrincipalId: args.servicePrincipalObjectId,
+                synchronizationJobId: this.synchronizationJobId,
+                enabled: settings.provisioningEnabled,
+                tenantId: settings.tenantId,
+            },
+            { parent: this, dependsOn: [this.synchronizationSchema, ...(this.provisionOnDemand ? [this.provisionOnDemand] : [])] },
+        );
 
         this.registerOutputs({ synchronizationJobId: this.synchronizationJobId });
     }

@@ -1,5 +1,5 @@
 // Synchronization secret keys for the portal's provisioning "Admin Credentials" and "Settings".
-import { EntraSettings } from "../config";
+import type { EntraSettings } from "../config";
 
 export interface SynchronizationCredential {
     key: string;

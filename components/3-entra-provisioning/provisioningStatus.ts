@@ -3,7 +3,7 @@
 // can run before the schema (groups on/off, e-mail matching) is applied; this resource, ordered after the
 // schema and the provision-on-demand test, starts the job (POST .../start) or pauses it (POST .../pause).
 // Delete pauses the job.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { DynamicResource } from "../dynamic/dynamicResource";
 
 export interface ProvisioningStatusArgs {

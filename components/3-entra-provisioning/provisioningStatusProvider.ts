@@ -1,6 +1,6 @@
 // Dynamic provider of ProvisioningStatus: POST .../jobs/{id}/start or .../pause; read maps status.code to on/off.
 import type * as pulumi from "@pulumi/pulumi";
-import { GraphClient, GraphClientFactory, graphClientFromEnvironment, graphPaths, isNotFound } from "../clients/graph";
+import { type GraphClient, type GraphClientFactory, graphClientFromEnvironment, graphPaths, isNotFound } from "../clients/graph";
 import { changedKeys, diffResult, requireStrings } from "../dynamic/support";
 
 export interface ProvisioningStatusInputs {
@@ -73,7 +73,11 @@ export function createProvider(clientFor: GraphClientFactory = graphClientFromEn
 
         async read(id, props?: ProvisioningStatusOutputs) {
             const [sp, ...rest] = id.split("/");
-            const p = { ...props, servicePrincipalId: props?.servicePrincipalId ?? sp, synchronizationJobId: props?.synchronizationJobId ?? rest.join("/") } as ProvisioningStatusOutputs;
+            const p = {
+                ...props,
+                servicePrincipalId: props?.servicePrincipalId ?? sp,
+                synchronizationJobId: props?.synchronizationJobId ?? rest.join("/"),
+            } as ProvisioningStatusOutputs;
             let job: SynchronizationJobView;
             try {
                 job = await getJob(clientFor(p.tenantId), p, false);

@@ -299,7 +299,9 @@ export function applySchemaChange(doc: SynchronizationSchemaDocument, change: Sc
     if (change.provisionGroups !== undefined) {
         const groups = objectMappings(next, "Group");
         if (groups.length === 0 && change.provisionGroups) {
-            throw new SchemaChangeError('the synchronization schema has no object mapping with sourceObjectName "Group", so group provisioning cannot be enabled');
+            throw new SchemaChangeError(
+                'the synchronization schema has no object mapping with sourceObjectName "Group", so group provisioning cannot be enabled',
+            );
         }
         for (const { mapping } of groups) mapping.enabled = change.provisionGroups;
     }
@@ -390,7 +392,7 @@ export function readManagedSettings(doc: SynchronizationSchemaDocument, declared
         const email = users[0] ? findMapping(users[0].mapping, WORK_EMAIL_SCIM) : undefined;
         const fromMail = email?.source && (email.source.type ?? "Attribute") === "Attribute" && email.source.name === "mail";
         // Not mapped from mail any more counts as "not the walkthrough's matching attribute": 0.
-        emailMatchingPrecedence = fromMail ? email?.matchingPriority ?? 0 : 0;
+        emailMatchingPrecedence = fromMail ? (email?.matchingPriority ?? 0) : 0;
     }
     const attributeMappings: LiveAttributeMapping[] = [];
     for (const m of declared.attributeMappings) {
@@ -454,7 +456,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     const bo = b as Record<string, unknown>;
     const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
     const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-    return ak.length === bk.length && ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && jsonEqual(ao[k], bo[k]));
+    return ak.length === bk.length && ak.every((k) => Object.hasOwn(bo, k) && jsonEqual(ao[k], bo[k]));
 }
 
 /** The body for PUT: the document without response metadata such as `@odata.context`. */

@@ -4,22 +4,22 @@
 // environment when a method runs (components/graph.ts), never from state.
 import type * as pulumi from "@pulumi/pulumi";
 import type { EntraAttributeMapping } from "../config";
-import { GraphClientFactory, graphClientFromEnvironment, graphPaths, isNotFound } from "../clients/graph";
+import { type GraphClientFactory, graphClientFromEnvironment, graphPaths, isNotFound } from "../clients/graph";
 import {
     applySchemaChange,
-    AttributeMappingSnapshot,
+    type AttributeMappingSnapshot,
     changeBetween,
     fullChange,
     jsonEqual,
-    LiveAttributeMapping,
-    ManagedSchemaSettings,
+    type LiveAttributeMapping,
+    type ManagedSchemaSettings,
     mappingKey,
     normalizeTargetAttributeName,
     readManagedSettings,
     sameAttributeMappings,
     schemaPutBody,
     snapshotAttributeMappings,
-    SynchronizationSchemaDocument,
+    type SynchronizationSchemaDocument,
     userRuleId,
 } from "./synchronizationSchema";
 import { changedKeys, diffResult, requireStrings } from "../dynamic/support";
@@ -74,7 +74,11 @@ export function createProvider(clientFor: GraphClientFactory = graphClientFromEn
         await clientFor(p.tenantId).put(schemaPath(p), schemaPutBody(next), { operation: `write ${what(p)}`, retryOnNotFound: true });
     };
 
-    const outputs = (p: SynchronizationSchemaInputs, snapshots: AttributeMappingSnapshot[], doc: SynchronizationSchemaDocument): SynchronizationSchemaOutputs => ({
+    const outputs = (
+        p: SynchronizationSchemaInputs,
+        snapshots: AttributeMappingSnapshot[],
+        doc: SynchronizationSchemaDocument,
+    ): SynchronizationSchemaOutputs => ({
         ...p,
         originalAttributeMappings: snapshots,
         synchronizationRuleId: userRuleId(doc) ?? "",
@@ -88,13 +92,19 @@ export function createProvider(clientFor: GraphClientFactory = graphClientFromEn
             if (!Number.isInteger(precedence) || precedence < 2) {
                 failures.push({ property: "emailMatchingPrecedence", reason: "must be a whole number of 2 or more (1 belongs to userName)" });
             }
-            const attributeMappings = (inputs.attributeMappings ?? []).map((m) => ({ ...m, targetAttributeName: normalizeTargetAttributeName(m.targetAttributeName) }));
+            const attributeMappings = (inputs.attributeMappings ?? []).map((m) => ({
+                ...m,
+                targetAttributeName: normalizeTargetAttributeName(m.targetAttributeName),
+            }));
             const seen = new Set<string>();
             for (const m of attributeMappings) {
                 if (seen.has(mappingKey(m))) failures.push({ property: "attributeMappings", reason: `${m.object} ${m.targetAttributeName} is mapped twice` });
                 seen.add(mappingKey(m));
             }
-            return { inputs: { ...inputs, emailMatchingPrecedence: precedence, provisionGroups: inputs.provisionGroups ?? false, attributeMappings }, failures };
+            return {
+                inputs: { ...inputs, emailMatchingPrecedence: precedence, provisionGroups: inputs.provisionGroups ?? false, attributeMappings },
+                failures,
+            };
         },
 
         // Local only: `pulumi preview` makes no Graph call.
@@ -116,7 +126,11 @@ export function createProvider(clientFor: GraphClientFactory = graphClientFromEn
 
         async read(id, props?: SynchronizationSchemaOutputs) {
             const [sp, ...rest] = id.split("/");
-            const p = { ...props, servicePrincipalId: props?.servicePrincipalId ?? sp, synchronizationJobId: props?.synchronizationJobId ?? rest.join("/") } as SynchronizationSchemaOutputs;
+            const p = {
+                ...props,
+                servicePrincipalId: props?.servicePrincipalId ?? sp,
+                synchronizationJobId: props?.synchronizationJobId ?? rest.join("/"),
+            } as SynchronizationSchemaOutputs;
             let live: SynchronizationSchemaDocument;
             try {
                 live = await getSchema(p, false);
@@ -143,7 +157,10 @@ export function createProvider(clientFor: GraphClientFactory = graphClientFromEn
             const newKeys = new Set(news.attributeMappings.map(mappingKey));
             const kept = (olds.originalAttributeMappings ?? []).filter((s) => newKeys.has(mappingKey(s)));
             const keptKeys = new Set(kept.map(mappingKey));
-            const added = snapshotAttributeMappings(live, news.attributeMappings.filter((m) => !keptKeys.has(mappingKey(m))));
+            const added = snapshotAttributeMappings(
+                live,
+                news.attributeMappings.filter((m) => !keptKeys.has(mappingKey(m))),
+            );
             const change = changeBetween(settingsOf(olds), settingsOf(news), olds.originalAttributeMappings ?? []);
             const next = applySchemaChange(live, change);
             await write(news, live, next);

@@ -2,7 +2,7 @@
 // (work e-mail matching at precedence 2, "Provision Entra ID Groups" on or off, extra attribute mappings).
 // @pulumi/azuread has no resource for it (azuread issues #1332, #1429); the logic is in synchronizationSchema.ts,
 // the Graph calls in providers/synchronizationSchemaProvider.ts.
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { EntraAttributeMapping } from "../config";
 import { DynamicResource } from "../dynamic/dynamicResource";
 import type { AttributeMappingSnapshot, LiveAttributeMapping } from "./synchronizationSchema";

@@ -74,8 +74,8 @@ export function resolveAuth0Credentials(config?: ConfigLookup, env: NodeJS.Proce
         const missing = [clientId === undefined ? name("clientId") : undefined, clientSecret === undefined ? name("clientSecret") : undefined].filter(Boolean);
         throw new Auth0CredentialsError(
             `Auth0 credentials: ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not set, and neither is ${name("apiToken")}. ` +
-            `Use a machine-to-machine application authorized for the Management API with the scopes ${SCIM_TOKEN_API_SCOPES.join(" ")} ` +
-            `(pulumi config set auth0:clientId ...; pulumi config set --secret auth0:clientSecret ...).`,
+                `Use a machine-to-machine application authorized for the Management API with the scopes ${SCIM_TOKEN_API_SCOPES.join(" ")} ` +
+                `(pulumi config set auth0:clientId ...; pulumi config set --secret auth0:clientSecret ...).`,
         );
     }
     return { domain, ...(apiToken ? { apiToken } : { clientId, clientSecret }), ...(audience ? { audience } : {}) };
@@ -92,9 +92,21 @@ export class Auth0ApiError extends Error {
     readonly apiMessage?: string;
     readonly attempts!: number;
 
-    constructor(args: { operation: string; method: string; path: string; status: number; errorCode?: string; apiMessage?: string; attempts: number; hint?: string }) {
+    constructor(args: {
+        operation: string;
+        method: string;
+        path: string;
+        status: number;
+        errorCode?: string;
+        apiMessage?: string;
+        attempts: number;
+        hint?: string;
+    }) {
         let text = `Auth0 Management API: ${args.operation} failed `;
-        text += args.status === 0 ? `(no response on ${args.method} ${args.path}: ${args.apiMessage ?? "network error"})` : `(HTTP ${args.status} on ${args.method} ${args.path})`;
+        text +=
+            args.status === 0
+                ? `(no response on ${args.method} ${args.path}: ${args.apiMessage ?? "network error"})`
+                : `(HTTP ${args.status} on ${args.method} ${args.path})`;
         if (args.status !== 0 && (args.errorCode || args.apiMessage)) text += `: ${[args.errorCode, args.apiMessage].filter(Boolean).join(": ")}`;
         if (args.attempts > 1) text += ` (after ${args.attempts} attempts)`;
         if (args.hint) text += `. ${args.hint}`;
@@ -174,7 +186,11 @@ function describeFailure(e: unknown): Failure | undefined {
     return {
         status: e.statusCode ?? 0,
         errorCode: str(body?.errorCode) ?? (body && !("statusCode" in body) ? str(body.error) : undefined),
-        apiMessage: str(body?.message) ?? str(body?.error_description) ?? (typeof e.body === "string" ? e.body.slice(0, 300) : undefined) ?? (e.statusCode === undefined ? e.message.split("\n")[0] : undefined),
+        apiMessage:
+            str(body?.message) ??
+            str(body?.error_description) ??
+            (typeof e.body === "string" ? e.body.slice(0, 300) : undefined) ??
+            (e.statusCode === undefined ? e.message.split("\n")[0] : undefined),
         headers: e.rawResponse?.headers,
         tokenRequest,
     };
@@ -182,12 +198,17 @@ function describeFailure(e: unknown): Failure | undefined {
 
 function hintFor(f: Failure, method: string, credentials: Auth0Credentials, scope: string): string | undefined {
     if (f.tokenRequest) {
-        return `Could not get a Management API access token for client ${credentials.clientId ?? "(unset)"} at https://${credentials.domain}/oauth/token: ` +
-            "check auth0:clientId/auth0:clientSecret (AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET) and that the application is authorized for the Auth0 Management API.";
+        return (
+            `Could not get a Management API access token for client ${credentials.clientId ?? "(unset)"} at https://${credentials.domain}/oauth/token: ` +
+            "check auth0:clientId/auth0:clientSecret (AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET) and that the application is authorized for the Auth0 Management API."
+        );
     }
-    if (f.status === 401) return "The Management API rejected the access token: check auth0:apiToken (AUTH0_API_TOKEN) or the client credentials, and auth0:domain.";
-    if (f.status === 403) return `The machine-to-machine application likely lacks the Management API scope ${scope} (it needs ${SCIM_TOKEN_API_SCOPES.join(" ")}).`;
-    if (f.status === 404 && method !== "DELETE") return "The connection does not exist, or SCIM is not enabled on it (no scim-configuration): create the connection's SCIM configuration first.";
+    if (f.status === 401)
+        return "The Management API rejected the access token: check auth0:apiToken (AUTH0_API_TOKEN) or the client credentials, and auth0:domain.";
+    if (f.status === 403)
+        return `The machine-to-machine application likely lacks the Management API scope ${scope} (it needs ${SCIM_TOKEN_API_SCOPES.join(" ")}).`;
+    if (f.status === 404 && method !== "DELETE")
+        return "The connection does not exist, or SCIM is not enabled on it (no scim-configuration): create the connection's SCIM configuration first.";
     return undefined;
 }
 
@@ -204,10 +225,16 @@ function tokenInfo(t: { token_id?: string; scopes?: string[]; created_at?: strin
 /** One line per token: id, creation, expiry, last use. Never the value (GET does not return it anyway). */
 export function describeTokens(tokens: ScimTokenInfo[]): string {
     if (tokens.length === 0) return "  (none listed)";
-    return tokens.map((t) => {
-        const parts = [`created ${t.createdAt}`, t.validUntil ? `valid until ${t.validUntil}` : "never expires", t.lastUsedAt ? `last used ${t.lastUsedAt}` : "never used"];
-        return `  - ${t.tokenId}: ${parts.join(", ")}`;
-    }).join("\n");
+    return tokens
+        .map((t) => {
+            const parts = [
+                `created ${t.createdAt}`,
+                t.validUntil ? `valid until ${t.validUntil}` : "never expires",
+                t.lastUsedAt ? `last used ${t.lastUsedAt}` : "never used",
+            ];
+            return `  - ${t.tokenId}: ${parts.join(", ")}`;
+        })
+        .join("\n");
 }
 
 function loopbackFetch(domain: string, baseUrl: string): typeof fetch {
@@ -267,8 +294,13 @@ export class ScimTokenApi {
                 const retriable = !f.tokenRequest && (f.status === 429 || (op.idempotent && (f.status === 0 || RETRIABLE_WHEN_IDEMPOTENT.has(f.status))));
                 if (!retriable || attempt >= this.maxAttempts) {
                     throw new Auth0ApiError({
-                        operation: op.operation, method: f.tokenRequest ? "POST" : op.method, path: f.tokenRequest ? "/oauth/token" : op.path,
-                        status: f.status, errorCode: f.errorCode, apiMessage: f.apiMessage, attempts: attempt,
+                        operation: op.operation,
+                        method: f.tokenRequest ? "POST" : op.method,
+                        path: f.tokenRequest ? "/oauth/token" : op.path,
+                        status: f.status,
+                        errorCode: f.errorCode,
+                        apiMessage: f.apiMessage,
+                        attempts: attempt,
                         hint: hintFor(f, op.method, this.credentials, op.scope),
                     });
                 }
@@ -280,19 +312,33 @@ export class ScimTokenApi {
 
     async list(connectionId: string): Promise<ScimTokenInfo[]> {
         const data = await this.call(
-            { operation: `list SCIM tokens of connection ${connectionId}`, method: "GET", path: this.path(connectionId), scope: "read:scim_token", idempotent: true },
+            {
+                operation: `list SCIM tokens of connection ${connectionId}`,
+                method: "GET",
+                path: this.path(connectionId),
+                scope: "read:scim_token",
+                idempotent: true,
+            },
             () => this.client.connections.scimConfiguration.tokens.get(connectionId),
         );
         return (data ?? []).map(tokenInfo);
     }
 
     async create(connectionId: string, request: { scopes: string[]; tokenLifetimeSeconds?: number }): Promise<IssuedScimToken> {
-        const op = { operation: `create SCIM token for connection ${connectionId}`, method: "POST", path: this.path(connectionId), scope: "create:scim_token", idempotent: false };
+        const op = {
+            operation: `create SCIM token for connection ${connectionId}`,
+            method: "POST",
+            path: this.path(connectionId),
+            scope: "create:scim_token",
+            idempotent: false,
+        };
         try {
-            const data = await this.call(op, () => this.client.connections.scimConfiguration.tokens.create(connectionId, {
-                scopes: request.scopes,
-                ...(request.tokenLifetimeSeconds !== undefined ? { token_lifetime: request.tokenLifetimeSeconds } : {}),
-            }));
+            const data = await this.call(op, () =>
+                this.client.connections.scimConfiguration.tokens.create(connectionId, {
+                    scopes: request.scopes,
+                    ...(request.tokenLifetimeSeconds !== undefined ? { token_lifetime: request.tokenLifetimeSeconds } : {}),
+                }),
+            );
             if (!data?.token || !data.token_id) {
                 // terraform-provider-auth0 #1423: an empty token must fail loudly, not reach Entra.
                 throw new Auth0ApiError({ ...op, status: 201, apiMessage: "the response carried no token value or token_id", attempts: 1 });
@@ -308,7 +354,13 @@ export class ScimTokenApi {
     async delete(connectionId: string, tokenId: string): Promise<boolean> {
         try {
             await this.call(
-                { operation: `delete SCIM token ${tokenId} of connection ${connectionId}`, method: "DELETE", path: this.path(connectionId, tokenId), scope: "delete:scim_token", idempotent: true },
+                {
+                    operation: `delete SCIM token ${tokenId} of connection ${connectionId}`,
+                    method: "DELETE",
+                    path: this.path(connectionId, tokenId),
+                    scope: "delete:scim_token",
+                    idempotent: true,
+                },
                 () => this.client.connections.scimConfiguration.tokens.delete(connectionId, tokenId),
             );
             return true;
@@ -328,12 +380,22 @@ export class ScimTokenApi {
         }
         const deleteCall = `DELETE https://${this.credentials.domain}${this.path(connectionId, "{tokenId}")} (scope delete:scim_token)`;
         const dashboard = "Auth0 Dashboard > Authentication > Enterprise > SAML > (the connection) > Provisioning, SCIM tokens";
-        const hint = e.status === 409
-            ? `Auth0 allows at most 2 SCIM tokens per connection, and a rotation needs a free slot. Tokens of connection ${connectionId}:\n${listing}\n` +
-              `Delete the one Entra no longer uses (never the one in Entra's provisioning credentials): ${dashboard}, or ${deleteCall}. Then run pulumi up again.`
-            : `The request may or may not have issued a token, and it is not repeated automatically (a token issued without its value reaching us ` +
-              `would only take one of the 2 slots). Tokens of connection ${connectionId} now:\n${listing}\n` +
-              `If one was created just now and is not in this stack's state, delete it (${dashboard}, or ${deleteCall}); then run pulumi up again.`;
-        return new Auth0ApiError({ operation: e.operation, method: e.method, path: e.path, status: e.status, errorCode: e.errorCode, apiMessage: e.apiMessage, attempts: e.attempts, hint });
+        const hint =
+            e.status === 409
+                ? `Auth0 allows at most 2 SCIM tokens per connection, and a rotation needs a free slot. Tokens of connection ${connectionId}:\n${listing}\n` +
+                  `Delete the one Entra no longer uses (never the one in Entra's provisioning credentials): ${dashboard}, or ${deleteCall}. Then run pulumi up again.`
+                : `The request may or may not have issued a token, and it is not repeated automatically (a token issued without its value reaching us ` +
+                  `would only take one of the 2 slots). Tokens of connection ${connectionId} now:\n${listing}\n` +
+                  `If one was created just now and is not in this stack's state, delete it (${dashboard}, or ${deleteCall}); then run pulumi up again.`;
+        return new Auth0ApiError({
+            operation: e.operation,
+            method: e.method,
+            path: e.path,
+            status: e.status,
+            errorCode: e.errorCode,
+            apiMessage: e.apiMessage,
+            attempts: e.attempts,
+            hint,
+        });
     }
 }

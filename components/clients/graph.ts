@@ -10,12 +10,12 @@
 // Credentials are resolved when a request is made, inside whatever process makes it (the Pulumi provider
 // process for the custom resources): nothing here is captured into a serialized provider or the state file.
 import {
-    AccessToken,
+    type AccessToken,
     ChainedTokenCredential,
     ClientAssertionCredential,
     ClientSecretCredential,
     DefaultAzureCredential,
-    TokenCredential,
+    type TokenCredential,
 } from "@azure/identity";
 import { readFile } from "node:fs/promises";
 
@@ -260,7 +260,8 @@ export class GraphClient {
                     await this.sleep(this.backoff(retries++));
                     continue;
                 }
-                const reason = e instanceof Error && e.name === "TimeoutError" ? `timed out after ${this.timeoutMs} ms` : String(e instanceof Error ? e.message : e);
+                const reason =
+                    e instanceof Error && e.name === "TimeoutError" ? `timed out after ${this.timeoutMs} ms` : String(e instanceof Error ? e.message : e);
                 throw new GraphError({ operation: options.operation, method, path, status: 0, graphMessage: reason, attempts, cause: e });
             }
             if (res.ok) return (await parseBody(res)) as T;
@@ -339,11 +340,7 @@ function notFoundPolicy(v: GraphRequestOptions["retryOnNotFound"]): Required<Not
 }
 
 /** One-off call with a client built from options (or the environment). */
-export function graphRequest<T = unknown>(
-    method: HttpMethod,
-    path: string,
-    options: GraphRequestOptions & { client?: GraphClientOptions },
-): Promise<T> {
+export function graphRequest<T = unknown>(method: HttpMethod, path: string, options: GraphRequestOptions & { client?: GraphClientOptions }): Promise<T> {
     return new GraphClient(options.client).request<T>(method, path, options);
 }
 

@@ -327,7 +327,7 @@ function describe(v: unknown): string {
     if (v === null) return "null";
     if (Array.isArray(v)) return "a list";
     if (typeof v === "object") return "an object";
-    if (typeof v === "string") return `"${v.length > 60 ? v.slice(0, 57) + "..." : v}"`;
+    if (typeof v === "string") return `"${v.length > 60 ? `${v.slice(0, 57)}...` : v}"`;
     return `${typeof v} ${String(v)}`;
 }
 
@@ -358,8 +358,17 @@ function sortScopes(scopes: string[]): string[] {
 const CONNECTION_KEYS = ["name", "displayName", "setUserRootAttributes", "domainAliases", "scim", "entra", "saml"] as const;
 const SCIM_KEYS = ["userIdAttribute", "mappings", "tokenScopes", "tokenLifetimeDays", "tokenRotationDays"] as const;
 const ENTRA_KEYS = [
-    "appName", "tenantId", "assignments", "provisionGroups", "provisioningEnabled", "notificationEmails",
-    "deletionThreshold", "emailMatchingPrecedence", "attributeMappings", "provisionOnDemand", "certificateEndDate",
+    "appName",
+    "tenantId",
+    "assignments",
+    "provisionGroups",
+    "provisioningEnabled",
+    "notificationEmails",
+    "deletionThreshold",
+    "emailMatchingPrecedence",
+    "attributeMappings",
+    "provisionOnDemand",
+    "certificateEndDate",
 ] as const;
 const SAML_KEYS = ["metadataUrl", "signInEndpoint", "signOutEndpoint", "signingCert"] as const;
 /** The evaluation frequencies Azure Monitor's log search alert rules accept, in minutes. */
@@ -404,25 +413,33 @@ function readScim(r: Reader, raw: Obj | undefined, path: string, provisionGroups
         }
         seenScim.set(scim, i);
         if (scim === WORK_EMAIL_SCIM && auth0 !== "email") {
-            r.fail(join(p, "auth0"), `must stay "email": Entra matches users on ${WORK_EMAIL_SCIM} <- mail, and Auth0 must store it as email (walkthrough step 3B). Remove this mapping or map it to "email".`);
+            r.fail(
+                join(p, "auth0"),
+                `must stay "email": Entra matches users on ${WORK_EMAIL_SCIM} <- mail, and Auth0 must store it as email (walkthrough step 3B). Remove this mapping or map it to "email".`,
+            );
             return;
         }
         configured.push({ scim, auth0 });
     });
     const mappings = mergeScimMappings(DEFAULT_SCIM_MAPPINGS, configured);
     if (!mappings.some((m) => m.scim === userIdAttribute)) {
-        r.fail(join(path, "userIdAttribute"), `"${userIdAttribute}" has no mapping; add {scim: "${userIdAttribute}", auth0: ...} to ${mappingsPath} or use userName.`);
+        r.fail(
+            join(path, "userIdAttribute"),
+            `"${userIdAttribute}" has no mapping; add {scim: "${userIdAttribute}", auth0: ...} to ${mappingsPath} or use userName.`,
+        );
     }
 
     const scopesPath = join(path, "tokenScopes");
     const known = KNOWN_TOKEN_SCOPES as readonly string[];
-    let tokenScopes = isMissing(raw?.tokenScopes) ? defaultTokenScopes(provisionGroups ?? false) : r.stringList(raw.tokenScopes, scopesPath, "Auth0 SCIM token scopes", (s, p) => {
-        if (!known.includes(s)) {
-            r.fail(p, `unknown token scope "${s}". Known scopes: ${known.join(" ")}.`);
-            return false;
-        }
-        return true;
-    });
+    let tokenScopes = isMissing(raw?.tokenScopes)
+        ? defaultTokenScopes(provisionGroups ?? false)
+        : r.stringList(raw.tokenScopes, scopesPath, "Auth0 SCIM token scopes", (s, p) => {
+              if (!known.includes(s)) {
+                  r.fail(p, `unknown token scope "${s}". Known scopes: ${known.join(" ")}.`);
+                  return false;
+              }
+              return true;
+          });
     if (raw?.tokenScopes !== undefined) {
         const missing = USER_TOKEN_SCOPES.filter((s) => !tokenScopes.includes(s));
         if (Array.isArray(raw.tokenScopes) && missing.length > 0) {
@@ -431,7 +448,10 @@ function readScim(r: Reader, raw: Obj | undefined, path: string, provisionGroups
         if (provisionGroups !== undefined) {
             const hasGroupScopes = tokenScopes.filter((s) => s.endsWith(":groups"));
             if (!provisionGroups && hasGroupScopes.length > 0) {
-                r.fail(scopesPath, `grants ${hasGroupScopes.join(" ")} but entra.provisionGroups is false: drop the group scopes (least privilege) or set entra.provisionGroups: true.`);
+                r.fail(
+                    scopesPath,
+                    `grants ${hasGroupScopes.join(" ")} but entra.provisionGroups is false: drop the group scopes (least privilege) or set entra.provisionGroups: true.`,
+                );
             }
             const missingGroups = GROUP_TOKEN_SCOPES.filter((s) => !tokenScopes.includes(s));
             if (provisionGroups && missingGroups.length > 0) {
@@ -442,18 +462,37 @@ function readScim(r: Reader, raw: Obj | undefined, path: string, provisionGroups
     tokenScopes = sortScopes(tokenScopes);
 
     const tokenLifetimeDays = r.integer(raw?.tokenLifetimeDays, join(path, "tokenLifetimeDays"), 1, MAX_TOKEN_DAYS, "days until the SCIM token expires");
-    const tokenRotationDays = r.integer(raw?.tokenRotationDays, join(path, "tokenRotationDays"), 1, MAX_TOKEN_DAYS, "days after creation to rotate the SCIM token");
+    const tokenRotationDays = r.integer(
+        raw?.tokenRotationDays,
+        join(path, "tokenRotationDays"),
+        1,
+        MAX_TOKEN_DAYS,
+        "days after creation to rotate the SCIM token",
+    );
     if (tokenRotationDays !== undefined && tokenLifetimeDays !== undefined && tokenRotationDays >= tokenLifetimeDays) {
-        r.fail(join(path, "tokenRotationDays"), `(${tokenRotationDays}) must be shorter than scim.tokenLifetimeDays (${tokenLifetimeDays}), or Entra would hold an expired token before the rotation; e.g. rotate at ${Math.max(1, Math.floor(tokenLifetimeDays * 0.75))}.`);
+        r.fail(
+            join(path, "tokenRotationDays"),
+            `(${tokenRotationDays}) must be shorter than scim.tokenLifetimeDays (${tokenLifetimeDays}), or Entra would hold an expired token before the rotation; e.g. rotate at ${Math.max(1, Math.floor(tokenLifetimeDays * 0.75))}.`,
+        );
     }
     return { userIdAttribute, mappings, tokenScopes, tokenLifetimeDays, tokenRotationDays };
 }
 
-function readEntra(r: Reader, raw: Obj, path: string, name: string, displayName: string | undefined, stackTenant: string | undefined): EntraSettings | undefined {
+function readEntra(
+    r: Reader,
+    raw: Obj,
+    path: string,
+    name: string,
+    displayName: string | undefined,
+    stackTenant: string | undefined,
+): EntraSettings | undefined {
     r.keys(raw, path, ENTRA_KEYS);
     const guid = (hint: string) => (s: string, p: string) => {
         if (!GUID.test(s)) {
-            r.fail(p, `"${s}" is not an Entra object id (a GUID like 0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0); copy the ${hint}'s Object ID from the Entra admin center.`);
+            r.fail(
+                p,
+                `"${s}" is not an Entra object id (a GUID like 0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0); copy the ${hint}'s Object ID from the Entra admin center.`,
+            );
             return false;
         }
         return true;
@@ -462,7 +501,8 @@ function readEntra(r: Reader, raw: Obj, path: string, name: string, displayName:
 
     const tenantPath = join(path, "tenantId");
     const ownTenant = r.string(raw.tenantId, tenantPath, "the Entra tenant id (a GUID)");
-    if (ownTenant !== undefined && !GUID.test(ownTenant)) r.fail(tenantPath, `"${ownTenant}" is not a tenant id: use the Directory (tenant) ID GUID from the Entra admin center.`);
+    if (ownTenant !== undefined && !GUID.test(ownTenant))
+        r.fail(tenantPath, `"${ownTenant}" is not a tenant id: use the Directory (tenant) ID GUID from the Entra admin center.`);
     const tenantId = ownTenant ?? stackTenant;
     if (tenantId === undefined && isMissing(raw.tenantId)) {
         r.fail(tenantPath, "a managed Entra app needs a tenant: set azuread:tenantId (pulumi config set azuread:tenantId <guid>), ARM_TENANT_ID, or this key.");
@@ -491,11 +531,18 @@ function readEntra(r: Reader, raw: Obj, path: string, name: string, displayName:
         }
         return true;
     });
-    const deletionThreshold = r.integer(raw.deletionThreshold, join(path, "deletionThreshold"), 1, 100000, "deletions per cycle before Entra stops and notifies");
+    const deletionThreshold = r.integer(
+        raw.deletionThreshold,
+        join(path, "deletionThreshold"),
+        1,
+        100000,
+        "deletions per cycle before Entra stops and notifies",
+    );
     if (deletionThreshold !== undefined && notificationEmails.length === 0) {
         r.fail(join(path, "deletionThreshold"), "needs entra.notificationEmails: Entra e-mails the recipients when the threshold stops a cycle.");
     }
-    const emailMatchingPrecedence = r.integer(raw.emailMatchingPrecedence, join(path, "emailMatchingPrecedence"), 2, 10, "matching precedence of the work e-mail; userName keeps 1") ?? 2;
+    const emailMatchingPrecedence =
+        r.integer(raw.emailMatchingPrecedence, join(path, "emailMatchingPrecedence"), 2, 10, "matching precedence of the work e-mail; userName keeps 1") ?? 2;
 
     const attributeMappings: EntraAttributeMapping[] = [];
     const amPath = join(path, "attributeMappings");
@@ -526,12 +573,25 @@ function readEntra(r: Reader, raw: Obj, path: string, name: string, displayName:
         seenTargets.set(key, i);
         if (object === "User" && target === WORK_EMAIL_SCIM && matchingPriority === undefined) {
             // Overriding the work e-mail without a priority would silently drop it from matching.
-            r.fail(join(p, "matchingPriority"), `is required when overriding ${WORK_EMAIL_SCIM}; use entra.emailMatchingPrecedence for the walkthrough's setting.`);
+            r.fail(
+                join(p, "matchingPriority"),
+                `is required when overriding ${WORK_EMAIL_SCIM}; use entra.emailMatchingPrecedence for the walkthrough's setting.`,
+            );
             return;
         }
-        attributeMappings.push({ targetAttributeName: target, source, sourceType, object, flowType, ...(matchingPriority !== undefined ? { matchingPriority } : {}) });
+        attributeMappings.push({
+            targetAttributeName: target,
+            source,
+            sourceType,
+            object,
+            flowType,
+            ...(matchingPriority !== undefined ? { matchingPriority } : {}),
+        });
     });
-    const taken = new Map<number, string>([[1, "userName"], [emailMatchingPrecedence, WORK_EMAIL_SCIM]]);
+    const taken = new Map<number, string>([
+        [1, "userName"],
+        [emailMatchingPrecedence, WORK_EMAIL_SCIM],
+    ]);
     attributeMappings.forEach((m, i) => {
         if (m.matchingPriority === undefined || m.object !== "User" || m.targetAttributeName === WORK_EMAIL_SCIM) return;
         const holder = taken.get(m.matchingPriority);
@@ -548,14 +608,18 @@ function readEntra(r: Reader, raw: Obj, path: string, name: string, displayName:
     podUsers.forEach((u, i) => {
         // Entra skips objects out of scope: on-demand users must be assigned (directly or by group).
         if (!users.some((x) => x.toLowerCase() === u.toLowerCase()) && groups.length === 0) {
-            r.fail(`${join(podPath, "users")}[${i}]`, `"${u}" is not assigned to the app (entra.assignments.users); Entra skips unassigned users when assignment is required.`);
+            r.fail(
+                `${join(podPath, "users")}[${i}]`,
+                `"${u}" is not assigned to the app (entra.assignments.users); Entra skips unassigned users when assignment is required.`,
+            );
         }
     });
     podGroups.forEach((g, i) => {
         if (!groups.some((x) => x.toLowerCase() === g.toLowerCase())) {
             r.fail(`${join(podPath, "groups")}[${i}]`, `"${g}" is not assigned to the app (entra.assignments.groups); Entra skips unassigned groups.`);
         }
-        if (!provisionGroups) r.fail(`${join(podPath, "groups")}[${i}]`, "groups are not provisioned (entra.provisionGroups is false); set it to true or drop this entry.");
+        if (!provisionGroups)
+            r.fail(`${join(podPath, "groups")}[${i}]`, "groups are not provisioned (entra.provisionGroups is false); set it to true or drop this entry.");
     });
 
     const endPath = join(path, "certificateEndDate");
@@ -604,7 +668,10 @@ function httpsUrl(r: Reader, v: unknown, path: string, hint: string): string | u
 function readSaml(r: Reader, raw: Obj | undefined, path: string, required: boolean): SamlSettings | undefined {
     if (!raw) {
         if (required) {
-            r.fail(path, "an Auth0-only connection (no entra block) needs the IdP's SAML settings: saml.metadataUrl, or saml.signInEndpoint and saml.signingCert.");
+            r.fail(
+                path,
+                "an Auth0-only connection (no entra block) needs the IdP's SAML settings: saml.metadataUrl, or saml.signInEndpoint and saml.signingCert.",
+            );
         }
         return undefined;
     }
@@ -638,7 +705,10 @@ function readConnection(r: Reader, item: unknown, path: string, stackTenant: str
     let name = r.string(raw.name, namePath, "the Auth0 connection name");
     if (isMissing(raw.name)) r.fail(namePath, "is required: the Auth0 connection name, e.g. acme-entra.");
     if (name !== undefined && !CONNECTION_NAME.test(name)) {
-        r.fail(namePath, `"${name}" is not a valid Auth0 connection name: use letters, digits and '-', at most 128 characters, not starting or ending with '-'.`);
+        r.fail(
+            namePath,
+            `"${name}" is not a valid Auth0 connection name: use letters, digits and '-', at most 128 characters, not starting or ending with '-'.`,
+        );
         name = undefined;
     }
     const displayName = r.string(raw.displayName, join(path, "displayName"), "the name users see on the login button");
@@ -661,7 +731,10 @@ function readConnection(r: Reader, item: unknown, path: string, stackTenant: str
     const samlRaw = r.object(raw.saml, join(path, "saml"), "the IdP's SAML settings");
     const saml = readSaml(r, samlRaw, join(path, "saml"), entraRaw === undefined && isMissing(raw.entra));
     if (entraRaw && samlRaw) {
-        r.fail(join(path, "saml"), "is set together with entra: with a managed Entra app the stack wires SAML from the app's own certificate. Remove saml, or remove entra for an Auth0-only connection.");
+        r.fail(
+            join(path, "saml"),
+            "is set together with entra: with a managed Entra app the stack wires SAML from the app's own certificate. Remove saml, or remove entra for an Auth0-only connection.",
+        );
     }
     if (!name) return undefined;
     return {
@@ -706,12 +779,19 @@ function readMonitoringTarget(r: Reader, raw: Obj, path: string, defaults?: Moni
         r.fail(emailsPath, "needs at least one address: the alert has nobody to notify otherwise.");
     }
     const frequencyPath = join(path, "evaluationFrequencyMinutes");
-    const evaluationFrequencyMinutes = r.integer(raw.evaluationFrequencyMinutes, frequencyPath, 5, 1440, "minutes between alert evaluations")
-        ?? defaults?.evaluationFrequencyMinutes ?? 15;
+    const evaluationFrequencyMinutes =
+        r.integer(raw.evaluationFrequencyMinutes, frequencyPath, 5, 1440, "minutes between alert evaluations") ?? defaults?.evaluationFrequencyMinutes ?? 15;
     const inheritsFrequency = isMissing(raw.evaluationFrequencyMinutes) && defaults !== undefined;
-    if (!inheritsFrequency && !(MONITORING_FREQUENCIES_MINUTES as readonly number[]).includes(evaluationFrequencyMinutes) && !r.problems.some((p) => p.path === frequencyPath)) {
-        r.fail(frequencyPath, `must be one of ${MONITORING_FREQUENCIES_MINUTES.join(", ")} (the frequencies Azure Monitor's log alerts accept); ` +
-            `got ${evaluationFrequencyMinutes}, use ${supportedFrequencyMinutes(evaluationFrequencyMinutes)}.`);
+    if (
+        !inheritsFrequency &&
+        !(MONITORING_FREQUENCIES_MINUTES as readonly number[]).includes(evaluationFrequencyMinutes) &&
+        !r.problems.some((p) => p.path === frequencyPath)
+    ) {
+        r.fail(
+            frequencyPath,
+            `must be one of ${MONITORING_FREQUENCIES_MINUTES.join(", ")} (the frequencies Azure Monitor's log alerts accept); ` +
+                `got ${evaluationFrequencyMinutes}, use ${supportedFrequencyMinutes(evaluationFrequencyMinutes)}.`,
+        );
     }
     if (resourceGroupName === undefined || location === undefined) return undefined;
     return { resourceGroupName, location, ...(logAnalyticsWorkspaceId ? { logAnalyticsWorkspaceId } : {}), alertEmails, evaluationFrequencyMinutes };
@@ -766,7 +846,10 @@ function readMonitoring(r: Reader, v: unknown): MonitoringRead | undefined {
         // Settings kept while a tenant is switched off are checked too: they must be valid when it is switched back on.
         if (subscriptionId !== undefined && !validSubscription) r.fail(subPath, `"${subscriptionId}" is not a subscription id (a GUID).`);
         if (enabled && isMissing(entry.subscriptionId)) {
-            r.fail(subPath, "is required: the subscription (in this tenant) for its workspace, action group and alert; or set enabled: false to leave the tenant unmonitored.");
+            r.fail(
+                subPath,
+                "is required: the subscription (in this tenant) for its workspace, action group and alert; or set enabled: false to leave the tenant unmonitored.",
+            );
         }
         const target = readMonitoringTarget(r, entry, entryPath, inherited);
         if (!enabled) {
@@ -797,8 +880,11 @@ function checkMonitoringCoverage(r: Reader, m: MonitoringRead, connections: read
     }
     for (const [tenantId, names] of byTenant) {
         if (tenantId === own || m.listedTenants.has(tenantId)) continue;
-        r.fail("monitoring.tenants", `connections ${names.join(", ")} manage apps in tenant ${tenantId}, which monitoring does not cover: add ` +
-            `monitoring.tenants.${tenantId} with the subscriptionId for its workspace and alert, or with enabled: false to leave it unmonitored.`);
+        r.fail(
+            "monitoring.tenants",
+            `connections ${names.join(", ")} manage apps in tenant ${tenantId}, which monitoring does not cover: add ` +
+                `monitoring.tenants.${tenantId} with the subscriptionId for its workspace and alert, or with enabled: false to leave it unmonitored.`,
+        );
     }
     for (const [tenantId, key] of m.listedTenants) {
         const path = `monitoring.tenants.${key}`;
@@ -809,11 +895,17 @@ function checkMonitoringCoverage(r: Reader, m: MonitoringRead, connections: read
         if (byTenant.size > 0) {
             // Every tenant with managed connections has an entry (else reported above), and each says enabled: false.
             const off = [...byTenant.keys()].map((t) => `monitoring.tenants.${m.listedTenants.get(t)}`);
-            r.fail("monitoring.enabled", `is true, but every tenant with managed connections is switched off (${off.join(", ")}: enabled: false), ` +
-                "so there is nothing to monitor. Switch one of them on, or set monitoring.enabled to false.");
+            r.fail(
+                "monitoring.enabled",
+                `is true, but every tenant with managed connections is switched off (${off.join(", ")}: enabled: false), ` +
+                    "so there is nothing to monitor. Switch one of them on, or set monitoring.enabled to false.",
+            );
         } else {
-            r.fail("monitoring.enabled", `is true, but no connection manages an Entra app in the stack's tenant (azuread:tenantId${stackTenant ? ` ${stackTenant}` : ""}) ` +
-                "or in a tenant of monitoring.tenants, so there is nothing to monitor. Set monitoring.enabled to false, or give a connection an entra block.");
+            r.fail(
+                "monitoring.enabled",
+                `is true, but no connection manages an Entra app in the stack's tenant (azuread:tenantId${stackTenant ? ` ${stackTenant}` : ""}) ` +
+                    "or in a tenant of monitoring.tenants, so there is nothing to monitor. Set monitoring.enabled to false, or give a connection an entra block.",
+            );
         }
     }
 }
@@ -827,7 +919,7 @@ export function parseStackConfig(raw: RawStackConfig): StackSettings {
     const domain = r.string(raw.auth0Domain, "auth0:domain", "the canonical Auth0 tenant domain, e.g. acme.eu.auth0.com");
     if (isMissing(raw.auth0Domain)) {
         r.fail("auth0:domain", "is required: pulumi config set auth0:domain <tenant>.<region>.auth0.com (or set AUTH0_DOMAIN).");
-    } else if (domain !== undefined && (!HOSTNAME.test(domain))) {
+    } else if (domain !== undefined && !HOSTNAME.test(domain)) {
         r.fail("auth0:domain", `"${domain}" is not a domain name; use the tenant domain without https://, e.g. acme.eu.auth0.com.`);
     }
     const tenantNameRaw = r.string(raw.tenantName, "tenantName", "the Auth0 tenant name, e.g. acme");
@@ -875,7 +967,11 @@ export function parseStackConfig(raw: RawStackConfig): StackSettings {
         if (!c.entra) continue;
         const key = `${tenantKey(c.entra.tenantId)}/${c.entra.appName.toLowerCase()}`;
         const first = appNames.get(key);
-        if (first) r.fail(`connections[${indexOf.get(c)}].entra.appName`, `"${c.entra.appName}" is already the app of connections[${indexOf.get(first)}] (${first.name}) in the same tenant; give each enterprise app its own name.`);
+        if (first)
+            r.fail(
+                `connections[${indexOf.get(c)}].entra.appName`,
+                `"${c.entra.appName}" is already the app of connections[${indexOf.get(first)}] (${first.name}) in the same tenant; give each enterprise app its own name.`,
+            );
         else appNames.set(key, c);
     }
 

@@ -47,9 +47,7 @@ export function entraFederationMetadataUrl(tenantId: string, clientId: string): 
  * Accepts a body or a PEM and returns a PEM with 64-character lines.
  */
 export function toPemCertificate(certificate: string): string {
-    const body = certificate
-        .replace(/-----BEGIN CERTIFICATE-----|-----END CERTIFICATE-----/g, "")
-        .replace(/\s+/g, "");
+    const body = certificate.replace(/-----BEGIN CERTIFICATE-----|-----END CERTIFICATE-----/g, "").replace(/\s+/g, "");
     if (body === "" || !/^[A-Za-z0-9+/]+={0,2}$/.test(body)) {
         throw new Error("signing certificate is not base64 (expected a PEM or its base64 body)");
     }

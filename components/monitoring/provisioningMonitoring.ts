@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aadiam from "@pulumi/azure-native/aadiam";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
-import { MonitoringTarget, PROJECT, supportedFrequencyMinutes, tenantKey } from "../config";
+import { type MonitoringTarget, PROJECT, supportedFrequencyMinutes, tenantKey } from "../config";
 
 /** Entra diagnostic categories the alert reads: AADProvisioningLogs (failures) and AuditLogs (quarantine). */
 export { supportedFrequencyMinutes };
@@ -30,7 +30,10 @@ export function tenantMonitoringName(tenantId: string): string {
 export function normalizeServicePrincipalIds(ids: readonly string[]): string[] {
     const out = new Set<string>();
     for (const raw of ids) {
-        const id = raw.trim().replace(/^\/servicePrincipals\//i, "").toLowerCase();
+        const id = raw
+            .trim()
+            .replace(/^\/servicePrincipals\//i, "")
+            .toLowerCase();
         if (!GUID.test(id)) {
             throw new Error(`"${raw}" is not a service principal object id (a GUID, or /servicePrincipals/<GUID>)`);
         }
@@ -124,35 +127,47 @@ export class ProvisioningMonitoring extends pulumi.ComponentResource {
         if (settings.logAnalyticsWorkspaceId) {
             this.workspaceId = pulumi.output(settings.logAnalyticsWorkspaceId);
         } else {
-            this.workspace = new operationalinsights.Workspace(`${name}-workspace`, {
-                resourceGroupName: settings.resourceGroupName,
-                location: settings.location,
-                sku: { name: "PerGB2018" },
-                retentionInDays: 30,
-            }, child);
+            this.workspace = new operationalinsights.Workspace(
+                `${name}-workspace`,
+                {
+                    resourceGroupName: settings.resourceGroupName,
+                    location: settings.location,
+                    sku: { name: "PerGB2018" },
+                    retentionInDays: 30,
+                },
+                child,
+            );
             this.workspaceId = this.workspace.id;
         }
 
-        this.diagnosticSetting = new aadiam.DiagnosticSetting(`${name}-entra-logs`, {
-            // One tenant holds at most five diagnostic settings; the stack name keeps ours apart.
-            name: `${PROJECT}-${pulumi.getStack()}`,
-            workspaceId: this.workspaceId,
-            logs: MONITORED_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
-            // Its name is fixed per stack and tenant, so a replacement must delete the old one before creating.
-        }, { ...child, deleteBeforeReplace: true });
+        this.diagnosticSetting = new aadiam.DiagnosticSetting(
+            `${name}-entra-logs`,
+            {
+                // One tenant holds at most five diagnostic settings; the stack name keeps ours apart.
+                name: `${PROJECT}-${pulumi.getStack()}`,
+                workspaceId: this.workspaceId,
+                logs: MONITORED_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
+                // Its name is fixed per stack and tenant, so a replacement must delete the old one before creating.
+            },
+            { ...child, deleteBeforeReplace: true },
+        );
 
-        this.actionGroup = new monitor.ActionGroup(`${name}-action-group`, {
-            resourceGroupName: settings.resourceGroupName,
-            location: "Global",
-            enabled: true,
-            // Shown in the mail's subject; Azure allows 12 characters.
-            groupShortName: "EntraSCIM",
-            emailReceivers: settings.alertEmails.map((emailAddress, i) => ({
-                name: `email-${i + 1}`,
-                emailAddress,
-                useCommonAlertSchema: true,
-            })),
-        }, child);
+        this.actionGroup = new monitor.ActionGroup(
+            `${name}-action-group`,
+            {
+                resourceGroupName: settings.resourceGroupName,
+                location: "Global",
+                enabled: true,
+                // Shown in the mail's subject; Azure allows 12 characters.
+                groupShortName: "EntraSCIM",
+                emailReceivers: settings.alertEmails.map((emailAddress, i) => ({
+                    name: `email-${i + 1}`,
+                    emailAddress,
+                    useCommonAlertSchema: true,
+                })),
+            },
+            child,
+        );
 
         // config.ts refuses other values; rounding up covers callers that build settings themselves.
         const frequency = supportedFrequencyMinutes(settings.evaluationFrequencyMinutes);
@@ -165,39 +180,45 @@ export class ProvisioningMonitoring extends pulumi.ComponentResource {
         this.evaluationFrequency = isoDuration(frequency);
         this.query = pulumi.all(args.servicePrincipalIds).apply((ids) => provisioningAlertQuery(ids, args.tenantId));
 
-        this.alertRule = new monitor.ScheduledQueryRule(`${name}-provisioning-alert`, {
-            resourceGroupName: settings.resourceGroupName,
-            location: settings.location,
-            kind: "LogAlert",
-            displayName: `Entra provisioning to Auth0 failing (${pulumi.getStack()}${args.tenantLabel ? `, tenant ${args.tenantLabel}` : ""})`,
-            description: "Provisioning failures or quarantine of the Entra enterprise apps that provision users into Auth0 over SCIM.",
-            severity: 2,
-            enabled: true,
-            scopes: [this.workspaceId],
-            evaluationFrequency: this.evaluationFrequency,
-            // Entra logs arrive minutes late; a window of at least an hour still sees them, and the stateful
-            // alert (autoMitigate) mails once per incident instead of once per evaluation.
-            windowSize: isoDuration(Math.max(frequency, 60)),
-            autoMitigate: true,
-            // A new workspace has no AADProvisioningLogs table until the first log arrives; validation would fail.
-            skipQueryValidation: true,
-            criteria: {
-                allOf: [{
-                    query: this.query,
-                    timeAggregation: "Count",
-                    // The API's own value: azure-native's ConditionOperator enum maps GreaterThan to "gt",
-                    // which belongs to another monitor API and is rejected here.
-                    operator: "GreaterThan",
-                    threshold: 0,
-                    dimensions: [
-                        { name: "ServicePrincipalId", operator: "Include", values: ["*"] },
-                        { name: "Signal", operator: "Include", values: ["*"] },
+        this.alertRule = new monitor.ScheduledQueryRule(
+            `${name}-provisioning-alert`,
+            {
+                resourceGroupName: settings.resourceGroupName,
+                location: settings.location,
+                kind: "LogAlert",
+                displayName: `Entra provisioning to Auth0 failing (${pulumi.getStack()}${args.tenantLabel ? `, tenant ${args.tenantLabel}` : ""})`,
+                description: "Provisioning failures or quarantine of the Entra enterprise apps that provision users into Auth0 over SCIM.",
+                severity: 2,
+                enabled: true,
+                scopes: [this.workspaceId],
+                evaluationFrequency: this.evaluationFrequency,
+                // Entra logs arrive minutes late; a window of at least an hour still sees them, and the stateful
+                // alert (autoMitigate) mails once per incident instead of once per evaluation.
+                windowSize: isoDuration(Math.max(frequency, 60)),
+                autoMitigate: true,
+                // A new workspace has no AADProvisioningLogs table until the first log arrives; validation would fail.
+                skipQueryValidation: true,
+                criteria: {
+                    allOf: [
+                        {
+                            query: this.query,
+                            timeAggregation: "Count",
+                            // The API's own value: azure-native's ConditionOperator enum maps GreaterThan to "gt",
+                            // which belongs to another monitor API and is rejected here.
+                            operator: "GreaterThan",
+                            threshold: 0,
+                            dimensions: [
+                                { name: "ServicePrincipalId", operator: "Include", values: ["*"] },
+                                { name: "Signal", operator: "Include", values: ["*"] },
+                            ],
+                            failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
+                        },
                     ],
-                    failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 },
-                }],
+                },
+                actions: { actionGroups: [this.actionGroup.id] },
             },
-            actions: { actionGroups: [this.actionGroup.id] },
-        }, child);
+            child,
+        );
 
         this.registerOutputs({
             workspaceId: this.workspaceId,

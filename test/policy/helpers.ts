@@ -3,7 +3,11 @@
 // Props go through the SDK's own unknownCheckingProxy, so "unknown during preview" behaves as in the engine.
 import { expect } from "vitest";
 import type {
-    PolicyResource, PolicyResourceOptions, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
 import type { Resource } from "@pulumi/pulumi";

@@ -9,8 +9,15 @@ import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import {
-    AnalyzeRequest, AnalyzeResponse, AnalyzeStackRequest, AnalyzerInfo, AnalyzerResource, AnalyzerResourceOptions,
-    ConfigureAnalyzerRequest, EnforcementLevel, PolicyConfig,
+    AnalyzeRequest,
+    type AnalyzeResponse,
+    AnalyzeStackRequest,
+    type AnalyzerInfo,
+    AnalyzerResource,
+    AnalyzerResourceOptions,
+    ConfigureAnalyzerRequest,
+    EnforcementLevel,
+    PolicyConfig,
 } from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -30,7 +37,14 @@ function startPack(): Promise<number> {
     const child = spawn(process.execPath, [runner, "127.0.0.1:1", "."], {
         cwd: PACK_DIR,
         // What the CLI adds for a nodejs pack (constructEnv); nothing of this test runner's own environment.
-        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PULUMI_STACK: "prod", PULUMI_PROJECT: "auth0-entra-scim", PULUMI_ORGANIZATION: "acme", PULUMI_DRY_RUN: "true" },
+        env: {
+            PATH: process.env.PATH ?? "",
+            HOME: process.env.HOME ?? "",
+            PULUMI_STACK: "prod",
+            PULUMI_PROJECT: "auth0-entra-scim",
+            PULUMI_ORGANIZATION: "acme",
+            PULUMI_DRY_RUN: "true",
+        },
         stdio: ["ignore", "pipe", "pipe"],
     });
     pack = child;
@@ -55,7 +69,10 @@ function startPack(): Promise<number> {
     });
 }
 
-function unary<Req, Res>(call: (req: Req, md: grpc.Metadata, opts: Partial<grpc.CallOptions>, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown, req: Req): Promise<Res> {
+function unary<Req, Res>(
+    call: (req: Req, md: grpc.Metadata, opts: Partial<grpc.CallOptions>, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown,
+    req: Req,
+): Promise<Res> {
     return new Promise((resolve, reject) => {
         call.call(client, req, new grpc.Metadata(), { deadline: Date.now() + CALL_MS }, (err, res) => (err ? reject(err) : resolve(res)));
     });
@@ -95,8 +112,13 @@ describe("policy pack loaded as `pulumi preview --policy-pack policy` loads it",
         expect(info.getSupportsconfig()).toBe(true);
         const policies = info.getPoliciesList();
         expect(policies.map((p) => p.getName()).sort()).toEqual([
-            "entra-assignment-required", "entra-synchronization-job-template", "entra-tenant-url-scim-flag",
-            "scim-token-expiry-rotation", "scim-token-group-scopes", "scim-token-scopes", "signing-certificate-expiry",
+            "entra-assignment-required",
+            "entra-synchronization-job-template",
+            "entra-tenant-url-scim-flag",
+            "scim-token-expiry-rotation",
+            "scim-token-group-scopes",
+            "scim-token-scopes",
+            "signing-certificate-expiry",
         ]);
         expect(policies.every((p) => p.getEnforcementlevel() === EnforcementLevel.MANDATORY)).toBe(true);
         const expiry = policies.find((p) => p.getName() === "scim-token-expiry-rotation")!;
@@ -114,7 +136,8 @@ describe("policy pack loaded as `pulumi preview --policy-pack policy` loads it",
 
     it("knows the stack from the CLI's environment: an upstream token in stack prod is flagged", async () => {
         const res = await analyze("auth0:index/connectionScimToken:ConnectionScimToken", "acme-scim-token", {
-            connectionId: "con_1", scopes: ["get:users", "post:users", "patch:users", "delete:users"],
+            connectionId: "con_1",
+            scopes: ["get:users", "post:users", "patch:users", "delete:users"],
         });
         expect(diagnostics(res)).toEqual([expect.objectContaining({ policy: "scim-token-expiry-rotation", message: expect.stringContaining(`stack "prod"`) })]);
     });
@@ -122,20 +145,28 @@ describe("policy pack loaded as `pulumi preview --policy-pack policy` loads it",
     it("applies policy config sent by the CLI: enforcement level and properties", async () => {
         // What `--policy-pack-config` turns into: the certificate policy advisory, with 400 days wanted.
         const req = new ConfigureAnalyzerRequest();
-        req.getPolicyconfigMap().set("signing-certificate-expiry",
-            new PolicyConfig().setEnforcementlevel(EnforcementLevel.ADVISORY).setProperties(props({ minRemainingDays: 400 })));
+        req.getPolicyconfigMap().set(
+            "signing-certificate-expiry",
+            new PolicyConfig().setEnforcementlevel(EnforcementLevel.ADVISORY).setProperties(props({ minRemainingDays: 400 })),
+        );
         await unary(client.configure, req);
 
         const type = "azuread:index/servicePrincipalTokenSigningCertificate:ServicePrincipalTokenSigningCertificate";
         const endDate = new Date(Date.now() + 200 * 24 * 3600 * 1000).toISOString();
-        const cert = new AnalyzerResource().setType(type).setName("acme-entra-signing-cert").setUrn(urnOf(type, "acme-entra-signing-cert"))
-            .setProperties(props({ servicePrincipalId: "/servicePrincipals/x", endDate })).setOptions(OPTIONS());
+        const cert = new AnalyzerResource()
+            .setType(type)
+            .setName("acme-entra-signing-cert")
+            .setUrn(urnOf(type, "acme-entra-signing-cert"))
+            .setProperties(props({ servicePrincipalId: "/servicePrincipals/x", endDate }))
+            .setOptions(OPTIONS());
         const res = await unary(client.analyzeStack, new AnalyzeStackRequest().setResourcesList([cert]));
-        expect(diagnostics(res)).toEqual([expect.objectContaining({
-            policy: "signing-certificate-expiry",
-            level: EnforcementLevel.ADVISORY,
-            message: expect.stringContaining("at least 400 days"),
-            urn: urnOf(type, "acme-entra-signing-cert"),
-        })]);
+        expect(diagnostics(res)).toEqual([
+            expect.objectContaining({
+                policy: "signing-certificate-expiry",
+                level: EnforcementLevel.ADVISORY,
+                message: expect.stringContaining("at least 400 days"),
+                urn: urnOf(type, "acme-entra-signing-cert"),
+            }),
+        ]);
     });
 });

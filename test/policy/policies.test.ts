@@ -6,13 +6,30 @@ import * as auth0 from "@pulumi/auth0";
 import * as azuread from "@pulumi/azuread";
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import {
-    POLICY_NAMES, TYPES, assignmentRequired, createPolicies, isProductionStack, signingCertificateExpiry,
-    synchronizationJobTemplate, tenantUrlScimFlag, tokenExpiryRotation, tokenGroupScopes, tokenScopes,
+    POLICY_NAMES,
+    TYPES,
+    assignmentRequired,
+    createPolicies,
+    isProductionStack,
+    signingCertificateExpiry,
+    synchronizationJobTemplate,
+    tenantUrlScimFlag,
+    tokenExpiryRotation,
+    tokenGroupScopes,
+    tokenScopes,
 } from "../../policy/policies";
 import { GROUP_TOKEN_SCOPES, USER_TOKEN_SCOPES } from "../../components/config";
 import {
-    ResourceClass, UNKNOWN, assertHasResourceViolation, assertNoResourceViolations, fixedContext, resourceArgs, runResourcePolicy,
-    runStackPolicy, stackArgs, stackResource,
+    type ResourceClass,
+    UNKNOWN,
+    assertHasResourceViolation,
+    assertNoResourceViolations,
+    fixedContext,
+    resourceArgs,
+    runResourcePolicy,
+    runStackPolicy,
+    stackArgs,
+    stackResource,
 } from "./helpers";
 
 const SCIM_URL = "https://acme.eu.auth0.com/scim/v2/connections/con_0123456789abcdef";
@@ -21,13 +38,14 @@ const USERS = [...USER_TOKEN_SCOPES];
 const USERS_AND_GROUPS = [...USER_TOKEN_SCOPES, ...GROUP_TOKEN_SCOPES];
 
 function secret(baseAddress?: string) {
-    return resourceArgs(azuread.SynchronizationSecret, {
-        servicePrincipalId: "/servicePrincipals/6f1c1c1e-2a8b-4f4e-9a57-0d3b9c1f2e11",
-        credentials: [
-            ...(baseAddress === undefined ? [] : [{ key: "BaseAddress", value: baseAddress }]),
-            { key: "SecretToken", value: TOKEN_VALUE },
-        ],
-    }, { name: "acme-provisioning-secret" });
+    return resourceArgs(
+        azuread.SynchronizationSecret,
+        {
+            servicePrincipalId: "/servicePrincipals/6f1c1c1e-2a8b-4f4e-9a57-0d3b9c1f2e11",
+            credentials: [...(baseAddress === undefined ? [] : [{ key: "BaseAddress", value: baseAddress }]), { key: "SecretToken", value: TOKEN_VALUE }],
+        },
+        { name: "acme-provisioning-secret" },
+    );
 }
 
 describe(POLICY_NAMES.tenantUrl, () => {
@@ -62,20 +80,28 @@ describe(POLICY_NAMES.tenantUrl, () => {
 });
 
 describe(POLICY_NAMES.assignmentRequired, () => {
-    const sp = (props: Record<string, unknown>) => resourceArgs(azuread.ServicePrincipal, { clientId: "c", preferredSingleSignOnMode: "saml", ...props }, { name: "acme-entra-sp" });
+    const sp = (props: Record<string, unknown>) =>
+        resourceArgs(azuread.ServicePrincipal, { clientId: "c", preferredSingleSignOnMode: "saml", ...props }, { name: "acme-entra-sp" });
 
     it("accepts appRoleAssignmentRequired: true", async () => {
         await assertNoResourceViolations(assignmentRequired, sp({ appRoleAssignmentRequired: true }));
     });
 
     it("flags false and unset, pointing at entra.assignments", async () => {
-        await assertHasResourceViolation(assignmentRequired, sp({ appRoleAssignmentRequired: false }), "acme-entra-sp", "appRoleAssignmentRequired: true", "entra.assignments");
+        await assertHasResourceViolation(
+            assignmentRequired,
+            sp({ appRoleAssignmentRequired: false }),
+            "acme-entra-sp",
+            "appRoleAssignmentRequired: true",
+            "entra.assignments",
+        );
         await assertHasResourceViolation(assignmentRequired, sp({}), "Assignment required? = No");
     });
 });
 
 describe(POLICY_NAMES.jobTemplate, () => {
-    const job = (templateId: string) => resourceArgs(azuread.SynchronizationJob, { servicePrincipalId: "/servicePrincipals/x", templateId }, { name: "acme-job" });
+    const job = (templateId: string) =>
+        resourceArgs(azuread.SynchronizationJob, { servicePrincipalId: "/servicePrincipals/x", templateId }, { name: "acme-job" });
 
     it("accepts the scim template", async () => {
         await assertNoResourceViolations(synchronizationJobTemplate, job("scim"));
@@ -88,7 +114,8 @@ describe(POLICY_NAMES.jobTemplate, () => {
 
 describe(POLICY_NAMES.tokenScopes, () => {
     const scimToken = (props: Record<string, unknown>) => resourceArgs(TYPES.scimToken, { connectionId: "con_1", ...props }, { name: "acme-scim-token" });
-    const upstreamToken = (props: Record<string, unknown>) => resourceArgs(auth0.ConnectionScimToken, { connectionId: "con_1", ...props }, { name: "acme-upstream-token" });
+    const upstreamToken = (props: Record<string, unknown>) =>
+        resourceArgs(auth0.ConnectionScimToken, { connectionId: "con_1", ...props }, { name: "acme-upstream-token" });
 
     it("accepts the user scopes, and user plus group scopes, on both token resources", async () => {
         for (const make of [scimToken, upstreamToken]) {
@@ -121,7 +148,10 @@ describe(POLICY_NAMES.tokenGroupScopes, () => {
         const resources = [root, auth0Side, token];
         if (provisionGroups !== undefined) {
             const entraSide = stackResource({ type: "auth0-entra-scim:index:EntraScimProvisioning", name: `${name}-provisioning`, parent: root });
-            resources.push(entraSide, stackResource({ type: TYPES.synchronizationSchema, name: `${name}-provisioning-schema`, parent: entraSide, props: { provisionGroups } }));
+            resources.push(
+                entraSide,
+                stackResource({ type: TYPES.synchronizationSchema, name: `${name}-provisioning-schema`, parent: entraSide, props: { provisionGroups } }),
+            );
         }
         return resources;
     }
@@ -148,15 +178,21 @@ describe(POLICY_NAMES.tokenGroupScopes, () => {
     });
 
     it("cannot judge an Auth0-only connection or a schema whose groups setting is unknown, and says nothing", async () => {
-        const run = await runStackPolicy(tokenGroupScopes, stackArgs([...connection("acme", USERS_AND_GROUPS), ...connection("globex", USERS_AND_GROUPS, UNKNOWN.boolean)]));
+        const run = await runStackPolicy(
+            tokenGroupScopes,
+            stackArgs([...connection("acme", USERS_AND_GROUPS), ...connection("globex", USERS_AND_GROUPS, UNKNOWN.boolean)]),
+        );
         expect(run).toEqual({ violations: [], unknownDuringPreview: false });
     });
 
     it("pairs a token and a schema that have no ScimConnection parent", async () => {
-        const run = await runStackPolicy(tokenGroupScopes, stackArgs([
-            stackResource({ type: TYPES.scimToken, name: "token", props: { scopes: USERS_AND_GROUPS } }),
-            stackResource({ type: TYPES.synchronizationSchema, name: "schema", props: { provisionGroups: false } }),
-        ]));
+        const run = await runStackPolicy(
+            tokenGroupScopes,
+            stackArgs([
+                stackResource({ type: TYPES.scimToken, name: "token", props: { scopes: USERS_AND_GROUPS } }),
+                stackResource({ type: TYPES.synchronizationSchema, name: "schema", props: { provisionGroups: false } }),
+            ]),
+        );
         expect(run.violations.map((v) => v.message)).toEqual([expect.stringContaining(`of the stack grants`)]);
     });
 });
@@ -178,9 +214,20 @@ describe(POLICY_NAMES.tokenExpiry, () => {
     });
 
     it("flags a production token rotated too close to expiry, counting the default rotation at 3/4 of the lifetime", async () => {
-        await assertHasResourceViolation(policy("prod-eu"), scimToken({ tokenLifetimeDays: 90, tokenRotationDays: 85 }), "5 day(s) before it expires", "at most 83");
+        await assertHasResourceViolation(
+            policy("prod-eu"),
+            scimToken({ tokenLifetimeDays: 90, tokenRotationDays: 85 }),
+            "5 day(s) before it expires",
+            "at most 83",
+        );
         await assertNoResourceViolations(policy("production"), scimToken({ tokenLifetimeDays: 90 }));
-        await assertHasResourceViolation(policy("production"), scimToken({ tokenLifetimeDays: 20 }), "5 day(s) before it expires", "3/4 of the 20-day lifetime", "at most 13");
+        await assertHasResourceViolation(
+            policy("production"),
+            scimToken({ tokenLifetimeDays: 20 }),
+            "5 day(s) before it expires",
+            "3/4 of the 20-day lifetime",
+            "at most 13",
+        );
         await assertHasResourceViolation(policy("production"), scimToken({ tokenLifetimeDays: 10 }), "2.5 day(s)");
         await assertNoResourceViolations(policy("prod-eu"), scimToken({ tokenLifetimeDays: 90, tokenRotationDays: 85 }, { minRotationMarginDays: 5 }));
     });

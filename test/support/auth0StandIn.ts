@@ -6,7 +6,7 @@
 // endpoint's bearer check, so a test can ask "would Entra's token still work now?".
 // Bounded: it refuses (503) after `maxRequests`, and `close()` ends every open connection.
 import * as http from "node:http";
-import { AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 
 export interface StandInToken {
@@ -102,8 +102,16 @@ export interface Auth0StandIn {
 
 const MAX_TOKENS_MESSAGE = (n: number) => `Maximum of ${n} tokens already issued for this connection`;
 const KNOWN_SCOPES = new Set([
-    "get:users", "post:users", "put:users", "patch:users", "delete:users",
-    "get:groups", "post:groups", "put:groups", "patch:groups", "delete:groups",
+    "get:users",
+    "post:users",
+    "put:users",
+    "patch:users",
+    "delete:users",
+    "get:groups",
+    "post:groups",
+    "put:groups",
+    "patch:groups",
+    "delete:groups",
 ]);
 
 function randomId(n: number): string {
@@ -144,9 +152,14 @@ export async function startAuth0StandIn(options: StandInOptions = {}): Promise<A
         };
         if (opts.scim ?? true) {
             c.scimConfiguration = {
-                connection_id: id, connection_name: c.name, strategy: c.strategy, tenant_name: tenantName,
-                user_id_attribute: "userName", mapping: [{ scim: "userName", auth0: "username" }],
-                created_at: stamp, updated_on: stamp,
+                connection_id: id,
+                connection_name: c.name,
+                strategy: c.strategy,
+                tenant_name: tenantName,
+                user_id_attribute: "userName",
+                mapping: [{ scim: "userName", auth0: "username" }],
+                created_at: stamp,
+                updated_on: stamp,
             };
         }
         connections.set(id, c);
@@ -182,13 +195,17 @@ export async function startAuth0StandIn(options: StandInOptions = {}): Promise<A
                 if (type.includes("application/x-www-form-urlencoded")) {
                     body = Object.fromEntries(new URLSearchParams(raw));
                 } else {
-                    try { body = JSON.parse(raw); } catch { body = raw; }
+                    try {
+                        body = JSON.parse(raw);
+                    } catch {
+                        body = raw;
+                    }
                 }
             }
             const record: RecordedRequest = { seq: ++seq, method, path, status: 0 };
             if (body !== undefined) {
-                record.body = body && typeof body === "object" && "client_secret" in (body as object)
-                    ? { ...(body as object), client_secret: "[redacted]" } : body;
+                record.body =
+                    body && typeof body === "object" && "client_secret" in (body as object) ? { ...(body as object), client_secret: "[redacted]" } : body;
             }
             requests.push(record);
             const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
@@ -214,8 +231,15 @@ export async function startAuth0StandIn(options: StandInOptions = {}): Promise<A
         const scim = /^\/scim\/v2\/connections\/([^/]+)\/Users$/.exec(path);
         if (scim) {
             const value = (authorization ?? "").replace(/^Bearer /, "");
-            if (!scimTokenWorks(decodeURIComponent(scim[1]), value)) return send(401, { schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "401", detail: "Unauthorized" });
-            return send(200, { schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] });
+            if (!scimTokenWorks(decodeURIComponent(scim[1]), value))
+                return send(401, { schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "401", detail: "Unauthorized" });
+            return send(200, {
+                schemas: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+                totalResults: 0,
+                startIndex: 1,
+                itemsPerPage: 0,
+                Resources: [],
+            });
         }
         const m = /^\/api\/v2\/connections\/([^/]+)\/scim-configuration(\/default-mapping|\/tokens(?:\/([^/]+))?)?$/.exec(path);
         if (!m) return send(404, errorBody(404, "Not Found", "Not Found"));
@@ -227,7 +251,9 @@ export async function startAuth0StandIn(options: StandInOptions = {}): Promise<A
         if (sub === "") return scimConfiguration(c, method, body, send);
         if (!c.scimConfiguration) return send(404, errorBody(404, "Not Found", "Not Found"));
         if (sub === "/default-mapping") {
-            return method === "GET" ? send(200, { mapping: c.scimConfiguration.mapping }) : send(405, errorBody(405, "Method Not Allowed", "Method Not Allowed"));
+            return method === "GET"
+                ? send(200, { mapping: c.scimConfiguration.mapping })
+                : send(405, errorBody(405, "Method Not Allowed", "Method Not Allowed"));
         }
         const tokenId = m[3] ? decodeURIComponent(m[3]) : undefined;
         if (tokenId === undefined && method === "GET") return send(200, c.tokens.map(listed));
@@ -266,7 +292,13 @@ export async function startAuth0StandIn(options: StandInOptions = {}): Promise<A
         }
         if (c.tokens.length >= maxTokens) return send(409, errorBody(409, "Conflict", MAX_TOKENS_MESSAGE(maxTokens)));
         const t = issue(c, (b.scopes as string[] | undefined) ?? [], typeof lifetime === "number" ? lifetime : undefined);
-        send(201, { token_id: t.token_id, token: t.token, scopes: t.scopes, created_at: t.created_at, ...(t.valid_until ? { valid_until: t.valid_until } : {}) });
+        send(201, {
+            token_id: t.token_id,
+            token: t.token,
+            scopes: t.scopes,
+            created_at: t.created_at,
+            ...(t.valid_until ? { valid_until: t.valid_until } : {}),
+        });
     }
 
     function scimConfiguration(c: StandInConnection, method: string, body: unknown, send: Send): void {
@@ -278,15 +310,23 @@ export async function startAuth0StandIn(options: StandInOptions = {}): Promise<A
             case "POST":
                 if (c.scimConfiguration) return send(400, errorBody(400, "Bad Request", "SCIM configuration already exists for this connection"));
                 c.scimConfiguration = {
-                    connection_id: c.id, connection_name: c.name, strategy: c.strategy, tenant_name: tenantName,
-                    user_id_attribute: b.user_id_attribute ?? "userName", mapping: b.mapping ?? [{ scim: "userName", auth0: "username" }],
-                    created_at: stamp, updated_on: stamp,
+                    connection_id: c.id,
+                    connection_name: c.name,
+                    strategy: c.strategy,
+                    tenant_name: tenantName,
+                    user_id_attribute: b.user_id_attribute ?? "userName",
+                    mapping: b.mapping ?? [{ scim: "userName", auth0: "username" }],
+                    created_at: stamp,
+                    updated_on: stamp,
                 };
                 return send(201, c.scimConfiguration);
             case "PATCH":
                 if (!c.scimConfiguration) return send(404, errorBody(404, "Not Found", "Not Found"));
                 if (b.user_id_attribute === undefined || b.mapping === undefined) {
-                    return send(400, errorBody(400, "Bad Request", "Payload validation error: 'Missing required property: user_id_attribute, mapping'.", "invalid_body"));
+                    return send(
+                        400,
+                        errorBody(400, "Bad Request", "Payload validation error: 'Missing required property: user_id_attribute, mapping'.", "invalid_body"),
+                    );
                 }
                 c.scimConfiguration = { ...c.scimConfiguration, user_id_attribute: b.user_id_attribute, mapping: b.mapping, updated_on: stamp };
                 return send(200, c.scimConfiguration);
@@ -334,12 +374,17 @@ export async function startAuth0StandIn(options: StandInOptions = {}): Promise<A
             const c = connections.get(connectionId);
             if (c) c.tokens = c.tokens.filter((t) => t.token_id !== tokenId);
         },
-        inject: (i) => { injections.push({ ...i }); },
-        note(text) { requests.push({ seq: ++seq, method: "NOTE", path: "", status: 0, note: text }); },
+        inject: (i) => {
+            injections.push({ ...i });
+        },
+        note(text) {
+            requests.push({ seq: ++seq, method: "NOTE", path: "", status: 0, note: text });
+        },
         scimTokenWorks,
-        close: () => new Promise<void>((resolve) => {
-            server.closeAllConnections();
-            server.close(() => resolve());
-        }),
+        close: () =>
+            new Promise<void>((resolve) => {
+                server.closeAllConnections();
+                server.close(() => resolve());
+            }),
     };
 }

@@ -4,7 +4,7 @@
 // create-before-delete unless Diff says deleteBeforeReplace: the replacement is created, the dependents'
 // steps run with the new outputs, and the replaced resource is deleted at the end of the deployment.
 // With deleteBeforeReplace the old resource is deleted first (kept here so a test can show why it is wrong).
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 
 export interface ModelState<I, O> {
     id: string;

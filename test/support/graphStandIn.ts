@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
-import { GraphClient, GraphClientFactory } from "../../components/clients/graph";
+import { GraphClient, type GraphClientFactory } from "../../components/clients/graph";
 
 export const STAND_IN_TOKEN = "stand-in-graph-token";
 
@@ -41,7 +41,13 @@ export interface StandInServicePrincipal {
 
 export interface StandInJob {
     servicePrincipalId: string;
-    job: { id: string; templateId: string; schedule: { expiration: null; interval: string; state: string }; status: Record<string, unknown>; synchronizationJobSettings: { name: string; value: string }[] };
+    job: {
+        id: string;
+        templateId: string;
+        schedule: { expiration: null; interval: string; state: string };
+        status: Record<string, unknown>;
+        synchronizationJobSettings: { name: string; value: string }[];
+    };
     schema: Record<string, unknown>;
     /** What DELETE .../schema restores. */
     defaultSchema: Record<string, unknown>;
@@ -122,7 +128,8 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
 
     const route = (method: string, p: string, query: Record<string, string>, body: unknown): { status: number; body?: unknown } => {
         const parts = p.split("/").filter(Boolean).map(decodeURIComponent);
-        if (parts[0] !== "servicePrincipals" || parts.length < 2) return graphError(400, "BadRequest", `Resource not found for the segment '${parts[0] ?? ""}'.`);
+        if (parts[0] !== "servicePrincipals" || parts.length < 2)
+            return graphError(400, "BadRequest", `Resource not found for the segment '${parts[0] ?? ""}'.`);
         const sp = state.servicePrincipals.get(parts[1]);
         if (!sp) return notFound(parts[1]);
         if (parts.length === 2) {
@@ -139,7 +146,10 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
         }
         if (parts[2] !== "synchronization") return graphError(400, "BadRequest", `Unsupported segment '${parts[2]}'.`);
         if (parts[3] === "secrets" && method === "PUT") {
-            state.secrets.set(sp.id, ((body as { value?: { key: string; value: string }[] }).value ?? []).map((kv) => ({ ...kv })));
+            state.secrets.set(
+                sp.id,
+                ((body as { value?: { key: string; value: string }[] }).value ?? []).map((kv) => ({ ...kv })),
+            );
             return { status: 204 };
         }
         if (parts[3] !== "jobs") return graphError(400, "BadRequest", `Unsupported segment '${parts[3]}'.`);
@@ -158,7 +168,14 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
         const action = parts[5];
         if (action === undefined && method === "GET") return { status: 200, body: job.job };
         if (action === "schema" && parts.length === 6) {
-            if (method === "GET") return { status: 200, body: { "@odata.context": `${base}/$metadata#servicePrincipals('${sp.id}')/synchronization/jobs('${job.job.id}')/schema/$entity`, ...structuredClone(job.schema) } };
+            if (method === "GET")
+                return {
+                    status: 200,
+                    body: {
+                        "@odata.context": `${base}/$metadata#servicePrincipals('${sp.id}')/synchronization/jobs('${job.job.id}')/schema/$entity`,
+                        ...structuredClone(job.schema),
+                    },
+                };
             if (method === "PUT") {
                 // PUT replaces the whole schema.
                 job.schema = structuredClone(body as Record<string, unknown>);
@@ -308,7 +325,12 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
                 ...graphError(429, "TooManyRequests", "Too many requests from Identifier:... under tenant:..."),
             }),
         injectUnavailable: (method, p, times = 1, status = 503) =>
-            inject({ method, path: p, times, ...graphError(status, status === 503 ? "ServiceUnavailable" : "GatewayTimeout", "The service is temporarily unavailable.") }),
+            inject({
+                method,
+                path: p,
+                times,
+                ...graphError(status, status === 503 ? "ServiceUnavailable" : "GatewayTimeout", "The service is temporarily unavailable."),
+            }),
         injectForbidden: (method, p, times = 1) =>
             inject({ method, path: p, times, ...graphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.") }),
         reset: () => {

@@ -3,7 +3,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { GraphClientFactory } from "../../components/clients/graph";
-import { GraphStandIn, standInClients, startGraphStandIn } from "./graphStandIn";
+import { type GraphStandIn, standInClients, startGraphStandIn } from "./graphStandIn";
 
 export interface ProviderHarness {
     g: GraphStandIn;

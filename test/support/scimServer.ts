@@ -159,8 +159,13 @@ function declareResources(): void {
                     throw new SCIMMY.Types.Error(400, "invalidValue", `member ${String(m.value)} is not a user of this connection`);
                 }
             }
-            return write(state.groups, resource as AnyResource, data, "Group",
-                () => ({ members: [], ...data, id: randomUUID(), meta: meta("Group") }) as unknown as StoredGroup);
+            return write(
+                state.groups,
+                resource as AnyResource,
+                data,
+                "Group",
+                () => ({ members: [], ...data, id: randomUUID(), meta: meta("Group") }) as unknown as StoredGroup,
+            );
         })
         .degress((resource, ctx) => {
             dispose(stateOf(ctx).groups, resource as AnyResource, stateOf(ctx));
@@ -168,12 +173,16 @@ function declareResources(): void {
 }
 
 function scimError(res: Response, status: number, detail: string, scimType?: string): void {
-    res.status(status).type("application/scim+json").send(JSON.stringify({
-        schemas: [SCIM_ERROR],
-        status: String(status),
-        ...(scimType ? { scimType } : {}),
-        detail,
-    }));
+    res.status(status)
+        .type("application/scim+json")
+        .send(
+            JSON.stringify({
+                schemas: [SCIM_ERROR],
+                status: String(status),
+                ...(scimType ? { scimType } : {}),
+                detail,
+            }),
+        );
 }
 
 /** Entra's 2017 dialect sends `"False"`/`"True"` for booleans; Auth0 takes them, so does this server by default. */
@@ -283,17 +292,20 @@ export class ScimTestServer {
         app.disable("x-powered-by");
         app.use(mount, express.json({ type: ["application/scim+json", "application/json"] }));
         app.use(mount, (req: Request, res: Response, next: NextFunction) => this.front(req, res, next));
-        app.use(mount, new SCIMMYRouters({
-            type: "bearer",
-            handler: (req: Request) => {
-                if (!this.tokenOk(req)) {
-                    const echoed = this.state.misbehaviour.echoAuthorization ? ` (got ${req.header("Authorization") ?? "nothing"})` : "";
-                    throw new Error(`Invalid bearer token${echoed}`);
-                }
-                return "verify";
-            },
-            context: () => this.state,
-        }));
+        app.use(
+            mount,
+            new SCIMMYRouters({
+                type: "bearer",
+                handler: (req: Request) => {
+                    if (!this.tokenOk(req)) {
+                        const echoed = this.state.misbehaviour.echoAuthorization ? ` (got ${req.header("Authorization") ?? "nothing"})` : "";
+                        throw new Error(`Invalid bearer token${echoed}`);
+                    }
+                    return "verify";
+                },
+                context: () => this.state,
+            }),
+        );
         await new Promise<void>((resolve, reject) => {
             const server = app.listen(0, "127.0.0.1", (err?: Error) => (err ? reject(err) : resolve()));
             this.server = server;
@@ -320,7 +332,9 @@ export class ScimTestServer {
             authorized: this.tokenOk(req),
         };
         this.requests.push(record);
-        res.on("finish", () => { record.status = res.statusCode; });
+        res.on("finish", () => {
+            record.status = res.statusCode;
+        });
         if (this.requests.length > (this.options.maxRequests ?? 500)) {
             scimError(res, 503, "test server request bound reached");
             return;

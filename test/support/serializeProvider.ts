@@ -65,10 +65,15 @@ function runChild(script: string, spec: unknown, o: ChildOptions): Promise<strin
         SERIALIZE_SPEC: JSON.stringify(spec),
     };
     return new Promise((resolve, reject) => {
-        execFile(process.execPath, ["-e", script], { cwd: PROJECT_ROOT, env, timeout: o.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-            if (err) reject(new Error(`child failed: ${err.message}\n${stderr}`));
-            else resolve(stdout);
-        });
+        execFile(
+            process.execPath,
+            ["-e", script],
+            { cwd: PROJECT_ROOT, env, timeout: o.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 },
+            (err, stdout, stderr) => {
+                if (err) reject(new Error(`child failed: ${err.message}\n${stderr}`));
+                else resolve(stdout);
+            },
+        );
     });
 }
 

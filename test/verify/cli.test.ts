@@ -6,10 +6,10 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GraphClient } from "../../components/clients/graph";
-import { GraphStandIn, startGraphStandIn } from "../support/graphStandIn";
+import { type GraphStandIn, startGraphStandIn } from "../support/graphStandIn";
 import { ScimTestServer } from "../support/scimServer";
-import { CliIo, main } from "../../tools/verify/cli";
-import { Exec, execPulumi, readStackConnections } from "../../tools/verify/target";
+import { type CliIo, main } from "../../tools/verify/cli";
+import { type Exec, execPulumi, readStackConnections } from "../../tools/verify/target";
 import { TOKEN } from "./helpers";
 
 const SECRET_PART = TOKEN.slice(TOKEN.indexOf(".") + 1);
@@ -43,7 +43,8 @@ async function cli(argv: string[], o: { env?: NodeJS.ProcessEnv; exec?: Exec; gr
     const err: string[] = [];
     const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: o.env ?? {}, exec: o.exec, graph: o.graph };
     // At Auth0's cap rather than the default pace: the same pacing code, half the wall time.
-    const paced = argv.includes("--rate") || argv.includes("--help") || !argv.some((a) => a === "--stack" || a === "--scim-url") ? argv : [...argv, "--rate", "25"];
+    const paced =
+        argv.includes("--rate") || argv.includes("--help") || !argv.some((a) => a === "--stack" || a === "--scim-url") ? argv : [...argv, "--rate", "25"];
     const code = await main(paced, io);
     return { code, stdout: out.join("\n"), stderr: err.join("\n") };
 }
@@ -82,7 +83,14 @@ describe("--stack", () => {
         const sp = graph.addServicePrincipal();
         const job = graph.addJob(sp.id, { statusCode: "Active" });
         const c = await cli(["--stack", "dev", "--json", "--allow-insecure-loopback"], {
-            exec: stackOutputs({ "acme-entra": connectionOutput({ entraServicePrincipalId: sp.id, synchronizationJobId: job, entraApplicationClientId: sp.appId, entraTenantId: "t-1" }) }),
+            exec: stackOutputs({
+                "acme-entra": connectionOutput({
+                    entraServicePrincipalId: sp.id,
+                    synchronizationJobId: job,
+                    entraApplicationClientId: sp.appId,
+                    entraTenantId: "t-1",
+                }),
+            }),
             graph: graphClient(),
         });
         const report = JSON.parse(c.stdout);
@@ -90,7 +98,15 @@ describe("--stack", () => {
         expect(report.reportVersion).toBe(1);
         const conn = report.connections[0];
         expect(Object.keys(conn)).toEqual(["target", "checks", "cleanup", "requests", "durationMs"]);
-        expect(conn.target).toMatchObject({ source: "stack", stack: "dev", connection: "acme-entra", dialect: "aadOptscim062020", entraServicePrincipalId: sp.id, synchronizationJobId: job, entraTenantId: "t-1" });
+        expect(conn.target).toMatchObject({
+            source: "stack",
+            stack: "dev",
+            connection: "acme-entra",
+            dialect: "aadOptscim062020",
+            entraServicePrincipalId: sp.id,
+            synchronizationJobId: job,
+            entraTenantId: "t-1",
+        });
         for (const check of conn.checks) expect(Object.keys(check)).toEqual(expect.arrayContaining(["id", "group", "title", "status", "reason"]));
         expect(conn.checks.find((k: { id: string }) => k.id === "entra.validate-credentials").status).toBe("pass");
         // The default schema provisions groups while the token has none of the group scopes: caught, exit 1.
@@ -161,9 +177,15 @@ describe("--stack", () => {
 
 describe("flags and SCIM_TOKEN", () => {
     it("runs the same checks without the stack; the tenant URL's flag selects the dialect", async () => {
-        const c = await cli(["--scim-url", scim.url, "--scopes", "get:users,post:users,patch:users,delete:users", "--json", "--allow-insecure-loopback"], { env: { SCIM_TOKEN: TOKEN } });
+        const c = await cli(["--scim-url", scim.url, "--scopes", "get:users,post:users,patch:users,delete:users", "--json", "--allow-insecure-loopback"], {
+            env: { SCIM_TOKEN: TOKEN },
+        });
         const report = JSON.parse(c.stdout);
-        expect(report.connections[0].target).toMatchObject({ source: "flags", dialect: "scim2017", tokenScopes: ["get:users", "post:users", "patch:users", "delete:users"] });
+        expect(report.connections[0].target).toMatchObject({
+            source: "flags",
+            dialect: "scim2017",
+            tokenScopes: ["get:users", "post:users", "patch:users", "delete:users"],
+        });
         expect(c.code).toBe(0);
         expectNoToken(c);
         const flagged = await cli(["--scim-url", `${scim.url}?aadOptscim062020`, "--json", "--allow-insecure-loopback"], { env: { SCIM_TOKEN: TOKEN } });
@@ -174,7 +196,10 @@ describe("flags and SCIM_TOKEN", () => {
         const c = await cli(["--scim-url", scim.url, "--json"], { env: { SCIM_TOKEN: TOKEN } });
         expect(c.code).toBe(1);
         const checks = JSON.parse(c.stdout).connections[0].checks;
-        expect(checks.find((k: { id: string }) => k.id === "endpoint.https")).toMatchObject({ status: "fail", hint: expect.stringContaining("--allow-insecure-loopback") });
+        expect(checks.find((k: { id: string }) => k.id === "endpoint.https")).toMatchObject({
+            status: "fail",
+            hint: expect.stringContaining("--allow-insecure-loopback"),
+        });
         expect(scim.requests).toEqual([]);
     });
 });
@@ -219,7 +244,9 @@ describe("reading outputs with the Pulumi CLI", () => {
 
     it("reports the CLI's error, a missing CLI, and outputs without connections, without echoing stdout", async () => {
         const failing = fakePulumi(`echo "error: no stack named 'dev' found" >&2\nexit 255`);
-        await expect(readStackConnections("dev", execPulumi, failing)).rejects.toThrow(/pulumi stack output --stack dev failed: error: no stack named 'dev' found/);
+        await expect(readStackConnections("dev", execPulumi, failing)).rejects.toThrow(
+            /pulumi stack output --stack dev failed: error: no stack named 'dev' found/,
+        );
         await expect(readStackConnections("dev", execPulumi, path.join(tmp, "missing"))).rejects.toThrow(/was not found/);
         const noConnections = fakePulumi(`echo '{"other":"${TOKEN}"}'`);
         const err = await readStackConnections("dev", execPulumi, noConnections).catch((e: Error) => e);
@@ -240,15 +267,36 @@ describe("the npm script's entry point", () => {
             });
             let stdout = "";
             let stderr = "";
-            child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-            child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
-            const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error("tools/verify/cli.ts did not finish in 25 s")); }, 25_000);
-            child.on("close", (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout, stderr }); });
+            child.stdout.on("data", (d: Buffer) => {
+                stdout += d.toString();
+            });
+            child.stderr.on("data", (d: Buffer) => {
+                stderr += d.toString();
+            });
+            const timer = setTimeout(() => {
+                child.kill("SIGKILL");
+                reject(new Error("tools/verify/cli.ts did not finish in 25 s"));
+            }, 25_000);
+            child.on("close", (code) => {
+                clearTimeout(timer);
+                resolve({ code: code ?? -1, stdout, stderr });
+            });
         });
     }
 
     it("sets the process exit code from the report and prints JSON only", async () => {
-        const ok = await run(["--scim-url", `${scim.url}?aadOptscim062020`, "--scopes", "get:users post:users patch:users delete:users", "--json", "--allow-insecure-loopback", "--no-entra"], { SCIM_TOKEN: TOKEN });
+        const ok = await run(
+            [
+                "--scim-url",
+                `${scim.url}?aadOptscim062020`,
+                "--scopes",
+                "get:users post:users patch:users delete:users",
+                "--json",
+                "--allow-insecure-loopback",
+                "--no-entra",
+            ],
+            { SCIM_TOKEN: TOKEN },
+        );
         expect(ok.code).toBe(0);
         expect(JSON.parse(ok.stdout).summary.ok).toBe(true);
         expectNoToken(ok);

@@ -26,12 +26,32 @@ describe("full pass, ?aadOptscim062020 dialect", () => {
         const r = await verifyConnection(target(scim.server.url), TOKEN, options({ clock: v.clock }));
         expect(nonEntra(r).filter((c) => c.status !== "pass")).toEqual([]);
         expect(r.checks.map((c) => c.id)).toEqual(CHECK_IDS);
-        expect(r.checks.map((c) => c.id)).toEqual(expect.arrayContaining([
-            "endpoint.https", "endpoint.content-type", "endpoint.token-accepted", "endpoint.wrong-token-refused",
-            "users.absent-lookup", "users.create", "users.lookup-by-username", "users.get-by-id", "users.patch-work-email",
-            "users.patch-name", "users.disable", "users.delete", "users.gone", "groups.create", "groups.add-member",
-            "groups.remove-member", "groups.delete", "groups.gone", "scopes.users", "scopes.groups", "cleanup.this-run", "cleanup.leftovers",
-        ]));
+        expect(r.checks.map((c) => c.id)).toEqual(
+            expect.arrayContaining([
+                "endpoint.https",
+                "endpoint.content-type",
+                "endpoint.token-accepted",
+                "endpoint.wrong-token-refused",
+                "users.absent-lookup",
+                "users.create",
+                "users.lookup-by-username",
+                "users.get-by-id",
+                "users.patch-work-email",
+                "users.patch-name",
+                "users.disable",
+                "users.delete",
+                "users.gone",
+                "groups.create",
+                "groups.add-member",
+                "groups.remove-member",
+                "groups.delete",
+                "groups.gone",
+                "scopes.users",
+                "scopes.groups",
+                "cleanup.this-run",
+                "cleanup.leftovers",
+            ]),
+        );
 
         const user = patches(/^\/Users\//);
         expect(user.flat().every((o) => o.op === o.op.toLowerCase())).toBe(true);

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
-    addMember, createGroupBody, createUserBody, disableUser, filterEq, parseTenantUrl, removeMember, replaceName,
-    replaceWorkEmail, withOtherOpCase,
+    addMember,
+    createGroupBody,
+    createUserBody,
+    disableUser,
+    filterEq,
+    parseTenantUrl,
+    removeMember,
+    replaceName,
+    replaceWorkEmail,
+    withOtherOpCase,
 } from "../../tools/verify/dialect";
 import { entraTenantUrl } from "../../components/helpers/urls";
 
@@ -24,7 +32,7 @@ describe("parseTenantUrl", () => {
 });
 
 describe("Entra's requests per dialect (Microsoft's compatibility page samples)", () => {
-    it("disables with a boolean and lowercase op, or with \"False\" and Replace", () => {
+    it('disables with a boolean and lowercase op, or with "False" and Replace', () => {
         expect(disableUser("aadOptscim062020").Operations).toEqual([{ op: "replace", path: "active", value: false }]);
         expect(disableUser("scim2017").Operations).toEqual([{ op: "Replace", path: "active", value: "False" }]);
     });
@@ -35,7 +43,9 @@ describe("Entra's requests per dialect (Microsoft's compatibility page samples)"
             { op: "replace", value: { displayName: "Bjfe", "name.givenName": "Kkom", "name.familyName": "Unua" } },
         ]);
         expect(replaceName("scim2017", n).Operations.map((o) => [o.op, o.path])).toEqual([
-            ["Replace", "displayName"], ["Replace", "name.givenName"], ["Replace", "name.familyName"],
+            ["Replace", "displayName"],
+            ["Replace", "name.givenName"],
+            ["Replace", "name.familyName"],
         ]);
     });
 
@@ -53,8 +63,13 @@ describe("Entra's requests per dialect (Microsoft's compatibility page samples)"
 
     it("builds the POST bodies Entra sends", () => {
         const user = createUserBody({ externalId: "x", userName: "u@example.com", workEmail: "u@example.com", givenName: "G", familyName: "F" });
-        expect(user).toMatchObject({ active: true, userName: "u@example.com", emails: [{ primary: true, type: "work", value: "u@example.com" }], meta: { resourceType: "User" } });
-        expect((user.schemas as string[])).toContain("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User");
+        expect(user).toMatchObject({
+            active: true,
+            userName: "u@example.com",
+            emails: [{ primary: true, type: "work", value: "u@example.com" }],
+            meta: { resourceType: "User" },
+        });
+        expect(user.schemas as string[]).toContain("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User");
         const group = createGroupBody("e", "G");
         expect(group.schemas).toContain("http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group");
         expect(group).not.toHaveProperty("members");

@@ -4,10 +4,10 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GRAPH_TOKEN_ENV, GRAPH_URL_ENV, GraphClient } from "../../components/clients/graph";
-import { GraphStandIn, defaultScimSchema, startGraphStandIn } from "../support/graphStandIn";
+import { type GraphStandIn, defaultScimSchema, startGraphStandIn } from "../support/graphStandIn";
 import { ScimTestServer } from "../support/scimServer";
 import { verifyConnection } from "../../tools/verify/run";
-import { ON_DEMAND_CAVEAT, SynchronizationJob, judgeJob, summariseProvisionOnDemand } from "../../tools/verify/checks/entra";
+import { ON_DEMAND_CAVEAT, type SynchronizationJob, judgeJob, summariseProvisionOnDemand } from "../../tools/verify/checks/entra";
 import { TOKEN, USER_SCOPES, options, target, virtualClock } from "./helpers";
 import type { CheckResult, ConnectionReport } from "../../tools/verify/report";
 import type { TokenCredential } from "@azure/identity";
@@ -39,12 +39,16 @@ function groupsOff(): Record<string, unknown> {
 }
 
 async function runWith(sp: string, job: string, o: { scopes?: string[]; podUser?: string; expectOff?: boolean } = {}): Promise<ConnectionReport> {
-    return verifyConnection(target(scim.url, { sp, job, scopes: o.scopes ?? USER_SCOPES }), TOKEN, options({
-        clock: virtualClock().clock,
-        graph: client(),
-        provisionOnDemandUserId: o.podUser,
-        expectProvisioningOff: o.expectOff,
-    }));
+    return verifyConnection(
+        target(scim.url, { sp, job, scopes: o.scopes ?? USER_SCOPES }),
+        TOKEN,
+        options({
+            clock: virtualClock().clock,
+            graph: client(),
+            provisionOnDemandUserId: o.podUser,
+            expectProvisioningOff: o.expectOff,
+        }),
+    );
 }
 
 describe("Entra checks through Graph", () => {
@@ -69,8 +73,15 @@ describe("Entra checks through Graph", () => {
         const sp = graph.addServicePrincipal();
         const job = graph.addJob(sp.id, { statusCode: "Active", schema: groupsOff() });
         graph.inject({
-            method: "POST", path: /validateCredentials$/, status: 400,
-            body: { error: { code: "SystemForCrossDomainIdentityManagementCredentialValidationUnavailable", message: "You appear to have entered invalid credentials." } },
+            method: "POST",
+            path: /validateCredentials$/,
+            status: 400,
+            body: {
+                error: {
+                    code: "SystemForCrossDomainIdentityManagementCredentialValidationUnavailable",
+                    message: "You appear to have entered invalid credentials.",
+                },
+            },
         });
         const r = await runWith(sp.id, job);
         expect(check(r, "entra.validate-credentials")).toMatchObject({
@@ -91,17 +102,24 @@ describe("Entra checks through Graph", () => {
         expect(check(r, "entra.job-enabled").status).toBe("pass");
         expect(check(r, "entra.job-quarantine")).toMatchObject({
             status: "fail",
-            reason: expect.stringMatching(/EncounteredQuarantineException.*SystemForCrossDomainIdentityManagementInvalidCredentials: Please provide a valid tenant URL/),
+            reason: expect.stringMatching(
+                /EncounteredQuarantineException.*SystemForCrossDomainIdentityManagementInvalidCredentials: Please provide a valid tenant URL/,
+            ),
             hint: expect.stringContaining("run pulumi up"),
         });
-        expect(check(r, "entra.job-last-execution").reason).toMatch(/Failed at 2021-05-24T21:45:54.5581273Z: SystemForCrossDomainIdentityManagementInvalidCredentials/);
+        expect(check(r, "entra.job-last-execution").reason).toMatch(
+            /Failed at 2021-05-24T21:45:54.5581273Z: SystemForCrossDomainIdentityManagementInvalidCredentials/,
+        );
     });
 
     it("groups provisioned in Entra but no group scopes on the token", async () => {
         const sp = graph.addServicePrincipal();
         const job = graph.addJob(sp.id, { statusCode: "Active" });
         const r = await runWith(sp.id, job, { scopes: USER_SCOPES });
-        expect(check(r, "entra.group-mapping")).toMatchObject({ status: "fail", reason: expect.stringContaining("without get:groups post:groups patch:groups delete:groups") });
+        expect(check(r, "entra.group-mapping")).toMatchObject({
+            status: "fail",
+            reason: expect.stringContaining("without get:groups post:groups patch:groups delete:groups"),
+        });
     });
 
     it("provision on demand: the User rule, the subject, a summary and Microsoft's dialect caveat", async () => {
@@ -110,7 +128,11 @@ describe("Entra checks through Graph", () => {
         const r = await runWith(sp.id, job, { podUser: "9bb0f679-a883-4a6f-8260-35b491b8b8c8" });
         expect(check(r, "entra.provision-on-demand")).toMatchObject({ status: "pass", reason: expect.stringContaining(ON_DEMAND_CAVEAT) });
         const sent = graph.requestsTo("POST", "/provisionOnDemand")[0].body;
-        expect(sent).toEqual({ parameters: [{ ruleId: "ea807875-5618-4f0a-9125-0b46a05298ca", subjects: [{ objectId: "9bb0f679-a883-4a6f-8260-35b491b8b8c8", objectTypeName: "User" }] }] });
+        expect(sent).toEqual({
+            parameters: [
+                { ruleId: "ea807875-5618-4f0a-9125-0b46a05298ca", subjects: [{ objectId: "9bb0f679-a883-4a6f-8260-35b491b8b8c8", objectTypeName: "User" }] },
+            ],
+        });
     });
 
     it("a paused job fails unless Off is intended", async () => {
@@ -131,11 +153,19 @@ describe("Entra checks through Graph", () => {
     it("no Graph credentials: the Entra checks are skipped with the reason, not failed", async () => {
         const sp = graph.addServicePrincipal();
         const job = graph.addJob(sp.id, { statusCode: "Active" });
-        const noCredential: TokenCredential = { getToken: async () => { throw new Error("EnvironmentCredential is unavailable"); } };
-        const r = await verifyConnection(target(scim.url, { sp: sp.id, job, scopes: USER_SCOPES }), TOKEN, options({
-            clock: virtualClock().clock,
-            graph: new GraphClient({ baseUrl: graph.url, credential: noCredential, maxRetries: 0 }),
-        }));
+        const noCredential: TokenCredential = {
+            getToken: async () => {
+                throw new Error("EnvironmentCredential is unavailable");
+            },
+        };
+        const r = await verifyConnection(
+            target(scim.url, { sp: sp.id, job, scopes: USER_SCOPES }),
+            TOKEN,
+            options({
+                clock: virtualClock().clock,
+                graph: new GraphClient({ baseUrl: graph.url, credential: noCredential, maxRetries: 0 }),
+            }),
+        );
         const entra = r.checks.filter((c) => c.group === "entra");
         expect(entra.every((c) => c.status === "skip")).toBe(true);
         expect(entra[0].reason).toContain("no Microsoft Graph credentials");
@@ -148,12 +178,18 @@ describe("Entra checks through Graph", () => {
         process.env[GRAPH_URL_ENV] = graph.url;
         process.env[GRAPH_TOKEN_ENV] = graph.token;
         try {
-            const r = await verifyConnection({ ...target(scim.url, { sp: sp.id, job, scopes: USER_SCOPES }), entraTenantId: "11111111-2222-3333-4444-555555555555" }, TOKEN,
-                options({ clock: virtualClock().clock, graph: undefined }));
+            const r = await verifyConnection(
+                { ...target(scim.url, { sp: sp.id, job, scopes: USER_SCOPES }), entraTenantId: "11111111-2222-3333-4444-555555555555" },
+                TOKEN,
+                options({ clock: virtualClock().clock, graph: undefined }),
+            );
             expect(check(r, "entra.validate-credentials").status).toBe("pass");
             expect(graph.requestsTo("POST", `/servicePrincipals/${sp.id}/synchronization/jobs/${job}/validateCredentials`)).toHaveLength(1);
         } finally {
-            for (const [k, v] of [[GRAPH_URL_ENV, saved.url], [GRAPH_TOKEN_ENV, saved.token]] as const) {
+            for (const [k, v] of [
+                [GRAPH_URL_ENV, saved.url],
+                [GRAPH_TOKEN_ENV, saved.token],
+            ] as const) {
                 if (v === undefined) delete process.env[k];
                 else process.env[k] = v;
             }
@@ -169,7 +205,10 @@ describe("Entra checks through Graph", () => {
 describe("verdicts on published shapes", () => {
     it("the v1.0 docs' paused job in quarantine with empty times", () => {
         const v = judgeJob(fixture<SynchronizationJob>("graph-synchronizationjob-get-v1-docs-boxoutdelta-quarantine.json"), false);
-        expect(v.find((x) => x.id === "entra.job-quarantine")).toMatchObject({ status: "fail", reason: expect.stringContaining("SalesforceInvalidCredentials") });
+        expect(v.find((x) => x.id === "entra.job-quarantine")).toMatchObject({
+            status: "fail",
+            reason: expect.stringContaining("SalesforceInvalidCredentials"),
+        });
         expect(v.find((x) => x.id === "entra.job-enabled")?.status).toBe("fail");
         expect(v.find((x) => x.id === "entra.job-last-execution")?.status).toBe("pass");
     });
@@ -190,7 +229,10 @@ describe("verdicts on published shapes", () => {
 
     it("provision on demand Failure names the error and the failing step", () => {
         const s = summariseProvisionOnDemand({
-            key: JSON.stringify({ result: "Failure", details: { errorCode: "SystemForCrossDomainIdentityManagementServiceIncompatible", errorMessage: "The SCIM endpoint is not fully compatible" } }),
+            key: JSON.stringify({
+                result: "Failure",
+                details: { errorCode: "SystemForCrossDomainIdentityManagementServiceIncompatible", errorMessage: "The SCIM endpoint is not fully compatible" },
+            }),
             value: JSON.stringify({
                 reportableIdentifier: "ada@contoso.com",
                 provisioningSteps: [{ name: "EntryExportAdd", type: "Export", status: "Failure", description: "Failed to create User 'ada@contoso.com'" }],
@@ -199,9 +241,13 @@ describe("verdicts on published shapes", () => {
         });
         expect(s).toMatchObject({
             status: "fail",
-            reason: expect.stringMatching(/^Failure for ada@contoso.com: SystemForCrossDomainIdentityManagementServiceIncompatible .*failed step EntryExportAdd: Failed to create User/),
+            reason: expect.stringMatching(
+                /^Failure for ada@contoso.com: SystemForCrossDomainIdentityManagementServiceIncompatible .*failed step EntryExportAdd: Failed to create User/,
+            ),
             hint: "Check the SCIM endpoint's logs",
         });
-        expect(summariseProvisionOnDemand({ key: JSON.stringify({ result: "Skipped", details: { errorCode: "NotEffectivelyEntitled" } }) }).status).toBe("fail");
+        expect(summariseProvisionOnDemand({ key: JSON.stringify({ result: "Skipped", details: { errorCode: "NotEffectivelyEntitled" } }) }).status).toBe(
+            "fail",
+        );
     });
 });

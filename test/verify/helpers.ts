@@ -1,9 +1,9 @@
 // Shared by the verify tests: a target for the local SCIM server and options that never sleep for long.
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { ScimServerOptions, ScimTestServer } from "../support/scimServer";
+import { type ScimServerOptions, ScimTestServer } from "../support/scimServer";
 import type { ConnectionTarget } from "../../tools/verify/report";
-import { DEFAULT_LIMITS, RequestLimits } from "../../tools/verify/http";
-import { DEFAULT_OPTIONS, VerifyOptions } from "../../tools/verify/run";
+import { DEFAULT_LIMITS, type RequestLimits } from "../../tools/verify/http";
+import { DEFAULT_OPTIONS, type VerifyOptions } from "../../tools/verify/run";
 import { parseTenantUrl } from "../../tools/verify/dialect";
 
 export const TOKEN = "tok_verifyTest123.0f9e8d7c6b5a49382716051f2e3d4c5b6a7988776655443322110099aabbccdd";
@@ -39,10 +39,15 @@ export function virtualClock(): { clock: { now(): number; sleep(ms: number): Pro
     const sleeps: number[] = [];
     return {
         sleeps,
-        advance: (ms) => { offset += ms; },
+        advance: (ms) => {
+            offset += ms;
+        },
         clock: {
             now: () => Date.now() + offset,
-            sleep: async (ms) => { sleeps.push(ms); offset += ms; },
+            sleep: async (ms) => {
+                sleeps.push(ms);
+                offset += ms;
+            },
         },
     };
 }

@@ -15,7 +15,11 @@ const check = (r: ConnectionReport, id: string): CheckResult => {
     if (!c) throw new Error(`no check ${id} in ${r.checks.map((k) => k.id).join(", ")}`);
     return c;
 };
-const failed = (r: ConnectionReport) => r.checks.filter((c) => c.status === "fail").map((c) => c.id).sort();
+const failed = (r: ConnectionReport) =>
+    r.checks
+        .filter((c) => c.status === "fail")
+        .map((c) => c.id)
+        .sort();
 const testUsersLeft = () => scim.server.users().filter((u) => String(u.userName).startsWith(TEST_PREFIX));
 const run = (o: Partial<VerifyOptions> = {}, t = target(scim.server.url)) => verifyConnection(t, TOKEN, options({ clock: virtualClock().clock, ...o }));
 
@@ -149,7 +153,10 @@ describe("content type and scopes", () => {
 
     it("a token declared without patch:users: disables will fail", async () => {
         const r = await run({}, target(scim.server.url, { scopes: ["get:users", "post:users", "delete:users"] }));
-        expect(check(r, "scopes.users")).toMatchObject({ status: "fail", reason: expect.stringContaining("without patch:users, updates fail, and so do disables") });
+        expect(check(r, "scopes.users")).toMatchObject({
+            status: "fail",
+            reason: expect.stringContaining("without patch:users, updates fail, and so do disables"),
+        });
     });
 
     it("a token that really lacks patch:users: the endpoint's 403s are named, even when the stack says otherwise", async () => {
@@ -189,11 +196,17 @@ describe("bounds", () => {
 
     it("a passed deadline stops the checks, and cleanup's grace still deletes", async () => {
         const v = virtualClock();
-        const r = await verifyConnection(target(scim.server.url), TOKEN, options({
-            clock: v.clock,
-            limits: limits({ maxDurationMs: 60_000, cleanupGraceMs: 60_000 }),
-            onCheck: (c) => { if (c.id === "users.create") v.advance(61_000); },
-        }));
+        const r = await verifyConnection(
+            target(scim.server.url),
+            TOKEN,
+            options({
+                clock: v.clock,
+                limits: limits({ maxDurationMs: 60_000, cleanupGraceMs: 60_000 }),
+                onCheck: (c) => {
+                    if (c.id === "users.create") v.advance(61_000);
+                },
+            }),
+        );
         expect(check(r, "users.create").status).toBe("pass");
         expect(check(r, "users.lookup-by-username").reason).toMatch(/time limit of 60 s has passed/);
         expect(check(r, "cleanup.this-run").status).toBe("pass");
@@ -202,7 +215,12 @@ describe("bounds", () => {
 
     it("an interruption (Ctrl-C) stops the conversation; cleanup still runs", async () => {
         let stop = false;
-        const r = await run({ interrupted: () => stop, onCheck: (c) => { if (c.id === "users.get-by-id") stop = true; } });
+        const r = await run({
+            interrupted: () => stop,
+            onCheck: (c) => {
+                if (c.id === "users.get-by-id") stop = true;
+            },
+        });
         expect(check(r, "users.interrupted").status).toBe("fail");
         expect(check(r, "users.disable")).toMatchObject({ status: "skip", reason: expect.stringContaining("interrupted") });
         expect(check(r, "entra.job-enabled").status).toBe("skip");

@@ -121,11 +121,12 @@ export function sdkClass(type: string): ResourceClass | undefined {
     } else {
         const [, , mod, name] = token!;
         const first = mod.split("/")[0];
-        candidate = first === "index" ? lib?.[name] : ((lib?.[first] as Record<string, unknown> | undefined)?.[name] ?? load(`@pulumi/${pkg}/${first}`)?.[name]);
+        candidate =
+            first === "index" ? lib?.[name] : ((lib?.[first] as Record<string, unknown> | undefined)?.[name] ?? load(`@pulumi/${pkg}/${first}`)?.[name]);
     }
     const declared = (candidate as { __pulumiType?: string } | undefined)?.__pulumiType;
     const matches = provider ? `pulumi:providers:${declared}` === type : declared === type;
-    return typeof candidate === "function" && matches ? candidate as ResourceClass : undefined;
+    return typeof candidate === "function" && matches ? (candidate as ResourceClass) : undefined;
 }
 
 class FlatResource extends pulumi.CustomResource {
@@ -177,9 +178,7 @@ export function registerFlat(
         const inputs: pulumi.Inputs = {};
         for (const [key, value] of Object.entries(r.inputs)) {
             const sources = r.inputSources[key];
-            let input: pulumi.Input<unknown> = sources
-                ? pulumi.all(sources.map((s) => made[s].id)).apply(() => value)
-                : value;
+            let input: pulumi.Input<unknown> = sources ? pulumi.all(sources.map((s) => made[s].id)).apply(() => value) : value;
             if (r.secretKeys.includes(key)) input = pulumi.secret(input);
             inputs[key] = input;
         }
@@ -196,7 +195,9 @@ export function registerFlat(
         };
         const Class = classes.get(r.type);
         const pkg = PROVIDER_TYPE.exec(r.type);
-        made.push(Class ? new Class(r.name, inputs, opts) : pkg ? new FlatProvider(pkg[1], r.name, inputs, opts) : new FlatResource(r.type, r.name, inputs, opts));
+        made.push(
+            Class ? new Class(r.name, inputs, opts) : pkg ? new FlatProvider(pkg[1], r.name, inputs, opts) : new FlatResource(r.type, r.name, inputs, opts),
+        );
     });
     for (const call of plan.calls) pulumi.runtime.invokeOutput(call.token, call.inputs);
     for (const c of components) c.complete();

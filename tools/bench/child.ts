@@ -2,12 +2,12 @@
 // for a generated config, or the flat baseline built from that run's recording, with or without the stack's
 // component tree ("components").
 // Spec in BENCH_SPEC (JSON); the result goes to spec.resultFile as JSON.
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { settle, simulate } from "../plan/simulation";
 import { generateStackConfig } from "./generate";
-import { FlatPlan, flatClasses, registerFlat, toFlatPlan } from "./baseline";
-import { providerFootprint, ProviderFootprint } from "./report";
+import { type FlatPlan, flatClasses, registerFlat, toFlatPlan } from "./baseline";
+import { providerFootprint, type ProviderFootprint } from "./report";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -99,7 +99,9 @@ async function main(spec: ChildSpec): Promise<ChildResult> {
         components: recorded.filter((r) => !r.custom).length,
         types: countTypes(recorded.map((r) => r.type)),
         providerSerializations: serializations(),
-        stateBytes: recorded.filter((r) => r.custom).reduce((n, r) => n + Buffer.byteLength(JSON.stringify(r.inputs)) + Buffer.byteLength(JSON.stringify(r.state)), 0),
+        stateBytes: recorded
+            .filter((r) => r.custom)
+            .reduce((n, r) => n + Buffer.byteLength(JSON.stringify(r.inputs)) + Buffer.byteLength(JSON.stringify(r.state)), 0),
     };
     if (spec.kind === "stack") {
         result.footprint = providerFootprint(recorded);
@@ -114,11 +116,14 @@ if (require.main === module) {
         process.stderr.write("bench/child.ts is started by bench/run.ts (BENCH_SPEC is not set)\n");
         process.exit(2);
     }
-    main(spec).then((result) => {
-        fs.writeFileSync(spec.resultFile, JSON.stringify(result));
-        process.exit(0);
-    }, (err: unknown) => {
-        process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
-        process.exit(1);
-    });
+    main(spec).then(
+        (result) => {
+            fs.writeFileSync(spec.resultFile, JSON.stringify(result));
+            process.exit(0);
+        },
+        (err: unknown) => {
+            process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+            process.exit(1);
+        },
+    );
 }

@@ -1,7 +1,7 @@
 // Deterministic stack configs of any size for the benchmark: a realistic mix of managed Entra connections
 // (users and groups assigned, some with groups provisioned, token lifetimes, extra mappings) and a few
 // Auth0-only ones, spread over several Entra tenants. Pure: no Pulumi runtime, no I/O.
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 import type { RawStackConfig } from "../../components/config";
 
 export interface GeneratedStack {
@@ -54,9 +54,12 @@ export function generateStackConfig(connections: number): GeneratedStack {
         const domain = `customer${i}.example`;
         if (isAuth0Only(i)) {
             // Half by metadata URL, half by endpoint and certificate: both shapes the contract accepts.
-            const saml = i % 20 === 9
-                ? { metadataUrl: `https://login.microsoftonline.com/${seededGuid(`foreign/${i}`)}/federationmetadata/2007-06/federationmetadata.xml?appid=${seededGuid(`foreign-app/${i}`)}` }
-                : { signInEndpoint: `https://idp.${domain}/saml2`, signingCert: Buffer.from(`bench certificate ${i} `.repeat(20)).toString("base64") };
+            const saml =
+                i % 20 === 9
+                    ? {
+                          metadataUrl: `https://login.microsoftonline.com/${seededGuid(`foreign/${i}`)}/federationmetadata/2007-06/federationmetadata.xml?appid=${seededGuid(`foreign-app/${i}`)}`,
+                      }
+                    : { signInEndpoint: `https://idp.${domain}/saml2`, signingCert: Buffer.from(`bench certificate ${i} `.repeat(20)).toString("base64") };
             list.push({ name, displayName: customer, domainAliases: [domain], saml });
             continue;
         }
@@ -77,12 +80,14 @@ export function generateStackConfig(connections: number): GeneratedStack {
             provisioningEnabled: i % 7 !== 6,
             notificationEmails: [`identity-ops@${domain}`],
             ...(i % 4 === 0 ? { deletionThreshold: 250 } : {}),
-            ...(i % 5 === 0 ? {
-                attributeMappings: [
-                    { targetAttributeName: "title", source: "jobTitle" },
-                    { targetAttributeName: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User.department", source: "department" },
-                ],
-            } : {}),
+            ...(i % 5 === 0
+                ? {
+                      attributeMappings: [
+                          { targetAttributeName: "title", source: "jobTitle" },
+                          { targetAttributeName: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User.department", source: "department" },
+                      ],
+                  }
+                : {}),
             ...(i % 6 === 0 ? { provisionOnDemand: { users: [users[0]] } } : {}),
         };
         list.push({

@@ -148,11 +148,13 @@ export function baselineGap(s: SizeResult): string {
     const base = median(s.baselineMs);
     const tree = median(s.withComponentsMs);
     const pct = (ms: number) => `${((ms / base) * 100).toFixed(0)}%`;
-    return `of the ${pct(stack - base)} over the baseline, the component tree (${s.components} components, ` +
+    return (
+        `of the ${pct(stack - base)} over the baseline, the component tree (${s.components} components, ` +
         `${(s.components / s.connections).toFixed(1)} per connection) takes ${pct(tree - base)} (the flat baseline with the same components: ${fmtMs(tree)}), ` +
         `the rest of the program ${pct(stack - tree)} (dynamic resources' declared outputs, component and stack outputs, applies, validation); ` +
         `per custom resource: stack ${(stack / s.customResources).toFixed(2)} ms, baseline ${(base / s.customResources).toFixed(2)} ms; ` +
-        `${s.footprint.dynamicResources} dynamic resources, ${s.providerSerializations} closure serializations`;
+        `${s.footprint.dynamicResources} dynamic resources, ${s.providerSerializations} closure serializations`
+    );
 }
 
 /** The excess over a limit in percent; below 1%, to a hundredth, so a near miss never reads "by 0%". */
@@ -186,10 +188,11 @@ export function evaluateTargets(sizes: readonly SizeResult[], cold?: ColdResult)
         value: growth,
         shown: growth === undefined ? "not measured" : `${growth.toFixed(2)}`,
         ...verdict(growth, TARGETS.linearGrowth.max),
-        why: from && to
-            ? `per connection: ${(median(from.stackMs) / from.connections).toFixed(1)} ms at ${from.connections}, ${(median(to.stackMs) / to.connections).toFixed(1)} ms at ${to.connections}; ` +
-              `the flat baseline grows ${(median(to.baselineMs) / median(from.baselineMs)).toFixed(2)}x; peak RSS ${from.stackRssMb.toFixed(0)} -> ${to.stackRssMb.toFixed(0)} MiB`
-            : "",
+        why:
+            from && to
+                ? `per connection: ${(median(from.stackMs) / from.connections).toFixed(1)} ms at ${from.connections}, ${(median(to.stackMs) / to.connections).toFixed(1)} ms at ${to.connections}; ` +
+                  `the flat baseline grows ${(median(to.baselineMs) / median(from.baselineMs)).toFixed(2)}x; peak RSS ${from.stackRssMb.toFixed(0)} -> ${to.stackRssMb.toFixed(0)} MiB`
+                : "",
     });
 
     // The largest per-connection figure of any size: small stacks have a larger share of managed connections.
@@ -219,7 +222,8 @@ export function evaluateTargets(sizes: readonly SizeResult[], cold?: ColdResult)
         ...verdict(coldRatio, TARGETS.coldStartRatio.max),
         why: cold
             ? `the Pulumi CLI loads it with ${CLI_TRANSPILE_LABEL[cold.cliTranspile]}` +
-              (cold.cliTranspile === "type-check" ? " (tsconfig.json has neither compilerOptions.noCheck nor ts-node.transpileOnly)" : "") + "; " +
+              (cold.cliTranspile === "type-check" ? " (tsconfig.json has neither compilerOptions.noCheck nor ts-node.transpileOnly)" : "") +
+              "; " +
               `PULUMI_NODEJS_TRANSPILE_ONLY=true: ${fmtMs(median(cold.programTranspileOnlyMs))} = ${(median(cold.programTranspileOnlyMs) / median(cold.pulumiMs)).toFixed(2)}x; ` +
               `precompiled JavaScript: ${fmtMs(median(cold.programPrecompiledMs))} = ${(median(cold.programPrecompiledMs) / median(cold.pulumiMs)).toFixed(2)}x`
             : "",
@@ -241,7 +245,18 @@ function table(header: string[], rows: string[][]): string {
 /** The per-size table, in Markdown (it reads as plain text in a terminal too). */
 export function formatSizeTable(sizes: readonly SizeResult[]): string {
     return table(
-        ["connections", "resources (custom)", "stack time", "flat baseline", "ratio", "flat + components (ratio)", "peak RSS stack / baseline", "custom-provider bytes / connection (inputs; state)", "dynamic resources (distinct texts; serializations)", "est. state / connection"],
+        [
+            "connections",
+            "resources (custom)",
+            "stack time",
+            "flat baseline",
+            "ratio",
+            "flat + components (ratio)",
+            "peak RSS stack / baseline",
+            "custom-provider bytes / connection (inputs; state)",
+            "dynamic resources (distinct texts; serializations)",
+            "est. state / connection",
+        ],
         sizes.map((s) => {
             const stack = median(s.stackMs);
             const base = median(s.baselineMs);
@@ -262,22 +277,28 @@ export function formatSizeTable(sizes: readonly SizeResult[]): string {
 }
 
 export function formatColdTable(cold: ColdResult): string {
-    const row = (label: string, v: number[]) => [label, fmtMs(median(v)), v.map((x) => Math.round(x)).join(", "), `${(median(v) / median(cold.pulumiMs)).toFixed(2)}x`];
-    return table(["load", "median", "runs (ms)", "vs @pulumi/pulumi"], [
-        row("`require(\"@pulumi/pulumi\")` alone", cold.pulumiMs),
-        row(`index.ts as the Pulumi CLI loads it (${CLI_TRANSPILE_LABEL[cold.cliTranspile]})`, cold.programMs),
-        row("index.ts, PULUMI_NODEJS_TRANSPILE_ONLY=true", cold.programTranspileOnlyMs),
-        row("index.js precompiled (no ts-node)", cold.programPrecompiledMs),
-    ]);
+    const row = (label: string, v: number[]) => [
+        label,
+        fmtMs(median(v)),
+        v.map((x) => Math.round(x)).join(", "),
+        `${(median(v) / median(cold.pulumiMs)).toFixed(2)}x`,
+    ];
+    return table(
+        ["load", "median", "runs (ms)", "vs @pulumi/pulumi"],
+        [
+            row('`require("@pulumi/pulumi")` alone', cold.pulumiMs),
+            row(`index.ts as the Pulumi CLI loads it (${CLI_TRANSPILE_LABEL[cold.cliTranspile]})`, cold.programMs),
+            row("index.ts, PULUMI_NODEJS_TRANSPILE_ONLY=true", cold.programTranspileOnlyMs),
+            row("index.js precompiled (no ts-node)", cold.programPrecompiledMs),
+        ],
+    );
 }
 
 export function formatTargets(targets: readonly TargetResult[]): string {
-    return table(["target", "measured", "verdict", "why / detail"], targets.map((t) => [
-        t.target,
-        t.shown,
-        t.met === undefined ? "not measured" : t.met ? "met" : `MISSED by ${missedBy(t.missBy ?? 0)}`,
-        t.why,
-    ]));
+    return table(
+        ["target", "measured", "verdict", "why / detail"],
+        targets.map((t) => [t.target, t.shown, t.met === undefined ? "not measured" : t.met ? "met" : `MISSED by ${missedBy(t.missBy ?? 0)}`, t.why]),
+    );
 }
 
 export interface MachineInfo {
@@ -315,7 +336,7 @@ export function renderResults(report: BenchReport): string {
         "time runs from `require(index)` until every registration and invoke was answered. The flat baseline registers the",
         "same custom resources (type tokens, count, input values, dependency edges, explicit providers, secrets) in one loop,",
         "with no components, no config validation and no dynamic providers (bench/baseline.ts), from the stack's own",
-        "recording of the same run. \"flat + components\" is that baseline registered under the stack's own component tree",
+        'recording of the same run. "flat + components" is that baseline registered under the stack\'s own component tree',
         "(same types, names and nesting, no outputs): its difference to the flat baseline is what the components cost.",
         "Configs come from bench/generate.ts: 90% managed Entra connections (2-4 users and 1-2",
         "groups assigned, most with groups provisioned, some with token lifetimes, extra mappings and provision on demand),",
@@ -331,22 +352,46 @@ export function renderResults(report: BenchReport): string {
         "",
         "Times are medians of the runs listed below; RSS is the largest peak of those runs.",
         "",
-        ...report.sizes.map((s) => `- ${s.connections}: stack ${s.stackMs.map(Math.round).join(", ")} ms; baseline ${s.baselineMs.map(Math.round).join(", ")} ms; module load before the timed part ${Math.round(s.loadMs)} ms`),
+        ...report.sizes.map(
+            (s) =>
+                `- ${s.connections}: stack ${s.stackMs.map(Math.round).join(", ")} ms; baseline ${s.baselineMs.map(Math.round).join(", ")} ms; module load before the timed part ${Math.round(s.loadMs)} ms`,
+        ),
         "",
     ];
     if (largest) {
         out.push(`Custom providers at ${largest.connections} connections (serialized text in each resource's \`__provider\`):`, "");
-        out.push(table(["type", "resources", "bytes each (inputs)", "distinct texts"], Object.entries(largest.footprint.byType).map(([type, t]) => [
-            `\`${type}\``, String(t.count), String(Math.round(t.inputBytes / t.count)), String(t.distinct),
-        ])));
+        out.push(
+            table(
+                ["type", "resources", "bytes each (inputs)", "distinct texts"],
+                Object.entries(largest.footprint.byType).map(([type, t]) => [
+                    `\`${type}\``,
+                    String(t.count),
+                    String(Math.round(t.inputBytes / t.count)),
+                    String(t.distinct),
+                ]),
+            ),
+        );
         out.push("", `Registered at ${largest.connections} connections:`, "");
-        out.push(table(["type", "count"], Object.entries(report.types).sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => [`\`${t}\``, String(n)])));
+        out.push(
+            table(
+                ["type", "count"],
+                Object.entries(report.types)
+                    .sort(([a], [b]) => a.localeCompare(b))
+                    .map(([t, n]) => [`\`${t}\``, String(n)]),
+            ),
+        );
         out.push("");
     }
     if (report.cold) {
-        out.push("## Cold start", "", formatColdTable(report.cold), "",
+        out.push(
+            "## Cold start",
+            "",
+            formatColdTable(report.cold),
+            "",
             "Milliseconds from process start until the module returned, each in a fresh `node` process. The program is",
-            "loaded with a one-connection config under Pulumi's mocks, so index.ts runs and registers that connection.", "");
+            "loaded with a one-connection config under Pulumi's mocks, so index.ts runs and registers that connection.",
+            "",
+        );
     }
     out.push("See docs/scale.md for what the figures mean and the plan where a target is missed.", "");
     return out.join("\n");

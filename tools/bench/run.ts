@@ -1,14 +1,22 @@
 // npm run bench [-- --sizes 1,10,50,100,500] [--reps N] [--cold-reps N] [--out FILE | --no-write]
 // Measures the stack at several sizes against a flat baseline, and the program's cold start, each in fresh
 // processes; prints the tables and writes bench/RESULTS.md. A script that prints figures, not a test.
-import { execFileSync, spawn } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import type { ChildResult, ChildSpec } from "./child";
 import { generateStackConfig } from "./generate";
 import {
-    BenchReport, CliTranspile, ColdResult, SizeResult, evaluateTargets, formatColdTable, formatSizeTable, formatTargets, renderResults,
+    type BenchReport,
+    type CliTranspile,
+    type ColdResult,
+    type SizeResult,
+    evaluateTargets,
+    formatColdTable,
+    formatSizeTable,
+    formatTargets,
+    renderResults,
 } from "./report";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -37,7 +45,10 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
-        if (a === "--sizes") options.sizes = value(i++, a).split(",").map((s) => positive(s.trim(), a));
+        if (a === "--sizes")
+            options.sizes = value(i++, a)
+                .split(",")
+                .map((s) => positive(s.trim(), a));
         else if (a === "--reps") options.reps = positive(value(i++, a), a);
         else if (a === "--cold-reps") options.coldReps = positive(value(i++, a), a);
         else if (a === "--out") options.out = path.resolve(value(i++, a));
@@ -59,8 +70,12 @@ function runNode(args: string[], env: NodeJS.ProcessEnv, tolerant = false): Prom
         const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
-        child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-        child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+        child.stdout.on("data", (d: Buffer) => {
+            stdout += d.toString();
+        });
+        child.stderr.on("data", (d: Buffer) => {
+            stderr += d.toString();
+        });
         const timer = setTimeout(() => child.kill("SIGKILL"), CHILD_TIMEOUT_MS);
         child.on("close", (code, signal) => {
             clearTimeout(timer);
@@ -94,7 +109,12 @@ function sameRegistrations(stack: ChildResult, baseline: ChildResult): string | 
     return undefined;
 }
 
-async function measureSize(connections: number, reps: number, tmp: string, log: (s: string) => void): Promise<{ size: SizeResult; types: Record<string, number> }> {
+async function measureSize(
+    connections: number,
+    reps: number,
+    tmp: string,
+    log: (s: string) => void,
+): Promise<{ size: SizeResult; types: Record<string, number> }> {
     const planFile = path.join(tmp, `plan-${connections}.json`);
     const stack: ChildResult[] = [];
     const baseline: ChildResult[] = [];
@@ -108,10 +128,14 @@ async function measureSize(connections: number, reps: number, tmp: string, log: 
             if (mismatch) throw new Error(`${connections} connections: the flat baseline (${twin.kind}) does not match the stack: ${mismatch}`);
         }
         if (withComponents[rep].components !== stack[rep].components) {
-            throw new Error(`${connections} connections: the baseline with components registered ${withComponents[rep].components} components, the stack ${stack[rep].components}`);
+            throw new Error(
+                `${connections} connections: the baseline with components registered ${withComponents[rep].components} components, the stack ${stack[rep].components}`,
+            );
         }
-        log(`  ${connections} connections, run ${rep + 1}/${reps}: stack ${Math.round(stack[rep].evalMs)} ms, baseline ${Math.round(baseline[rep].evalMs)} ms, ` +
-            `baseline with the component tree ${Math.round(withComponents[rep].evalMs)} ms`);
+        log(
+            `  ${connections} connections, run ${rep + 1}/${reps}: stack ${Math.round(stack[rep].evalMs)} ms, baseline ${Math.round(baseline[rep].evalMs)} ms, ` +
+                `baseline with the component tree ${Math.round(withComponents[rep].evalMs)} ms`,
+        );
     }
     fs.rmSync(planFile, { force: true });
     const first = stack[0];
@@ -223,8 +247,10 @@ export function cliTranspile(
     const fromCli = envValue ? envValue === "true" : tsconfig.compilerOptions?.noCheck;
     if (tsNode.swc === true) {
         if (fromCli === false) {
-            throw new Error(`${envValue ? `PULUMI_NODEJS_TRANSPILE_ONLY=${envValue}` : "compilerOptions.noCheck: false"} with tsconfig.json's ts-node swc: ` +
-                "ts-node refuses that pair, so the Pulumi CLI could not load the program; unset it (types are checked by npm test).");
+            throw new Error(
+                `${envValue ? `PULUMI_NODEJS_TRANSPILE_ONLY=${envValue}` : "compilerOptions.noCheck: false"} with tsconfig.json's ts-node swc: ` +
+                    "ts-node refuses that pair, so the Pulumi CLI could not load the program; unset it (types are checked by npm test).",
+            );
         }
         return "swc";
     }
@@ -236,20 +262,29 @@ async function measureCold(reps: number, tmp: string, log: (s: string) => void):
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ts = require("typescript") as typeof import("typescript");
     const tsconfig = ts.parseConfigFileTextToJson(TSCONFIG, fs.readFileSync(TSCONFIG, "utf8")).config as Parameters<typeof cliTranspile>[0];
-    const config = JSON.stringify(Object.fromEntries(Object.entries(generateStackConfig(1).pulumiConfig)
-        .map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
+    const config = JSON.stringify(
+        Object.fromEntries(Object.entries(generateStackConfig(1).pulumiConfig).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
+    );
     const program = transpileProgram(path.join(tmp, "precompiled"), tsconfig as { compilerOptions?: Record<string, unknown> });
     const env: NodeJS.ProcessEnv = { ...process.env, BENCH_CONFIG: config, BENCH_PROGRAM: program };
     delete env.TS_NODE_PROJECT;
-    const cold: ColdResult = { pulumiMs: [], programMs: [], programTranspileOnlyMs: [], programPrecompiledMs: [], cliTranspile: cliTranspile(tsconfig, process.env) };
+    const cold: ColdResult = {
+        pulumiMs: [],
+        programMs: [],
+        programTranspileOnlyMs: [],
+        programPrecompiledMs: [],
+        cliTranspile: cliTranspile(tsconfig, process.env),
+    };
     for (let rep = 0; rep < reps; rep++) {
         // Interleaved, so a slow moment of the machine hits all three alike.
         cold.pulumiMs.push(Number(await runNode(["-e", COLD_PULUMI], env)));
         cold.programMs.push(Number(await runNode(["-e", COLD_PROGRAM], env, true)));
         cold.programTranspileOnlyMs.push(Number(await runNode(["-e", COLD_PROGRAM], { ...env, PULUMI_NODEJS_TRANSPILE_ONLY: "true" }, true)));
         cold.programPrecompiledMs.push(Number(await runNode(["-e", COLD_PRECOMPILED], env, true)));
-        log(`  cold start ${rep + 1}/${reps}: @pulumi/pulumi ${Math.round(cold.pulumiMs[rep])} ms, program ${Math.round(cold.programMs[rep])} ms, ` +
-            `transpile-only ${Math.round(cold.programTranspileOnlyMs[rep])} ms, precompiled ${Math.round(cold.programPrecompiledMs[rep])} ms`);
+        log(
+            `  cold start ${rep + 1}/${reps}: @pulumi/pulumi ${Math.round(cold.pulumiMs[rep])} ms, program ${Math.round(cold.programMs[rep])} ms, ` +
+                `transpile-only ${Math.round(cold.programTranspileOnlyMs[rep])} ms, precompiled ${Math.round(cold.programPrecompiledMs[rep])} ms`,
+        );
     }
     return cold;
 }
@@ -309,19 +344,27 @@ if (require.main === module) {
         process.stderr.write(`${(err as Error).message}\n${USAGE}`);
         process.exit(2);
     }
-    runBench(options).then((report) => {
-        process.stdout.write([
-            "", formatSizeTable(report.sizes), "",
-            ...(report.cold ? [formatColdTable(report.cold), ""] : []),
-            formatTargets(evaluateTargets(report.sizes, report.cold)), "",
-        ].join("\n"));
-        if (options.out) {
-            fs.writeFileSync(options.out, renderResults(report));
-            process.stdout.write(`Wrote ${path.relative(process.cwd(), options.out) || options.out}\n`);
-        }
-        process.exit(0);
-    }, (err: unknown) => {
-        process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
-        process.exit(1);
-    });
+    runBench(options).then(
+        (report) => {
+            process.stdout.write(
+                [
+                    "",
+                    formatSizeTable(report.sizes),
+                    "",
+                    ...(report.cold ? [formatColdTable(report.cold), ""] : []),
+                    formatTargets(evaluateTargets(report.sizes, report.cold)),
+                    "",
+                ].join("\n"),
+            );
+            if (options.out) {
+                fs.writeFileSync(options.out, renderResults(report));
+                process.stdout.write(`Wrote ${path.relative(process.cwd(), options.out) || options.out}\n`);
+            }
+            process.exit(0);
+        },
+        (err: unknown) => {
+            process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+            process.exit(1);
+        },
+    );
 }

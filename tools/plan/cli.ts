@@ -1,12 +1,12 @@
 // Offline plan: evaluates the real program (index.ts, loaded through ts-node with this project's tsconfig,
 // as the Pulumi CLI loads it) against simulated providers, and prints what `pulumi up` would create.
 // Usage: npm run plan [-- --stack NAME] [--config-file PATH]   (reads Pulumi.NAME.yaml; default Pulumi.example.yaml)
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as YAML from "yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { simulate, settle, RecordedResource, RecordingMonitor } from "./simulation";
-import { PROJECT, StackSettings, parseStackConfig } from "../../components/config";
+import { simulate, settle, type RecordedResource, type RecordingMonitor } from "./simulation";
+import { PROJECT, type StackSettings, parseStackConfig } from "../../components/config";
 import { readRawConfig } from "../../components/stack";
 import { planWarnings } from "./warnings";
 
@@ -30,7 +30,9 @@ export function readStackFile(options: PlanOptions): StackFile {
         ? path.resolve(options.configFile)
         : path.join(ROOT, options.stack ? `Pulumi.${options.stack}.yaml` : "Pulumi.example.yaml");
     if (!fs.existsSync(file)) {
-        throw new PlanError(`${path.relative(process.cwd(), file) || file} not found: create it (pulumi stack init ${options.stack ?? "NAME"}; pulumi config set ...) or copy Pulumi.example.yaml.`);
+        throw new PlanError(
+            `${path.relative(process.cwd(), file) || file} not found: create it (pulumi stack init ${options.stack ?? "NAME"}; pulumi config set ...) or copy Pulumi.example.yaml.`,
+        );
     }
     let doc: unknown;
     try {
@@ -90,10 +92,12 @@ async function display(value: unknown): Promise<unknown> {
     if (pulumi.Output.isInstance(value)) {
         const out = value as pulumi.Output<unknown>;
         if (await pulumi.isSecret(out)) return "[secret]";
-        const inner = await new Promise<unknown>((ok) => out.apply((v) => {
-            ok(v);
-            return v;
-        }));
+        const inner = await new Promise<unknown>((ok) =>
+            out.apply((v) => {
+                ok(v);
+                return v;
+            }),
+        );
         return display(inner);
     }
     if (Array.isArray(value)) return Promise.all(value.map(display));
@@ -126,7 +130,10 @@ function describeInputs(r: RecordedResource, names: Map<string, string>, indent:
         if (key === "__provider") continue;
         let shown: string;
         if (key === "mappings" && Array.isArray(value)) {
-            shown = `${value.length} mappings, e.g. ${value.slice(0, 3).map((m) => `${(m as { scim: string }).scim} -> ${(m as { auth0: string }).auth0}`).join("; ")}`;
+            shown = `${value.length} mappings, e.g. ${value
+                .slice(0, 3)
+                .map((m) => `${(m as { scim: string }).scim} -> ${(m as { auth0: string }).auth0}`)
+                .join("; ")}`;
         } else {
             shown = formatValue(value);
         }
@@ -140,9 +147,7 @@ function describeInputs(r: RecordedResource, names: Map<string, string>, indent:
         }
         lines.push(`${indent}${key}: ${shown}${source}`);
     }
-    const waits = r.dependencies
-        .filter((u) => !Object.values(r.propertyDependencies).some((deps) => deps.includes(u)))
-        .map((u) => names.get(u) ?? u);
+    const waits = r.dependencies.filter((u) => !Object.values(r.propertyDependencies).some((deps) => deps.includes(u))).map((u) => names.get(u) ?? u);
     if (waits.length) lines.push(`${indent}(after ${waits.join(", ")})`);
     if (r.ignoreChanges.length) lines.push(`${indent}(ignores changes to ${r.ignoreChanges.join(", ")})`);
     return lines;
@@ -173,7 +178,9 @@ export function formatPlan(result: PlanResult): string {
     const roots = monitor.recorded.filter((r) => r.parent === "" || !names.has(r.parent));
     const connectionOutputs = (result.outputs.connections ?? {}) as Record<string, Record<string, unknown>>;
     for (const c of settings.connections) {
-        lines.push(`Connection ${c.name}: ${c.entra ? `Auth0 + managed Entra app in tenant ${c.entra.tenantId}` : "Auth0 side only (the customer's admin configures Entra)"}`);
+        lines.push(
+            `Connection ${c.name}: ${c.entra ? `Auth0 + managed Entra app in tenant ${c.entra.tenantId}` : "Auth0 side only (the customer's admin configures Entra)"}`,
+        );
         for (const root of roots.filter((r) => r.type === `${PROJECT}:index:ScimConnection` && r.name === c.name)) walk(root, 1);
         const outs = connectionOutputs[c.name];
         if (outs) {
@@ -208,7 +215,9 @@ function parseArgs(argv: string[]): PlanOptions {
         else if (a === "--config-file") options.configFile = argv[++i];
         else if (a.startsWith("--config-file=")) options.configFile = a.slice("--config-file=".length);
         else if (a === "--help" || a === "-h") {
-            process.stdout.write("Usage: npm run plan [-- --stack NAME] [--config-file PATH]\nReads Pulumi.NAME.yaml (default Pulumi.example.yaml, or PATH) and prints what `pulumi up` would create, offline.\n");
+            process.stdout.write(
+                "Usage: npm run plan [-- --stack NAME] [--config-file PATH]\nReads Pulumi.NAME.yaml (default Pulumi.example.yaml, or PATH) and prints what `pulumi up` would create, offline.\n",
+            );
             process.exit(0);
         } else throw new PlanError(`unknown argument "${a}"; usage: npm run plan [-- --stack NAME] [--config-file PATH]`);
     }
@@ -220,11 +229,11 @@ if (require.main === module) {
     (async () => {
         try {
             const result = await runPlan(parseArgs(process.argv.slice(2)));
-            process.stdout.write(formatPlan(result) + "\n");
+            process.stdout.write(`${formatPlan(result)}\n`);
             process.exit(0);
         } catch (err) {
             const message = err instanceof PlanError ? err.message : `plan failed: ${(err as Error).stack ?? String(err)}`;
-            process.stderr.write(message + "\n");
+            process.stderr.write(`${message}\n`);
             process.exit(1);
         }
     })();

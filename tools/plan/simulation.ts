@@ -1,7 +1,7 @@
 // Runs the real program in-process against simulated providers: Pulumi's mock monitor, extended to record
 // what the engine would be told (parent, dependencies, property dependencies, secret inputs, options).
 // Used by the offline plan (cli/plan.ts), the tests and the benchmark. No network, no credentials.
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 
@@ -55,7 +55,11 @@ function simulatedHex(seed: string, length: number): string {
 }
 
 function simulatedAlnum(seed: string, length: number): string {
-    return createHash("sha256").update(seed).digest("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, length);
+    return createHash("sha256")
+        .update(seed)
+        .digest("base64")
+        .replace(/[^A-Za-z0-9]/g, "")
+        .slice(0, length);
 }
 
 /** A base64 body shaped like azuread's certificate `value` (not a real certificate: nothing signs with it). */
@@ -120,8 +124,22 @@ export function simulateResource(args: pulumi.runtime.MockResourceArgs): { id: s
                     applicationTenantId: SIM_TENANT,
                     // What a non-gallery app exposes: the "User" role and msiam_access.
                     appRoles: [
-                        { allowedMemberTypes: ["User"], description: "User", displayName: "User", enabled: true, id: "18d14569-c3bd-439b-9a66-3a2aee01d14f", value: "" },
-                        { allowedMemberTypes: ["User"], description: "msiam_access", displayName: "msiam_access", enabled: true, id: "b9632174-c057-4f7e-951b-be3adc52bfe6", value: "" },
+                        {
+                            allowedMemberTypes: ["User"],
+                            description: "User",
+                            displayName: "User",
+                            enabled: true,
+                            id: "18d14569-c3bd-439b-9a66-3a2aee01d14f",
+                            value: "",
+                        },
+                        {
+                            allowedMemberTypes: ["User"],
+                            description: "msiam_access",
+                            displayName: "msiam_access",
+                            enabled: true,
+                            id: "b9632174-c057-4f7e-951b-be3adc52bfe6",
+                            value: "",
+                        },
                     ],
                 },
             };
@@ -151,7 +169,10 @@ export function simulateResource(args: pulumi.runtime.MockResourceArgs): { id: s
                 state: { ...inputs, originalAttributeMappings: [], synchronizationRuleId: simulatedGuid(`${seed}/rule`) },
             };
         case "pulumi-nodejs:dynamic/auth0-entra-scim:ProvisioningStatus":
-            return { id: `${String(inputs.servicePrincipalId)}/${String(inputs.synchronizationJobId)}/status`, state: { ...inputs, statusCode: inputs.enabled ? "Active" : "Paused" } };
+            return {
+                id: `${String(inputs.servicePrincipalId)}/${String(inputs.synchronizationJobId)}/status`,
+                state: { ...inputs, statusCode: inputs.enabled ? "Active" : "Paused" },
+            };
         default:
             return { id: `${args.name}-id`, state: { ...inputs } };
     }
@@ -282,13 +303,9 @@ export class RecordingMonitor extends MockMonitor {
  * Installs a RecordingMonitor as Pulumi's runtime, with stack config as `pulumi.Config` will read it.
  * `config` keys are full keys (`auth0:domain`); non-string values are JSON-encoded as the CLI does.
  */
-export async function simulate(options: {
-    project?: string;
-    stack?: string;
-    preview?: boolean;
-    config?: Record<string, unknown>;
-    secretKeys?: string[];
-} = {}): Promise<RecordingMonitor> {
+export async function simulate(
+    options: { project?: string; stack?: string; preview?: boolean; config?: Record<string, unknown>; secretKeys?: string[] } = {},
+): Promise<RecordingMonitor> {
     const monitor = new RecordingMonitor();
     const config: Record<string, string> = {};
     for (const [k, v] of Object.entries(options.config ?? {})) {
@@ -306,10 +323,12 @@ export async function simulate(options: {
 export async function resolve<T>(value: pulumi.Input<T>): Promise<{ value: T; secret: boolean }> {
     const output = pulumi.output(value);
     const secret = await pulumi.isSecret(output);
-    const resolved = await new Promise<T>((ok) => output.apply((v) => {
-        ok(v as T);
-        return v;
-    }));
+    const resolved = await new Promise<T>((ok) =>
+        output.apply((v) => {
+            ok(v as T);
+            return v;
+        }),
+    );
     return { value: resolved, secret };
 }
 

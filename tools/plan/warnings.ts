@@ -1,4 +1,4 @@
-import { StackSettings } from "../../components/config";
+import type { StackSettings } from "../../components/config";
 import { tokenLifecycleWarnings } from "../../components/2-auth0-connection/tokenRotation";
 
 /** Things that are valid but worth a reviewer's attention, printed by the offline plan. */

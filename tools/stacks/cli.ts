@@ -2,11 +2,11 @@
 // Lists and creates the Pulumi stacks that serve a file of customers (a stack per customer or per tenant group),
 // writing each stack's config through Pulumi's Automation API. Every customer's connections are validated with
 // the program's parseStackConfig first; nothing is touched unless the whole file is valid.
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { CustomersError, CustomersFile, OWN_KEYS, PlannedStack, formatPlan, matrixJson, parseCustomersFile, planStacks } from "./customers";
-import { StackWorkspace, WorkspaceFactory, automationWorkspace } from "./workspace";
+import { CustomersError, type CustomersFile, OWN_KEYS, type PlannedStack, formatPlan, matrixJson, parseCustomersFile, planStacks } from "./customers";
+import { type StackWorkspace, type WorkspaceFactory, automationWorkspace } from "./workspace";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -55,13 +55,17 @@ export function planActions(planned: readonly PlannedStack[], existing: readonly
 }
 
 export function formatActions(actions: readonly StackAction[]): string {
-    return actions.map((a) => {
-        if (a.action === "unmanaged") return `= ${a.stack}: in the backend but not in the customers file (left alone)`;
-        const keys = Object.keys(a.config);
-        const secrets = keys.filter((k) => a.config[k].secret);
-        return `${a.action === "create" ? "+" : "~"} ${a.stack}: ${a.action}, ${keys.length} config keys (${secrets.length} secret${secrets.length === 1 ? "" : "s"}: ${secrets.join(", ") || "none"})` +
-            (a.remove.length ? `, removes ${a.remove.join(", ")}` : "");
-    }).join("\n");
+    return actions
+        .map((a) => {
+            if (a.action === "unmanaged") return `= ${a.stack}: in the backend but not in the customers file (left alone)`;
+            const keys = Object.keys(a.config);
+            const secrets = keys.filter((k) => a.config[k].secret);
+            return (
+                `${a.action === "create" ? "+" : "~"} ${a.stack}: ${a.action}, ${keys.length} config keys (${secrets.length} secret${secrets.length === 1 ? "" : "s"}: ${secrets.join(", ") || "none"})` +
+                (a.remove.length ? `, removes ${a.remove.join(", ")}` : "")
+            );
+        })
+        .join("\n");
 }
 
 export class SecretMissingError extends Error {}
@@ -72,7 +76,10 @@ export function resolveSecrets(actions: readonly StackAction[], env: NodeJS.Proc
     const resolved = actions.map((a) => {
         const config: ConfigMap = {};
         for (const [key, v] of Object.entries(a.config)) {
-            if (!v.secret) { config[key] = v; continue; }
+            if (!v.secret) {
+                config[key] = v;
+                continue;
+            }
             const variable = v.value.slice(1);
             const value = env[variable];
             if (value === undefined || value === "") missing.push(`${a.stack} ${key}: $${variable} is not set`);

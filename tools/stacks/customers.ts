@@ -2,7 +2,7 @@
 // no I/O. Every stack's connections go through the program's own parseStackConfig before anything is done,
 // and problems are reported with the customer's name and the path in the customers file.
 import * as YAML from "yaml";
-import { ConfigProblem, PROJECT, RawStackConfig, parseStackConfig, ConfigError } from "../../components/config";
+import { type ConfigProblem, PROJECT, type RawStackConfig, type StackSettings, parseStackConfig, ConfigError } from "../../components/config";
 
 /** Where a secret config value comes from when stacks are written; the file never holds secret values. */
 export interface SecretSource {
@@ -53,8 +53,16 @@ export function formatProblem(p: Problem): string {
 }
 
 export class CustomersError extends Error {
-    constructor(readonly file: string, readonly problems: Problem[]) {
-        super([`${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}; no stack was created or changed.`, ...problems.map((p) => `  - ${formatProblem(p)}`)].join("\n"));
+    constructor(
+        readonly file: string,
+        readonly problems: Problem[],
+    ) {
+        super(
+            [
+                `${file}: ${problems.length} problem${problems.length === 1 ? "" : "s"}; no stack was created or changed.`,
+                ...problems.map((p) => `  - ${formatProblem(p)}`),
+            ].join("\n"),
+        );
         this.name = "CustomersError";
     }
 }
@@ -74,7 +82,14 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CONFIG_KEY = /^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+$/;
 /** Keys the customers file sets through its own fields; `config`/`secrets` must not set them again. */
-export const OWN_KEYS = ["auth0:domain", "azuread:tenantId", `${PROJECT}:tenantName`, `${PROJECT}:customDomain`, `${PROJECT}:connections`, `${PROJECT}:monitoring`];
+export const OWN_KEYS = [
+    "auth0:domain",
+    "azuread:tenantId",
+    `${PROJECT}:tenantName`,
+    `${PROJECT}:customDomain`,
+    `${PROJECT}:connections`,
+    `${PROJECT}:monitoring`,
+];
 const TOP_KEYS = ["stackPer", "organization", "backend", "secretsProvider", "defaults", "customers"];
 const CUSTOMER_KEYS = ["name", "auth0Domain", "entraTenantId", "tenantName", "customDomain", "tenantGroup", "connections", "monitoring", "config", "secrets"];
 const DEFAULT_KEYS = ["auth0Domain", "tenantName", "customDomain", "monitoring", "config", "secrets"];
@@ -108,9 +123,22 @@ function readConfig(p: Problems, v: unknown, path: string, customer?: string): R
     const out: Record<string, string> = {};
     for (const [key, value] of Object.entries(v)) {
         const kp = `${path}.${key}`;
-        if (!CONFIG_KEY.test(key)) { p.add(kp, "is not a config key: use package:key, e.g. auth0:clientId.", customer); continue; }
-        if (OWN_KEYS.includes(key)) { p.add(kp, "is set by the customers file's own fields (auth0Domain, entraTenantId, tenantName, customDomain, connections, monitoring); set it there.", customer); continue; }
-        if (isObj(value) && "secure" in value) { p.add(kp, "is an encrypted value of one stack; put secrets under `secrets` as {env: VARIABLE}.", customer); continue; }
+        if (!CONFIG_KEY.test(key)) {
+            p.add(kp, "is not a config key: use package:key, e.g. auth0:clientId.", customer);
+            continue;
+        }
+        if (OWN_KEYS.includes(key)) {
+            p.add(
+                kp,
+                "is set by the customers file's own fields (auth0Domain, entraTenantId, tenantName, customDomain, connections, monitoring); set it there.",
+                customer,
+            );
+            continue;
+        }
+        if (isObj(value) && "secure" in value) {
+            p.add(kp, "is an encrypted value of one stack; put secrets under `secrets` as {env: VARIABLE}.", customer);
+            continue;
+        }
         if (value === undefined || value === null) continue;
         out[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
@@ -123,8 +151,14 @@ function readSecrets(p: Problems, v: unknown, path: string, customer?: string): 
     const out: Record<string, SecretSource> = {};
     for (const [key, value] of Object.entries(v)) {
         const kp = `${path}.${key}`;
-        if (!CONFIG_KEY.test(key)) { p.add(kp, "is not a config key: use package:key, e.g. auth0:clientSecret.", customer); continue; }
-        if (OWN_KEYS.includes(key)) { p.add(kp, "is not a secret the customers file can set.", customer); continue; }
+        if (!CONFIG_KEY.test(key)) {
+            p.add(kp, "is not a config key: use package:key, e.g. auth0:clientSecret.", customer);
+            continue;
+        }
+        if (OWN_KEYS.includes(key)) {
+            p.add(kp, "is not a secret the customers file can set.", customer);
+            continue;
+        }
         if (!isObj(value) || typeof value.env !== "string" || !ENV_NAME.test(value.env) || Object.keys(value).length !== 1) {
             // Never echo the value: it may be the secret itself, pasted in by mistake.
             p.add(kp, "must be {env: VARIABLE}: the secret is read from that environment variable when stacks are written, never from this file.", customer);
@@ -148,17 +182,23 @@ interface Defaults {
 export function parseCustomersFile(text: string, file = "customers file"): CustomersFile {
     const p = new Problems();
     const doc = YAML.parseDocument(text);
-    if (doc.errors.length > 0) throw new CustomersError(file, doc.errors.map((e) => ({ path: "(yaml)", message: e.message.split("\n")[0] })));
+    if (doc.errors.length > 0)
+        throw new CustomersError(
+            file,
+            doc.errors.map((e) => ({ path: "(yaml)", message: e.message.split("\n")[0] })),
+        );
     const raw = doc.toJS() as unknown;
     if (!isObj(raw)) throw new CustomersError(file, [{ path: "(top)", message: "must be a map with `customers: [...]`." }]);
     unknownKeys(p, raw, "(top)", TOP_KEYS);
 
     const stackPer = raw.stackPer ?? "customer";
-    if (stackPer !== "customer" && stackPer !== "tenantGroup") p.add("stackPer", 'must be "customer" (a stack per customer) or "tenantGroup" (a stack per customers[].tenantGroup).');
+    if (stackPer !== "customer" && stackPer !== "tenantGroup")
+        p.add("stackPer", 'must be "customer" (a stack per customer) or "tenantGroup" (a stack per customers[].tenantGroup).');
     const organization = str(p, raw.organization, "organization");
     if (organization !== undefined && !NAME.test(organization)) p.add("organization", `"${organization}" is not a Pulumi organization name.`);
     const backend = str(p, raw.backend, "backend");
-    if (backend !== undefined && !/^(https?|file|s3|gs|azblob):\/\//.test(backend)) p.add("backend", `"${backend}" is not a Pulumi backend URL (https://, file://, s3://, gs://, azblob://).`);
+    if (backend !== undefined && !/^(https?|file|s3|gs|azblob):\/\//.test(backend))
+        p.add("backend", `"${backend}" is not a Pulumi backend URL (https://, file://, s3://, gs://, azblob://).`);
     const secretsProvider = str(p, raw.secretsProvider, "secretsProvider");
 
     const defaultsRaw = raw.defaults;
@@ -181,10 +221,14 @@ export function parseCustomersFile(text: string, file = "customers file"): Custo
         const seen = new Map<string, number>();
         raw.customers.forEach((item: unknown, i: number) => {
             const path = `customers[${i}]`;
-            if (!isObj(item)) { p.add(path, "must be a map {name, auth0Domain, entraTenantId, connections}."); return; }
+            if (!isObj(item)) {
+                p.add(path, "must be a map {name, auth0Domain, entraTenantId, connections}.");
+                return;
+            }
             const name = str(p, item.name, `${path}.name`);
             if (item.name === undefined) p.add(`${path}.name`, "is required.");
-            if (name !== undefined && !NAME.test(name)) p.add(`${path}.name`, `"${name}" cannot name a stack: letters, digits, '-', '_', '.', at most 100.`, name);
+            if (name !== undefined && !NAME.test(name))
+                p.add(`${path}.name`, `"${name}" cannot name a stack: letters, digits, '-', '_', '.', at most 100.`, name);
             const who = name;
             unknownKeys(p, item, path, CUSTOMER_KEYS, who);
             if (name !== undefined) {
@@ -192,7 +236,8 @@ export function parseCustomersFile(text: string, file = "customers file"): Custo
                 if (first !== undefined) p.add(`${path}.name`, `"${name}" is already customers[${first}].`, who);
                 else seen.set(name.toLowerCase(), i);
             }
-            if (!Array.isArray(item.connections) || item.connections.length === 0) p.add(`${path}.connections`, "must be a non-empty list of connections (as auth0-entra-scim:connections).", who);
+            if (!Array.isArray(item.connections) || item.connections.length === 0)
+                p.add(`${path}.connections`, "must be a non-empty list of connections (as auth0-entra-scim:connections).", who);
             const tenantGroup = str(p, item.tenantGroup, `${path}.tenantGroup`, who);
             if (tenantGroup !== undefined && !NAME.test(tenantGroup)) p.add(`${path}.tenantGroup`, `"${tenantGroup}" cannot name a stack.`, who);
             if (stackPer === "tenantGroup" && item.tenantGroup === undefined) p.add(`${path}.tenantGroup`, "is required with stackPer: tenantGroup.", who);
@@ -260,10 +305,15 @@ function draftStacks(file: CustomersFile, p: Problems): StackDraft[] {
             const c = file.customers[i];
             for (const field of ["auth0Domain", "tenantName", "customDomain"] as const) {
                 if (c[field] !== first[field]) {
-                    p.add(`customers[${i}].${field}`, `is "${c[field] ?? ""}" but "${first[field] ?? ""}" for ${first.name}, in the same tenant group ${name}: a stack has one Auth0 tenant.`, c.name);
+                    p.add(
+                        `customers[${i}].${field}`,
+                        `is "${c[field] ?? ""}" but "${first[field] ?? ""}" for ${first.name}, in the same tenant group ${name}: a stack has one Auth0 tenant.`,
+                        c.name,
+                    );
                 }
             }
-            if (JSON.stringify(c.monitoring) !== JSON.stringify(first.monitoring)) p.add(`customers[${i}].monitoring`, `differs from ${first.name}'s in tenant group ${name}: a stack has one monitoring setup.`, c.name);
+            if (JSON.stringify(c.monitoring) !== JSON.stringify(first.monitoring))
+                p.add(`customers[${i}].monitoring`, `differs from ${first.name}'s in tenant group ${name}: a stack has one monitoring setup.`, c.name);
         }
         const connections: unknown[] = [];
         const origin: Origin = { connections: [], filledTenant: new Set(), lead };
@@ -311,14 +361,16 @@ function mapProblem(file: CustomersFile, draft: StackDraft, problem: ConfigProbl
         const k = Number(m[1]);
         const [ci, cj] = draft.origin.connections[k];
         const customer = file.customers[ci].name;
-        if (m[2] === ".entra.tenantId" && draft.origin.filledTenant.has(k)) return { path: `customers[${ci}].entraTenantId`, customer, message: problem.message };
+        if (m[2] === ".entra.tenantId" && draft.origin.filledTenant.has(k))
+            return { path: `customers[${ci}].entraTenantId`, customer, message: problem.message };
         return { path: `customers[${ci}].connections[${cj}]${m[2]}`, customer, message: problem.message };
     }
     const lead = draft.origin.lead;
     const customer = file.customers[lead].name;
     const field = STACK_FIELD[problem.path];
     if (field) return { path: `customers[${lead}].${field}`, customer, message: problem.message };
-    if (problem.path === "connections" || problem.path.startsWith("monitoring")) return { path: `customers[${lead}].${problem.path}`, customer, message: problem.message };
+    if (problem.path === "connections" || problem.path.startsWith("monitoring"))
+        return { path: `customers[${lead}].${problem.path}`, customer, message: problem.message };
     return { path: `customers[${lead}] ${problem.path}`, customer, message: problem.message };
 }
 
@@ -334,7 +386,7 @@ export function planStacks(file: CustomersFile, fileName = "customers file"): Pl
     const connectionOwners = new Map<string, string>();
     const appOwners = new Map<string, string>();
     for (const draft of drafts) {
-        let settings;
+        let settings: StackSettings;
         try {
             settings = parseStackConfig(draft.raw);
         } catch (err) {
@@ -351,13 +403,23 @@ export function planStacks(file: CustomersFile, fileName = "customers file"): Pl
             const customer = file.customers[ci].name;
             const nameKey = `${settings.auth0Domain}/${c.name.toLowerCase()}`;
             const owner = connectionOwners.get(nameKey);
-            if (owner) p.add(`${here}.name`, `"${c.name}" is already ${owner} in the same Auth0 tenant ${settings.auth0Domain}; connection names are unique per tenant.`, customer);
+            if (owner)
+                p.add(
+                    `${here}.name`,
+                    `"${c.name}" is already ${owner} in the same Auth0 tenant ${settings.auth0Domain}; connection names are unique per tenant.`,
+                    customer,
+                );
             else connectionOwners.set(nameKey, `${here} (customer ${customer}, stack ${draft.name})`);
             if (c.entra) {
                 const appKey = `${c.entra.tenantId}/${c.entra.appName.toLowerCase()}`;
                 const appOwner = appOwners.get(appKey);
                 // Within one stack parseStackConfig has checked this already; across stacks only here.
-                if (appOwner) p.add(`${here}.entra.appName`, `"${c.entra.appName}" is already the app of ${appOwner} in Entra tenant ${c.entra.tenantId}; give each enterprise app its own name.`, customer);
+                if (appOwner)
+                    p.add(
+                        `${here}.entra.appName`,
+                        `"${c.entra.appName}" is already the app of ${appOwner} in Entra tenant ${c.entra.tenantId}; give each enterprise app its own name.`,
+                        customer,
+                    );
                 else appOwners.set(appKey, `${here} (customer ${customer}, stack ${draft.name})`);
             }
         });
@@ -403,7 +465,8 @@ export function formatPlan(stacks: readonly PlannedStack[]): string {
         lines.push(`stack ${s.stack}: customers ${s.customers.join(", ")}; ${s.connections.length} connection(s): ${s.connections.join(", ")}`);
         for (const [key, v] of Object.entries(s.config)) {
             if (v.secret) lines.push(`    ${key} = [secret from $${v.from.env}]`);
-            else lines.push(`    ${key} = ${key.endsWith(":connections") ? `(${s.connections.length} connections, ${v.value.length} bytes of JSON)` : v.value}`);
+            else
+                lines.push(`    ${key} = ${key.endsWith(":connections") ? `(${s.connections.length} connections, ${v.value.length} bytes of JSON)` : v.value}`);
         }
     }
     lines.push(`${stacks.length} stack(s).`);

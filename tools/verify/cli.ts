@@ -2,12 +2,12 @@
 // npm run verify -- --scim-url URL [--scopes "..."] [--service-principal-id ID --job-id ID]   (token in SCIM_TOKEN)
 // Exit codes: 0 every non-skipped check passed; 1 a check failed; 2 usage or unreadable stack outputs; 3 internal error.
 import { parseArgs } from "node:util";
-import { GraphClient } from "../../components/clients/graph";
-import { AUTH0_SCIM_RATE_LIMIT, DEFAULT_LIMITS, RequestLimits } from "./http";
+import type { GraphClient } from "../../components/clients/graph";
+import { AUTH0_SCIM_RATE_LIMIT, DEFAULT_LIMITS, type RequestLimits } from "./http";
 import { Redactor } from "./redact";
-import { VerifyReport, progressLine, renderTable } from "./report";
+import { type VerifyReport, progressLine, renderTable } from "./report";
 import { DEFAULT_OPTIONS, verifyConnection } from "./run";
-import { Exec, Target, UsageError, execPulumi, readStackConnections, targetFromFlags, targetsFromStack } from "./target";
+import { type Exec, type Target, UsageError, execPulumi, readStackConnections, targetFromFlags, targetsFromStack } from "./target";
 import { buildReport } from "./report";
 
 export const USAGE = `Usage:
@@ -113,15 +113,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             const connections = await readStackConnections(values.stack, io.exec ?? execPulumi);
             targets = targetsFromStack(values.stack, connections, values.connection);
         } else {
-            targets = [targetFromFlags({
-                scimUrl: values["scim-url"]!,
-                token: io.env.SCIM_TOKEN,
-                connection: values.connection,
-                scopes: values.scopes,
-                servicePrincipalId: values["service-principal-id"],
-                jobId: values["job-id"],
-                tenantId: values["tenant-id"],
-            })];
+            targets = [
+                targetFromFlags({
+                    scimUrl: values["scim-url"]!,
+                    token: io.env.SCIM_TOKEN,
+                    connection: values.connection,
+                    scopes: values.scopes,
+                    servicePrincipalId: values["service-principal-id"],
+                    jobId: values["job-id"],
+                    tenantId: values["tenant-id"],
+                }),
+            ];
         }
         for (const t of targets) secrets.add(t.token);
 
@@ -129,19 +131,22 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         const t0 = Date.now();
         const reports = [];
         for (const t of targets) {
-            if (!json) io.stderr(`Verifying ${t.target.connection ? `connection ${t.target.connection}` : t.target.scimEndpointUrl} (${t.target.dialect} dialect)...`);
-            reports.push(await verifyConnection(t.target, t.token, {
-                ...DEFAULT_OPTIONS,
-                limits,
-                allowInsecureLoopback: values["allow-insecure-loopback"] ?? false,
-                forceGroups: values.groups ?? false,
-                deleteLeftovers: values["delete-leftovers"] ?? false,
-                provisionOnDemandUserId: values["provision-on-demand"],
-                expectProvisioningOff: (values["expect-provisioning-off"] ?? false) || (t.expectProvisioningOff ?? false),
-                graph: values["no-entra"] ? null : io.graph,
-                onCheck: json ? undefined : (c) => io.stderr(secrets.apply(progressLine(c))),
-                interrupted: io.interrupted,
-            }));
+            if (!json)
+                io.stderr(`Verifying ${t.target.connection ? `connection ${t.target.connection}` : t.target.scimEndpointUrl} (${t.target.dialect} dialect)...`);
+            reports.push(
+                await verifyConnection(t.target, t.token, {
+                    ...DEFAULT_OPTIONS,
+                    limits,
+                    allowInsecureLoopback: values["allow-insecure-loopback"] ?? false,
+                    forceGroups: values.groups ?? false,
+                    deleteLeftovers: values["delete-leftovers"] ?? false,
+                    provisionOnDemandUserId: values["provision-on-demand"],
+                    expectProvisioningOff: (values["expect-provisioning-off"] ?? false) || (t.expectProvisioningOff ?? false),
+                    graph: values["no-entra"] ? null : io.graph,
+                    onCheck: json ? undefined : (c) => io.stderr(secrets.apply(progressLine(c))),
+                    interrupted: io.interrupted,
+                }),
+            );
             if (io.interrupted?.()) break;
         }
         const report: VerifyReport = buildReport(started, Date.now() - t0, reports);
@@ -153,7 +158,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         if (json) {
             io.stdout(JSON.stringify({ reportVersion: 1, tool: "auth0-entra-scim verify", error: message, exitCode: usage ? 2 : 3 }, null, 2));
         } else {
-            io.stderr(`verify: ${message}${usage ? "\n\n" + USAGE : ""}`);
+            io.stderr(`verify: ${message}${usage ? `\n\n${USAGE}` : ""}`);
         }
         return usage ? 2 : 3;
     }

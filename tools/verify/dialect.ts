@@ -97,10 +97,12 @@ export function replaceWorkEmail(dialect: Dialect, value: string): PatchRequest 
 /** Several single-valued attributes: one op with a value object (flag), or one op per path (2017). */
 export function replaceName(dialect: Dialect, n: { givenName: string; familyName: string; displayName: string }): PatchRequest {
     if (dialect === "aadOptscim062020") {
-        return patch([{
-            op: "replace",
-            value: { displayName: n.displayName, "name.givenName": n.givenName, "name.familyName": n.familyName },
-        }]);
+        return patch([
+            {
+                op: "replace",
+                value: { displayName: n.displayName, "name.givenName": n.givenName, "name.familyName": n.familyName },
+            },
+        ]);
     }
     return patch([
         { op: "Replace", path: "displayName", value: n.displayName },
@@ -128,10 +130,12 @@ export function removeMember(dialect: Dialect, userId: string): PatchRequest {
 
 /** The same request with its ops in the other case; used only to name why a server refused one. */
 export function withOtherOpCase(req: PatchRequest): PatchRequest {
-    return patch(req.Operations.map((o) => {
-        const lower = o.op.toLowerCase();
-        return { ...o, op: o.op === lower ? lower.charAt(0).toUpperCase() + lower.slice(1) : lower };
-    }));
+    return patch(
+        req.Operations.map((o) => {
+            const lower = o.op.toLowerCase();
+            return { ...o, op: o.op === lower ? lower.charAt(0).toUpperCase() + lower.slice(1) : lower };
+        }),
+    );
 }
 
 /** A SCIM filter value in double quotes, escaped as RFC 7644 §3.4.2.2 asks. */

@@ -2,7 +2,7 @@
 // and its errors redacted. Cleanup has a small reserve of requests and time of its own, so that a run that
 // used up its budget or its time can still delete what it created.
 import { retryAfterMs } from "../../components/clients/graph";
-import { Redactor } from "./redact";
+import type { Redactor } from "./redact";
 
 export interface Clock {
     now(): number;
@@ -49,7 +49,10 @@ export type FailureKind = "timeout" | "network" | "budget" | "deadline";
 
 /** A request that got no HTTP answer; the message is already redacted. */
 export class ScimRequestError extends Error {
-    constructor(readonly kind: FailureKind, message: string) {
+    constructor(
+        readonly kind: FailureKind,
+        message: string,
+    ) {
         super(message);
         this.name = "ScimRequestError";
     }
@@ -148,11 +151,19 @@ export class ScimClient {
             throw new ScimRequestError("budget", `${method} ${relative}: not sent, the run's budget of ${maxRequests} requests is spent`);
         }
         if (this.clock.now() >= deadline) {
-            throw new ScimRequestError("deadline", `${method} ${relative}: not sent, the run's time limit of ${Math.round((deadline - this.started) / 1000)} s has passed`);
+            throw new ScimRequestError(
+                "deadline",
+                `${method} ${relative}: not sent, the run's time limit of ${Math.round((deadline - this.started) / 1000)} s has passed`,
+            );
         }
     }
 
-    private async once(method: string, relative: string, options: RequestOptions, phase: Phase): Promise<ScimResponse & { retryAfter?: string | null; rateLimitReset?: string | null }> {
+    private async once(
+        method: string,
+        relative: string,
+        options: RequestOptions,
+        phase: Phase,
+    ): Promise<ScimResponse & { retryAfter?: string | null; rateLimitReset?: string | null }> {
         this.checkBudget(phase, method, relative);
         const interval = 1000 / Math.min(this.limits.requestsPerSecond, AUTH0_SCIM_RATE_LIMIT);
         const wait = this.lastStart + interval - this.clock.now();

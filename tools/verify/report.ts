@@ -141,8 +141,10 @@ export function renderTable(report: VerifyReport, width = 100): string {
         const t = c.target;
         const name = t.connection ? `connection ${t.connection}` : "SCIM endpoint";
         out.push(`${name}${t.stack ? ` (stack ${t.stack})` : ""}: ${t.scimEndpointUrl}`);
-        out.push(`  dialect ${t.dialect}; token scopes ${t.tokenScopes ? t.tokenScopes.join(" ") : "unknown"}; ` +
-            `${c.requests.scim} SCIM requests${c.requests.graph ? `, ${c.requests.graph} Graph requests` : ""}; ${(c.durationMs / 1000).toFixed(1)} s`);
+        out.push(
+            `  dialect ${t.dialect}; token scopes ${t.tokenScopes ? t.tokenScopes.join(" ") : "unknown"}; ` +
+                `${c.requests.scim} SCIM requests${c.requests.graph ? `, ${c.requests.graph} Graph requests` : ""}; ${(c.durationMs / 1000).toFixed(1)} s`,
+        );
         const idWidth = Math.max(...c.checks.map((k) => k.id.length), 5);
         const textWidth = Math.max(40, width - idWidth - 10);
         out.push(`  ${"STATUS".padEnd(6)}  ${"CHECK".padEnd(idWidth)}  RESULT`);
@@ -153,9 +155,11 @@ export function renderTable(report: VerifyReport, width = 100): string {
             for (const more of text.slice(1)) out.push(`  ${"".padEnd(6)}  ${"".padEnd(idWidth)}  ${more}`);
         }
         const left = c.cleanup.leftovers;
-        out.push(left.length
-            ? `  Leftovers named ${c.cleanup.testPrefix}*: ${left.map((o) => `${o.type} ${o.name}${o.id ? ` (${o.id})` : ""}`).join(", ")}`
-            : `  No test objects left behind (listing ${c.cleanup.listing}${c.cleanup.note ? `: ${c.cleanup.note}` : ""}).`);
+        out.push(
+            left.length
+                ? `  Leftovers named ${c.cleanup.testPrefix}*: ${left.map((o) => `${o.type} ${o.name}${o.id ? ` (${o.id})` : ""}`).join(", ")}`
+                : `  No test objects left behind (listing ${c.cleanup.listing}${c.cleanup.note ? `: ${c.cleanup.note}` : ""}).`,
+        );
         out.push("");
     }
     const s = report.summary;

@@ -1,9 +1,9 @@
 // One verification run per connection: transport and endpoint, the conversation (users, groups in the
 // middle), scopes, cleanup (always, in a finally), then the Entra side through Graph.
-import { Clock, DEFAULT_LIMITS, FetchLike, RequestLimits, ScimClient, realClock } from "./http";
+import { type Clock, DEFAULT_LIMITS, type FetchLike, type RequestLimits, ScimClient, realClock } from "./http";
 import { Redactor } from "./redact";
-import { CheckResult, ConnectionReport, ConnectionTarget } from "./report";
-import { RunContext, TEST_PREFIX, emptyCreated, newRunId, result } from "./checks/common";
+import type { CheckResult, ConnectionReport, ConnectionTarget } from "./report";
+import { type RunContext, TEST_PREFIX, emptyCreated, newRunId, result } from "./checks/common";
 import { checkEndpoint, checkTransport } from "./checks/endpoint";
 import { USER_CHECKS, userConversation } from "./checks/users";
 import { GROUP_CHECKS, groupConversation, skipGroups, testGroupName } from "./checks/groups";
@@ -41,12 +41,26 @@ export const DEFAULT_OPTIONS: VerifyOptions = {
 
 /** Stable order of checks in the report, whatever order they finished in. */
 const ORDER = [
-    "endpoint.https", "endpoint.reachable", "endpoint.content-type", "endpoint.token-accepted", "endpoint.wrong-token-refused",
-    "users.absent-lookup", "users.create", "users.lookup-by-username", "users.get-by-id", "users.patch-work-email", "users.patch-name",
+    "endpoint.https",
+    "endpoint.reachable",
+    "endpoint.content-type",
+    "endpoint.token-accepted",
+    "endpoint.wrong-token-refused",
+    "users.absent-lookup",
+    "users.create",
+    "users.lookup-by-username",
+    "users.get-by-id",
+    "users.patch-work-email",
+    "users.patch-name",
     ...GROUP_CHECKS.map(([id]) => id),
-    "users.disable", "users.delete", "users.gone", "users.interrupted",
-    "scopes.users", "scopes.groups",
-    "cleanup.this-run", "cleanup.leftovers",
+    "users.disable",
+    "users.delete",
+    "users.gone",
+    "users.interrupted",
+    "scopes.users",
+    "scopes.groups",
+    "cleanup.this-run",
+    "cleanup.leftovers",
     ...ENTRA_CHECKS.map(([id]) => id),
     "run.internal-error",
 ];
@@ -61,7 +75,9 @@ function ordered(checks: CheckResult[]): CheckResult[] {
 
 function groupsWanted(scopes: string[] | null, force: boolean): { run: boolean; reason?: string } {
     if (scopes === null) return force ? { run: true } : { run: false, reason: "token scopes unknown" };
-    return scopes.some((s) => s.endsWith(":groups")) || force ? { run: true } : { run: false, reason: "the token has no group scopes (groups are not provisioned)" };
+    return scopes.some((s) => s.endsWith(":groups")) || force
+        ? { run: true }
+        : { run: false, reason: "the token has no group scopes (groups are not provisioned)" };
 }
 
 export async function verifyConnection(target: ConnectionTarget, token: string, options: VerifyOptions): Promise<ConnectionReport> {
@@ -111,16 +127,20 @@ export async function verifyConnection(target: ConnectionTarget, token: string, 
             checkScopes(ctx, false);
         }
     } catch (err) {
-        ctx.record(result("run.internal-error", "cleanup", "Unexpected error", "fail", `the check itself failed: ${(err as Error).message}`, {
-            hint: "this is a bug in the check; cleanup still ran. Please report it with the --json output",
-        }));
+        ctx.record(
+            result("run.internal-error", "cleanup", "Unexpected error", "fail", `the check itself failed: ${(err as Error).message}`, {
+                hint: "this is a bug in the check; cleanup still ran. Please report it with the --json output",
+            }),
+        );
     } finally {
         try {
             cleanupReport = await cleanup(ctx, { deleteLeftovers: options.deleteLeftovers, groups: groups.run, endpointUsable: usable }, ownUsers, ownGroups);
         } catch (err) {
-            ctx.record(result("run.internal-error", "cleanup", "Unexpected error", "fail", `cleanup itself failed: ${(err as Error).message}`, {
-                hint: `look for users and groups named ${TEST_PREFIX}* in the Auth0 dashboard; please report this with the --json output`,
-            }));
+            ctx.record(
+                result("run.internal-error", "cleanup", "Unexpected error", "fail", `cleanup itself failed: ${(err as Error).message}`, {
+                    hint: `look for users and groups named ${TEST_PREFIX}* in the Auth0 dashboard; please report this with the --json output`,
+                }),
+            );
             cleanupReport = { testPrefix: TEST_PREFIX, deleted: [], leftovers: [], listing: "failed", note: "cleanup failed" };
         }
     }
@@ -129,13 +149,16 @@ export async function verifyConnection(target: ConnectionTarget, token: string, 
     if (!ctx.interrupted()) {
         let graph: CountingGraph | undefined;
         if (options.graph !== null && target.entraServicePrincipalId && target.synchronizationJobId) {
-            graph = new CountingGraph(options.graph ?? new GraphClient({
-                ...(target.entraTenantId ? { tenantId: target.entraTenantId } : {}),
-                timeoutMs: Math.min(options.limits.timeoutMs, 30_000),
-                maxRetries: 2,
-                maxDelayMs: 10_000,
-                sleep: (ms) => clock.sleep(ms),
-            }));
+            graph = new CountingGraph(
+                options.graph ??
+                    new GraphClient({
+                        ...(target.entraTenantId ? { tenantId: target.entraTenantId } : {}),
+                        timeoutMs: Math.min(options.limits.timeoutMs, 30_000),
+                        maxRetries: 2,
+                        maxDelayMs: 10_000,
+                        sleep: (ms) => clock.sleep(ms),
+                    }),
+            );
         }
         await entraChecks(ctx, target, graph, redactor, {
             provisionOnDemandUserId: options.provisionOnDemandUserId,

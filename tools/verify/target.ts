@@ -89,7 +89,10 @@ export function targetsFromStack(stack: string, connections: Record<string, Conn
         const token = stringOrUndefined(c.scimToken);
         const tenantUrl = stringOrUndefined(c.entraTenantUrl);
         const scimUrl = stringOrUndefined(c.scimEndpointUrl) ?? (tenantUrl ? parseTenantUrl(tenantUrl).scimUrl : undefined);
-        if (!token) throw new UsageError(`connection ${name}: the stack output has no scimToken (read with --show-secrets; run pulumi up if the token was never issued)`);
+        if (!token)
+            throw new UsageError(
+                `connection ${name}: the stack output has no scimToken (read with --show-secrets; run pulumi up if the token was never issued)`,
+            );
         if (!scimUrl) throw new UsageError(`connection ${name}: the stack output has no scimEndpointUrl`);
         // The dialect is what Entra is given: the tenant URL; without one, assume Entra gets the stack's default flag.
         const dialect = parseTenantUrl(tenantUrl ?? scimUrl).dialect;

@@ -2,7 +2,7 @@
 // have created, then lists everything named with the test prefix, from this run or earlier ones.
 import { filterEq } from "../dialect";
 import type { CleanupReport, TestObject } from "../report";
-import { RunContext, TEST_PREFIX, Tracked, asListResponse, describeFailure, is2xx, pathId, result, send } from "./common";
+import { type RunContext, TEST_PREFIX, type Tracked, asListResponse, describeFailure, is2xx, pathId, result, send } from "./common";
 
 type Json = Record<string, unknown>;
 
@@ -16,9 +16,10 @@ async function deleteTracked(ctx: RunContext, t: Tracked): Promise<void> {
 
 /** A POST that got no answer may still have created its object: find it by name and track it. */
 async function findUnconfirmed(ctx: RunContext, type: "User" | "Group", name: string): Promise<Tracked | undefined> {
-    const o = type === "User"
-        ? await send(ctx, "GET", "/Users", { phase: "cleanup", query: { filter: filterEq("userName", name) } })
-        : await send(ctx, "GET", "/Groups", { phase: "cleanup", query: { excludedAttributes: "members", filter: filterEq("displayName", name) } });
+    const o =
+        type === "User"
+            ? await send(ctx, "GET", "/Users", { phase: "cleanup", query: { filter: filterEq("userName", name) } })
+            : await send(ctx, "GET", "/Groups", { phase: "cleanup", query: { excludedAttributes: "members", filter: filterEq("displayName", name) } });
     const list = is2xx(o) ? asListResponse(o.res.body) : undefined;
     const key = type === "User" ? "userName" : "displayName";
     const hit = list?.resources.find((r) => String(r[key]).toLowerCase() === name.toLowerCase() && typeof r.id === "string");
@@ -62,7 +63,11 @@ async function listByPrefix(ctx: RunContext, type: "User" | "Group", ownNames: s
                 if (!l) return { objects: [...objects.values()], complete: false, note: `${type} lookup failed: ${describeFailure(one)}` };
                 take(l.resources);
             }
-            return { objects: [...objects.values()], complete: false, note: `the endpoint refused a "sw" filter (${describeFailure(o)}); only this run's ${type === "User" ? "users" : "groups"} were looked up` };
+            return {
+                objects: [...objects.values()],
+                complete: false,
+                note: `the endpoint refused a "sw" filter (${describeFailure(o)}); only this run's ${type === "User" ? "users" : "groups"} were looked up`,
+            };
         }
         take(list.resources);
         const got = list.resources.length;
@@ -99,17 +104,34 @@ export async function cleanup(ctx: RunContext, options: CleanupOptions, ownUserN
     const remaining = ours.filter((t) => !t.gone);
     const deleted: TestObject[] = ours.filter((t) => t.gone).map(({ type, id, name }) => ({ type, id, name }));
     if (remaining.length) {
-        ctx.record(result("cleanup.this-run", "cleanup", "This run's test objects deleted", "fail",
-            `could not confirm deletion of ${remaining.map((t) => `${t.type} ${t.name} (${t.id})`).join(", ")}`, {
-                hint: "delete them in the Auth0 dashboard (User Management > Users, search for the name), or run again with --delete-leftovers",
-            }));
+        ctx.record(
+            result(
+                "cleanup.this-run",
+                "cleanup",
+                "This run's test objects deleted",
+                "fail",
+                `could not confirm deletion of ${remaining.map((t) => `${t.type} ${t.name} (${t.id})`).join(", ")}`,
+                {
+                    hint: "delete them in the Auth0 dashboard (User Management > Users, search for the name), or run again with --delete-leftovers",
+                },
+            ),
+        );
     } else {
-        ctx.record(result("cleanup.this-run", "cleanup", "This run's test objects deleted", "pass",
-            ours.length ? `${ours.length} object(s) created and confirmed gone` : "nothing was created"));
+        ctx.record(
+            result(
+                "cleanup.this-run",
+                "cleanup",
+                "This run's test objects deleted",
+                "pass",
+                ours.length ? `${ours.length} object(s) created and confirmed gone` : "nothing was created",
+            ),
+        );
     }
 
     if (!options.endpointUsable) {
-        ctx.record(result("cleanup.leftovers", "cleanup", `No objects named ${TEST_PREFIX}* left`, "skip", "the endpoint did not accept the token: nothing to list"));
+        ctx.record(
+            result("cleanup.leftovers", "cleanup", `No objects named ${TEST_PREFIX}* left`, "skip", "the endpoint did not accept the token: nothing to list"),
+        );
         return { testPrefix: TEST_PREFIX, deleted, leftovers: remaining.map(({ type, id, name }) => ({ type, id, name })), listing: "skipped" };
     }
 
@@ -129,19 +151,49 @@ export async function cleanup(ctx: RunContext, options: CleanupOptions, ownUserN
         if (!leftovers.some((o) => o.id === t.id)) leftovers.push({ type: t.type, id: t.id, name: t.name });
     }
 
-    const listing: CleanupReport["listing"] = complete ? "complete" : listings.some((l) => l.objects.length || l.note?.includes("only this run")) ? "partial" : "failed";
+    const listing: CleanupReport["listing"] = complete
+        ? "complete"
+        : listings.some((l) => l.objects.length || l.note?.includes("only this run"))
+          ? "partial"
+          : "failed";
     if (leftovers.length) {
-        ctx.record(result("cleanup.leftovers", "cleanup", `No objects named ${TEST_PREFIX}* left`, "fail",
-            `${leftovers.length} left: ${leftovers.map((o) => `${o.type} ${o.name} (${o.id})`).join(", ")}`, {
-                hint: options.deleteLeftovers ? "they could not be deleted: delete them in the Auth0 dashboard" : "run again with --delete-leftovers, or delete them in the Auth0 dashboard",
-            }));
+        ctx.record(
+            result(
+                "cleanup.leftovers",
+                "cleanup",
+                `No objects named ${TEST_PREFIX}* left`,
+                "fail",
+                `${leftovers.length} left: ${leftovers.map((o) => `${o.type} ${o.name} (${o.id})`).join(", ")}`,
+                {
+                    hint: options.deleteLeftovers
+                        ? "they could not be deleted: delete them in the Auth0 dashboard"
+                        : "run again with --delete-leftovers, or delete them in the Auth0 dashboard",
+                },
+            ),
+        );
     } else if (listing === "complete") {
-        ctx.record(result("cleanup.leftovers", "cleanup", `No objects named ${TEST_PREFIX}* left`, "pass", `listed users${options.groups ? " and groups" : ""} named ${TEST_PREFIX}*: none`));
+        ctx.record(
+            result(
+                "cleanup.leftovers",
+                "cleanup",
+                `No objects named ${TEST_PREFIX}* left`,
+                "pass",
+                `listed users${options.groups ? " and groups" : ""} named ${TEST_PREFIX}*: none`,
+            ),
+        );
     } else {
-        ctx.record(result("cleanup.leftovers", "cleanup", `No objects named ${TEST_PREFIX}* left`, listing === "partial" ? "pass" : "fail",
-            `${listing === "partial" ? "none found, but " : ""}${notes.join("; ")}`, {
-                hint: listing === "failed" ? "look for users named the prefix in the Auth0 dashboard" : undefined,
-            }));
+        ctx.record(
+            result(
+                "cleanup.leftovers",
+                "cleanup",
+                `No objects named ${TEST_PREFIX}* left`,
+                listing === "partial" ? "pass" : "fail",
+                `${listing === "partial" ? "none found, but " : ""}${notes.join("; ")}`,
+                {
+                    hint: listing === "failed" ? "look for users named the prefix in the Auth0 dashboard" : undefined,
+                },
+            ),
+        );
     }
     return { testPrefix: TEST_PREFIX, deleted, leftovers, listing, ...(notes.length ? { note: notes.join("; ") } : {}) };
 }

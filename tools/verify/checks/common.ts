@@ -2,7 +2,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Dialect } from "../dialect";
 import { LIST_RESPONSE_SCHEMA } from "../dialect";
-import { ScimClient, ScimRequestError, ScimResponse, RequestOptions } from "../http";
+import { type ScimClient, ScimRequestError, type ScimResponse, type RequestOptions } from "../http";
 import type { CheckGroup, CheckResult, CheckStatus, TestObject } from "../report";
 
 /** Every test user and group name starts with this, so that leftovers can be listed and recognised. */
@@ -41,7 +41,11 @@ export interface RunContext {
 }
 
 export function newRunId(now: Date = new Date()): string {
-    const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "z").toLowerCase();
+    const stamp = now
+        .toISOString()
+        .replace(/[-:]/g, "")
+        .replace(/\.\d+Z$/, "z")
+        .toLowerCase();
     return `${stamp}-${randomBytes(3).toString("hex")}`;
 }
 
@@ -147,7 +151,8 @@ export function scopeHint(scope: string): string {
 /** A hint for a failed request, by its kind and status. */
 export function genericHint(o: Outcome, scope?: string): string | undefined {
     if (!o.ok) {
-        if (o.error.kind === "timeout") return "the endpoint did not answer in time: Entra gives up too and retries on its next cycle; check the endpoint's health or raise --timeout-ms";
+        if (o.error.kind === "timeout")
+            return "the endpoint did not answer in time: Entra gives up too and retries on its next cycle; check the endpoint's health or raise --timeout-ms";
         if (o.error.kind === "budget" || o.error.kind === "deadline") return "the run hit its request or time limit: raise --max-requests / --max-duration-s";
         return "check the URL, DNS and any proxy between this machine and the endpoint";
     }

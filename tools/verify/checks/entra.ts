@@ -1,13 +1,13 @@
 // Check 4: the Entra side, through Microsoft Graph with the shared client (components/graph.ts):
 // validateCredentials with the saved credentials, the synchronization job's state, the group mapping
 // against the token's scopes, and optionally one provision-on-demand.
-import { GraphClient, GraphError, graphPaths } from "../../../components/clients/graph";
+import { type GraphClient, GraphError, graphPaths } from "../../../components/clients/graph";
 import { isProvisioningOn } from "../../../components/3-entra-provisioning/provisioningStatusProvider";
-import { SynchronizationSchemaDocument, readManagedSettings, userRuleId } from "../../../components/3-entra-provisioning/synchronizationSchema";
+import { type SynchronizationSchemaDocument, readManagedSettings, userRuleId } from "../../../components/3-entra-provisioning/synchronizationSchema";
 import { GROUP_TOKEN_SCOPES } from "../../../components/config";
 import type { Redactor } from "../redact";
 import type { ConnectionTarget } from "../report";
-import { RunContext, result } from "./common";
+import { type RunContext, result } from "./common";
 
 export const ENTRA_CHECKS: Array<[string, string]> = [
     ["entra.validate-credentials", "Entra reaches the endpoint with its saved credentials"],
@@ -79,9 +79,11 @@ function errorText(e: GraphErrorInfo | null | undefined): string {
 function graphFailure(ctx: RunContext, redactor: Redactor, id: string, e: unknown, hint?: string): void {
     const err = e instanceof GraphError ? e : undefined;
     const message = redactor.apply(err ? err.message : String(e));
-    ctx.record(result(id, "entra", title(id), "fail", message, {
-        hint: err?.missingPermission ? `grant ${err.missingPermission}` : hint,
-    }));
+    ctx.record(
+        result(id, "entra", title(id), "fail", message, {
+            hint: err?.missingPermission ? `grant ${err.missingPermission}` : hint,
+        }),
+    );
 }
 
 function skipAll(ctx: RunContext, reason: string, hint?: string, ids = ENTRA_CHECKS.map(([id]) => id)): void {
@@ -96,16 +98,22 @@ export function judgeJob(job: SynchronizationJob, expectOff: boolean): Array<{ i
     const out: Array<{ id: string; status: "pass" | "fail"; reason: string; hint?: string }> = [];
 
     if (on) {
-        out.push({ id: "entra.job-enabled", status: "pass", reason: `status ${code}, schedule ${job.schedule?.state ?? "?"}${job.schedule?.interval ? ` every ${job.schedule.interval}` : ""}` });
+        out.push({
+            id: "entra.job-enabled",
+            status: "pass",
+            reason: `status ${code}, schedule ${job.schedule?.state ?? "?"}${job.schedule?.interval ? ` every ${job.schedule.interval}` : ""}`,
+        });
     } else if (expectOff) {
         out.push({ id: "entra.job-enabled", status: "pass", reason: `status ${code}: Off, as the stack declares` });
     } else {
         out.push({
-            id: "entra.job-enabled", status: "fail",
+            id: "entra.job-enabled",
+            status: "fail",
             reason: `status ${code}: provisioning is Off, Entra will not provision anyone`,
-            hint: code === "NotConfigured"
-                ? "the job has no saved credentials: run pulumi up (it saves the tenant URL and token and starts the job)"
-                : "set entra.provisioningEnabled: true and run pulumi up, or pass --expect-provisioning-off if Off is intended",
+            hint:
+                code === "NotConfigured"
+                    ? "the job has no saved credentials: run pulumi up (it saves the tenant URL and token and starts the job)"
+                    : "set entra.provisioningEnabled: true and run pulumi up, or pass --expect-provisioning-off if Off is intended",
         });
     }
 
@@ -117,7 +125,9 @@ export function judgeJob(job: SynchronizationJob, expectOff: boolean): Array<{ i
         if (q?.nextAttempt) parts.push(`next attempt ${q.nextAttempt}`);
         const invalidCredentials = /InvalidCredentials|Unauthorized|401/i.test(q?.error?.code ?? "");
         out.push({
-            id: "entra.job-quarantine", status: "fail", reason: parts.join("; "),
+            id: "entra.job-quarantine",
+            status: "fail",
+            reason: parts.join("; "),
             hint: invalidCredentials
                 ? "Entra's saved tenant URL or token does not work: run pulumi up to save the current ones, then restart provisioning (the stack's token may have been rotated or revoked)"
                 : "fix the cause above, then restart provisioning in the portal (or POST .../restart); Entra otherwise retries at growing intervals",
@@ -131,10 +141,15 @@ export function judgeJob(job: SynchronizationJob, expectOff: boolean): Array<{ i
         out.push({ id: "entra.job-last-execution", status: "pass", reason: "no cycle has run yet" });
     } else if (last.error || /fail/i.test(last.state ?? "")) {
         out.push({
-            id: "entra.job-last-execution", status: "fail",
-            reason: `last cycle ${last.state ?? "?"}${last.timeEnded ? ` at ${last.timeEnded}` : ""}${last.error ? `: ${errorText(last.error)}` : ""}` +
+            id: "entra.job-last-execution",
+            status: "fail",
+            reason:
+                `last cycle ${last.state ?? "?"}${last.timeEnded ? ` at ${last.timeEnded}` : ""}${last.error ? `: ${errorText(last.error)}` : ""}` +
                 `${s.countSuccessiveCompleteFailures ? `; ${s.countSuccessiveCompleteFailures} complete failure(s) in a row` : ""}`,
-            hint: last.error?.tenantActionable === false ? "Microsoft marks this error as not actionable by the tenant: retry later or open a support case" : "see the provisioning logs in the Entra portal for the failing objects",
+            hint:
+                last.error?.tenantActionable === false
+                    ? "Microsoft marks this error as not actionable by the tenant: retry later or open a support case"
+                    : "see the provisioning logs in the Entra portal for the failing objects",
         });
     } else {
         out.push({ id: "entra.job-last-execution", status: "pass", reason: `last cycle ${last.state ?? "?"}${last.timeEnded ? ` at ${last.timeEnded}` : ""}` });
@@ -186,7 +201,8 @@ export function summariseProvisionOnDemand(response: { key?: unknown; value?: un
     }
     return {
         status: "fail",
-        reason: `${outcome}${who}${errorCode ? `: ${String(errorCode)}` : ""}${errorMessage ? ` ${String(errorMessage)}` : ""}` +
+        reason:
+            `${outcome}${who}${errorCode ? `: ${String(errorCode)}` : ""}${errorMessage ? ` ${String(errorMessage)}` : ""}` +
             `${failedStep ? `; failed step ${String(failedStep.name)}: ${String(failedStep.description ?? "")}` : ""}`,
         hint: typeof statusInfo.recommendedAction === "string" ? statusInfo.recommendedAction : "see the step details in the Entra portal's provisioning logs",
     };
@@ -202,10 +218,13 @@ export async function entraChecks(
     const sp = target.entraServicePrincipalId;
     const job = target.synchronizationJobId;
     if (!sp || !job) {
-        skipAll(ctx, target.source === "stack"
-            ? "the stack does not manage an Entra app for this connection (no entraServicePrincipalId / synchronizationJobId output)"
-            : "no --service-principal-id and --job-id given",
-        "pass --service-principal-id and --job-id to check an Entra app the stack does not manage");
+        skipAll(
+            ctx,
+            target.source === "stack"
+                ? "the stack does not manage an Entra app for this connection (no entraServicePrincipalId / synchronizationJobId output)"
+                : "no --service-principal-id and --job-id given",
+            "pass --service-principal-id and --job-id to check an Entra app the stack does not manage",
+        );
         return;
     }
     if (!graph) {
@@ -214,17 +233,36 @@ export async function entraChecks(
     }
 
     try {
-        await graph.post(graphPaths.jobAction(sp, job, "validateCredentials"), { useSavedCredentials: true }, `validate the saved credentials of synchronization job ${job}`);
-        ctx.record(result("entra.validate-credentials", "entra", title("entra.validate-credentials"), "pass",
-            "HTTP 204: Entra reached the SCIM endpoint with its saved tenant URL and secret token"));
+        await graph.post(
+            graphPaths.jobAction(sp, job, "validateCredentials"),
+            { useSavedCredentials: true },
+            `validate the saved credentials of synchronization job ${job}`,
+        );
+        ctx.record(
+            result(
+                "entra.validate-credentials",
+                "entra",
+                title("entra.validate-credentials"),
+                "pass",
+                "HTTP 204: Entra reached the SCIM endpoint with its saved tenant URL and secret token",
+            ),
+        );
     } catch (e) {
         if (isMissingCredential(e)) {
-            skipAll(ctx, `no Microsoft Graph credentials: ${redactor.apply((e as GraphError).graphMessage ?? "")}`,
-                "sign in (az login) or set ARM_CLIENT_ID/ARM_CLIENT_SECRET (or OIDC) with Synchronization.ReadWrite.All, then run again");
+            skipAll(
+                ctx,
+                `no Microsoft Graph credentials: ${redactor.apply((e as GraphError).graphMessage ?? "")}`,
+                "sign in (az login) or set ARM_CLIENT_ID/ARM_CLIENT_SECRET (or OIDC) with Synchronization.ReadWrite.All, then run again",
+            );
             return;
         }
-        graphFailure(ctx, redactor, "entra.validate-credentials", e,
-            "Entra could not use its saved credentials: the token Entra holds may not be the stack's current one (run pulumi up), or the endpoint refused Microsoft's requests");
+        graphFailure(
+            ctx,
+            redactor,
+            "entra.validate-credentials",
+            e,
+            "Entra could not use its saved credentials: the token Entra holds may not be the stack's current one (run pulumi up), or the endpoint refused Microsoft's requests",
+        );
     }
 
     let jobBody: SynchronizationJob | undefined;
@@ -251,40 +289,82 @@ export async function entraChecks(
         const exercised = GROUP_TOKEN_SCOPES.some((s) => ctx.workedScopes.has(s) || ctx.deniedScopes.has(s));
         const tokenGroups = declared ?? GROUP_TOKEN_SCOPES.filter((s) => ctx.workedScopes.has(s));
         const missing = GROUP_TOKEN_SCOPES.filter((s) => !tokenGroups.includes(s));
-        const email = live.emailMatchingPrecedence > 0 ? `; work email matches users at precedence ${live.emailMatchingPrecedence}` : "; work email is not a matching attribute";
+        const email =
+            live.emailMatchingPrecedence > 0
+                ? `; work email matches users at precedence ${live.emailMatchingPrecedence}`
+                : "; work email is not a matching attribute";
         if (live.provisionGroups && !declared && !exercised) {
-            ctx.record(result("entra.group-mapping", "entra", title("entra.group-mapping"), "skip",
-                `Entra provisions groups; the token's group scopes are unknown${email}`, { hint: "pass --scopes (or --groups) to compare" }));
+            ctx.record(
+                result(
+                    "entra.group-mapping",
+                    "entra",
+                    title("entra.group-mapping"),
+                    "skip",
+                    `Entra provisions groups; the token's group scopes are unknown${email}`,
+                    { hint: "pass --scopes (or --groups) to compare" },
+                ),
+            );
         } else if (live.provisionGroups && missing.length) {
-            ctx.record(result("entra.group-mapping", "entra", title("entra.group-mapping"), "fail",
-                `Entra provisions groups but the token ${declared ? "is declared" : "was seen"} without ${missing.join(" ")}${email}`, {
-                    hint: "set entra.provisionGroups to match: true grants the group scopes, false disables Entra's group mapping",
-                }));
+            ctx.record(
+                result(
+                    "entra.group-mapping",
+                    "entra",
+                    title("entra.group-mapping"),
+                    "fail",
+                    `Entra provisions groups but the token ${declared ? "is declared" : "was seen"} without ${missing.join(" ")}${email}`,
+                    {
+                        hint: "set entra.provisionGroups to match: true grants the group scopes, false disables Entra's group mapping",
+                    },
+                ),
+            );
         } else {
-            ctx.record(result("entra.group-mapping", "entra", title("entra.group-mapping"), "pass",
-                `group mapping ${live.provisionGroups ? "enabled, token has the group scopes" : "disabled"}${email}`));
+            ctx.record(
+                result(
+                    "entra.group-mapping",
+                    "entra",
+                    title("entra.group-mapping"),
+                    "pass",
+                    `group mapping ${live.provisionGroups ? "enabled, token has the group scopes" : "disabled"}${email}`,
+                ),
+            );
         }
     }
 
     if (!options.provisionOnDemandUserId) {
-        ctx.record(result("entra.provision-on-demand", "entra", title("entra.provision-on-demand"), "skip", "not requested", {
-            hint: "--provision-on-demand USER_OBJECT_ID provisions one real, assigned Entra user now (that user stays in Auth0)",
-        }));
+        ctx.record(
+            result("entra.provision-on-demand", "entra", title("entra.provision-on-demand"), "skip", "not requested", {
+                hint: "--provision-on-demand USER_OBJECT_ID provisions one real, assigned Entra user now (that user stays in Auth0)",
+            }),
+        );
         return;
     }
     const ruleId = schema ? userRuleId(schema) : undefined;
     if (!ruleId) {
-        ctx.record(result("entra.provision-on-demand", "entra", title("entra.provision-on-demand"), "fail",
-            "no synchronization rule with a User mapping in the job's schema: nothing to provision on demand with"));
+        ctx.record(
+            result(
+                "entra.provision-on-demand",
+                "entra",
+                title("entra.provision-on-demand"),
+                "fail",
+                "no synchronization rule with a User mapping in the job's schema: nothing to provision on demand with",
+            ),
+        );
         return;
     }
     try {
-        const res = await graph.post<{ key?: unknown; value?: unknown }>(graphPaths.jobAction(sp, job, "provisionOnDemand"), {
-            parameters: [{ ruleId, subjects: [{ objectId: options.provisionOnDemandUserId, objectTypeName: "User" }] }],
-        }, `provision user ${options.provisionOnDemandUserId} on demand through job ${job}`);
+        const res = await graph.post<{ key?: unknown; value?: unknown }>(
+            graphPaths.jobAction(sp, job, "provisionOnDemand"),
+            {
+                parameters: [{ ruleId, subjects: [{ objectId: options.provisionOnDemandUserId, objectTypeName: "User" }] }],
+            },
+            `provision user ${options.provisionOnDemandUserId} on demand through job ${job}`,
+        );
         const s = summariseProvisionOnDemand(res ?? {});
-        ctx.record(result("entra.provision-on-demand", "entra", title("entra.provision-on-demand"), s.status,
-            redactor.apply(`${s.reason}. ${ON_DEMAND_CAVEAT}`), { hint: s.hint }));
+        ctx.record(
+            result("entra.provision-on-demand", "entra", title("entra.provision-on-demand"), s.status, redactor.apply(`${s.reason}. ${ON_DEMAND_CAVEAT}`), {
+                hint: s.hint,
+            }),
+        );
     } catch (e) {
         graphFailure(ctx, redactor, "entra.provision-on-demand", e);
     }

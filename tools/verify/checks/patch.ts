@@ -2,7 +2,7 @@
 // (op case, string booleans). A variant that succeeds never turns the check into a pass.
 import type { Dialect, PatchRequest } from "../dialect";
 import { withOtherOpCase } from "../dialect";
-import { Outcome, RunContext, describeFailure, is2xx, send } from "./common";
+import { type Outcome, type RunContext, describeFailure, is2xx, send } from "./common";
 
 export interface PatchAttempt {
     outcome: Outcome;
@@ -19,13 +19,26 @@ interface Variant {
 function variants(dialect: Dialect, req: PatchRequest): Variant[] {
     const out: Variant[] = [];
     const other = withOtherOpCase(req);
-    out.push(dialect === "aadOptscim062020"
-        ? { request: other, explains: `the server rejects lowercase ops ("${req.Operations[0].op}"), which Entra sends with ?aadOptscim062020; the same request with "${other.Operations[0].op}" succeeded` }
-        : { request: other, explains: `the server rejects capitalised ops ("${req.Operations[0].op}"), which Entra sends without ?aadOptscim062020; the same request with "${other.Operations[0].op}" succeeded` });
+    out.push(
+        dialect === "aadOptscim062020"
+            ? {
+                  request: other,
+                  explains: `the server rejects lowercase ops ("${req.Operations[0].op}"), which Entra sends with ?aadOptscim062020; the same request with "${other.Operations[0].op}" succeeded`,
+              }
+            : {
+                  request: other,
+                  explains: `the server rejects capitalised ops ("${req.Operations[0].op}"), which Entra sends without ?aadOptscim062020; the same request with "${other.Operations[0].op}" succeeded`,
+              },
+    );
     const stringBool = req.Operations.some((o) => typeof o.value === "string" && /^(true|false)$/i.test(o.value));
     if (stringBool) {
         out.push({
-            request: { ...req, Operations: req.Operations.map((o) => (typeof o.value === "string" && /^(true|false)$/i.test(o.value) ? { ...o, value: o.value.toLowerCase() === "true" } : o)) },
+            request: {
+                ...req,
+                Operations: req.Operations.map((o) =>
+                    typeof o.value === "string" && /^(true|false)$/i.test(o.value) ? { ...o, value: o.value.toLowerCase() === "true" } : o,
+                ),
+            },
             explains: `the server rejects the string "False" for active, which Entra sends without ?aadOptscim062020; the same request with a boolean succeeded`,
         });
     }

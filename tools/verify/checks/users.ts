@@ -3,10 +3,23 @@
 import * as dialect from "../dialect";
 import type { TestUser } from "../dialect";
 import {
-    Outcome, RunContext, TEST_EMAIL_DOMAIN, TEST_PREFIX, Tracked, asListResponse, describeFailure, genericHint, is2xx,
-    newExternalId, noteScope, pathId, randomSuffix, result, send,
+    type Outcome,
+    type RunContext,
+    TEST_EMAIL_DOMAIN,
+    TEST_PREFIX,
+    type Tracked,
+    asListResponse,
+    describeFailure,
+    genericHint,
+    is2xx,
+    newExternalId,
+    noteScope,
+    pathId,
+    randomSuffix,
+    result,
+    send,
 } from "./common";
-import { PatchAttempt, patchAsEntra, patchFailureReason } from "./patch";
+import { type PatchAttempt, patchAsEntra, patchFailureReason } from "./patch";
 
 type Json = Record<string, unknown>;
 
@@ -77,21 +90,42 @@ function absentVerdict(ctx: RunContext, probes: Array<{ o: Outcome; list?: Retur
             return;
         }
         if (!p.list) {
-            ctx.record(result("users.absent-lookup", "users", TITLES.absent, "fail", `answered HTTP ${p.o.res.status} without a SCIM ListResponse`, { evidence }));
+            ctx.record(
+                result("users.absent-lookup", "users", TITLES.absent, "fail", `answered HTTP ${p.o.res.status} without a SCIM ListResponse`, { evidence }),
+            );
             return;
         }
         if (p.list.totalResults !== 0 || p.list.resources.length !== 0) {
-            const names = p.list.resources.slice(0, 3).map((r) => String(r.userName)).join(", ");
-            ctx.record(result("users.absent-lookup", "users", TITLES.absent, "fail",
-                `a userName filter for a user that does not exist returned ${p.list.totalResults} result(s) (${names}): the server ignores the filter`, {
-                    hint: "Entra matches users by this lookup: with filters ignored it would update or disable the wrong user. The endpoint must honour `filter=userName eq \"...\"`",
-                    evidence,
-                }));
+            const names = p.list.resources
+                .slice(0, 3)
+                .map((r) => String(r.userName))
+                .join(", ");
+            ctx.record(
+                result(
+                    "users.absent-lookup",
+                    "users",
+                    TITLES.absent,
+                    "fail",
+                    `a userName filter for a user that does not exist returned ${p.list.totalResults} result(s) (${names}): the server ignores the filter`,
+                    {
+                        hint: 'Entra matches users by this lookup: with filters ignored it would update or disable the wrong user. The endpoint must honour `filter=userName eq "..."`',
+                        evidence,
+                    },
+                ),
+            );
             return;
         }
     }
-    ctx.record(result("users.absent-lookup", "users", TITLES.absent, "pass",
-        `${probes.length === 2 ? "before and after creating the test user, " : ""}a filter for a random userName returned 0 results`, { evidence }));
+    ctx.record(
+        result(
+            "users.absent-lookup",
+            "users",
+            TITLES.absent,
+            "pass",
+            `${probes.length === 2 ? "before and after creating the test user, " : ""}a filter for a random userName returned 0 results`,
+            { evidence },
+        ),
+    );
 }
 
 export interface UserConversation {
@@ -105,8 +139,7 @@ export interface UserConversation {
  */
 export async function userConversation(ctx: RunContext, whileUserExists: (userId: string | undefined) => Promise<void>): Promise<UserConversation> {
     const user = testUser(ctx.runId);
-    const skip = (id: keyof typeof TITLES, checkId: string, reason: string) =>
-        ctx.record(result(checkId, "users", TITLES[id], "skip", reason));
+    const skip = (id: keyof typeof TITLES, checkId: string, reason: string) => ctx.record(result(checkId, "users", TITLES[id], "skip", reason));
 
     const absentName = `${TEST_PREFIX}${ctx.runId}-absent-${randomSuffix()}@${TEST_EMAIL_DOMAIN}`;
     const probes = [await lookup(ctx, absentName)];
@@ -130,16 +163,26 @@ export async function userConversation(ctx: RunContext, whileUserExists: (userId
         if (problems.length) {
             ctx.record(result("users.create", "users", TITLES.create, "fail", `created ${body.id}, but ${problems.join("; ")}`, { evidence: [post.line] }));
         } else {
-            ctx.record(result("users.create", "users", TITLES.create, "pass", `created ${body.id} with userName, work email and active true`, { evidence: [post.line] }));
+            ctx.record(
+                result("users.create", "users", TITLES.create, "pass", `created ${body.id} with userName, work email and active true`, {
+                    evidence: [post.line],
+                }),
+            );
         }
     } else {
         let reason = describeFailure(post);
         if (is2xx(post)) reason = `answered HTTP ${post.res.status} without the new user's id`;
         else if (post.ok && post.res.status === 409) reason = `${reason}: a user with the test userName already exists`;
-        ctx.record(result("users.create", "users", TITLES.create, "fail", reason, {
-            hint: genericHint(post, "post:users") ?? (post.ok && post.res.status === 400 ? "the endpoint refused the user Entra would send: check the connection's SCIM attribute mapping (userName, emails[type eq \"work\"].value)" : undefined),
-            evidence: [post.line],
-        }));
+        ctx.record(
+            result("users.create", "users", TITLES.create, "fail", reason, {
+                hint:
+                    genericHint(post, "post:users") ??
+                    (post.ok && post.res.status === 400
+                        ? 'the endpoint refused the user Entra would send: check the connection\'s SCIM attribute mapping (userName, emails[type eq "work"].value)'
+                        : undefined),
+                evidence: [post.line],
+            }),
+        );
     }
 
     if (tracked && !ctx.interrupted()) probes.push(await lookup(ctx, absentName));
@@ -162,20 +205,42 @@ export async function userConversation(ctx: RunContext, whileUserExists: (userId
 
     const found = await lookup(ctx, user.userName);
     if (!is2xx(found.o) || !found.list) {
-        ctx.record(result("users.lookup-by-username", "users", TITLES.lookup, "fail", found.list ? describeFailure(found.o) : `${describeFailure(found.o)} (not a ListResponse)`, {
-            hint: genericHint(found.o, "get:users"), evidence: [found.o.line],
-        }));
+        ctx.record(
+            result(
+                "users.lookup-by-username",
+                "users",
+                TITLES.lookup,
+                "fail",
+                found.list ? describeFailure(found.o) : `${describeFailure(found.o)} (not a ListResponse)`,
+                {
+                    hint: genericHint(found.o, "get:users"),
+                    evidence: [found.o.line],
+                },
+            ),
+        );
     } else if (found.list.resources.length === 1 && found.list.resources[0].id === id) {
         ctx.record(result("users.lookup-by-username", "users", TITLES.lookup, "pass", `1 result, id ${id}`, { evidence: [found.o.line] }));
     } else {
-        const ids = found.list.resources.slice(0, 3).map((r) => String(r.id)).join(", ");
-        ctx.record(result("users.lookup-by-username", "users", TITLES.lookup, "fail",
-            `expected exactly the test user, got ${found.list.totalResults} result(s) (${ids || "none"})${found.list.resources.length > 1 ? ": the server ignores the filter" : ""}`, {
-                hint: found.list.resources.length === 0
-                    ? "a user created a moment ago is not found by userName: Entra would create duplicates or fail with 409 on its next cycle"
-                    : "Entra matches users by this lookup: the endpoint must honour `filter=userName eq \"...\"`",
-                evidence: [found.o.line],
-            }));
+        const ids = found.list.resources
+            .slice(0, 3)
+            .map((r) => String(r.id))
+            .join(", ");
+        ctx.record(
+            result(
+                "users.lookup-by-username",
+                "users",
+                TITLES.lookup,
+                "fail",
+                `expected exactly the test user, got ${found.list.totalResults} result(s) (${ids || "none"})${found.list.resources.length > 1 ? ": the server ignores the filter" : ""}`,
+                {
+                    hint:
+                        found.list.resources.length === 0
+                            ? "a user created a moment ago is not found by userName: Entra would create duplicates or fail with 409 on its next cycle"
+                            : 'Entra matches users by this lookup: the endpoint must honour `filter=userName eq "..."`',
+                    evidence: [found.o.line],
+                },
+            ),
+        );
     }
 
     if (ctx.interrupted()) return finishInterrupted(ctx, user, tracked);
@@ -185,21 +250,43 @@ export async function userConversation(ctx: RunContext, whileUserExists: (userId
     if (is2xx(got) && gotBody?.id === id) {
         ctx.record(result("users.get-by-id", "users", TITLES.get, "pass", `HTTP ${got.res.status}, id and userName match`, { evidence: [got.line] }));
     } else {
-        ctx.record(result("users.get-by-id", "users", TITLES.get, "fail",
-            is2xx(got) ? `HTTP ${got.res.status} but the body is not the test user (id ${String(gotBody?.id)})` : describeFailure(got), {
-                hint: genericHint(got, "get:users"), evidence: [got.line],
-            }));
+        ctx.record(
+            result(
+                "users.get-by-id",
+                "users",
+                TITLES.get,
+                "fail",
+                is2xx(got) ? `HTTP ${got.res.status} but the body is not the test user (id ${String(gotBody?.id)})` : describeFailure(got),
+                {
+                    hint: genericHint(got, "get:users"),
+                    evidence: [got.line],
+                },
+            ),
+        );
     }
 
     if (ctx.interrupted()) return finishInterrupted(ctx, user, tracked);
     const newEmail = `${TEST_PREFIX}${ctx.runId}.updated@${TEST_EMAIL_DOMAIN}`;
-    await patchCheck(ctx, "users.patch-work-email", TITLES.email, path, id, dialect.replaceWorkEmail(ctx.dialect, newEmail),
+    await patchCheck(
+        ctx,
+        "users.patch-work-email",
+        TITLES.email,
+        path,
+        id,
+        dialect.replaceWorkEmail(ctx.dialect, newEmail),
         (u) => (workEmail(u)?.toLowerCase() === newEmail ? undefined : `the work email is ${JSON.stringify(workEmail(u))}, expected ${newEmail}`),
-        `work email replaced through ${dialect.WORK_EMAIL_PATH}`);
+        `work email replaced through ${dialect.WORK_EMAIL_PATH}`,
+    );
 
     if (ctx.interrupted()) return finishInterrupted(ctx, user, tracked);
     const newName = { givenName: "Verified", familyName: `Run ${ctx.runId} renamed`, displayName: `Verified Run ${ctx.runId}` };
-    await patchCheck(ctx, "users.patch-name", TITLES.name, path, id, dialect.replaceName(ctx.dialect, newName),
+    await patchCheck(
+        ctx,
+        "users.patch-name",
+        TITLES.name,
+        path,
+        id,
+        dialect.replaceName(ctx.dialect, newName),
         (u) => {
             const n = nameOf(u);
             const wrong = (["givenName", "familyName", "displayName"] as const).filter((k) => n[k] !== newName[k]);
@@ -207,15 +294,25 @@ export async function userConversation(ctx: RunContext, whileUserExists: (userId
         },
         ctx.dialect === "aadOptscim062020"
             ? "displayName, name.givenName and name.familyName replaced in one op with a value object"
-            : "displayName, name.givenName and name.familyName replaced, one op each");
+            : "displayName, name.givenName and name.familyName replaced, one op each",
+    );
 
     if (ctx.interrupted()) return finishInterrupted(ctx, user, tracked);
     await whileUserExists(id);
 
     if (ctx.interrupted()) return finishInterrupted(ctx, user, tracked);
-    await patchCheck(ctx, "users.disable", TITLES.disable, path, id, dialect.disableUser(ctx.dialect),
+    await patchCheck(
+        ctx,
+        "users.disable",
+        TITLES.disable,
+        path,
+        id,
+        dialect.disableUser(ctx.dialect),
         (u) => (u.active === false ? undefined : `active is ${JSON.stringify(u.active)} after the PATCH, expected false`),
-        ctx.dialect === "aadOptscim062020" ? `{"op":"replace","path":"active","value":false} disabled the user` : `{"op":"Replace","path":"active","value":"False"} disabled the user`);
+        ctx.dialect === "aadOptscim062020"
+            ? `{"op":"replace","path":"active","value":false} disabled the user`
+            : `{"op":"Replace","path":"active","value":"False"} disabled the user`,
+    );
 
     if (ctx.interrupted()) return finishInterrupted(ctx, user, tracked);
     await deleteAndConfirm(ctx, tracked, "users");
@@ -240,28 +337,34 @@ async function patchCheck(
     const attempt: PatchAttempt = await patchAsEntra(ctx, path, req);
     noteScope(ctx, attempt.outcome, "patch:users");
     if (!is2xx(attempt.outcome)) {
-        ctx.record(result(checkId, "users", title, "fail", patchFailureReason(attempt), {
-            hint: attempt.diagnosis
-                ? (ctx.dialect === "aadOptscim062020"
-                    ? "Auth0's endpoint takes Entra's compliant dialect; if this is another server, fix it or drop ?aadOptscim062020 from the tenant URL"
-                    : "add ?aadOptscim062020 to the tenant URL Entra is given (the stack does this), so Entra sends the compliant dialect")
-                : genericHint(attempt.outcome, "patch:users"),
-            evidence: attempt.evidence,
-        }));
+        ctx.record(
+            result(checkId, "users", title, "fail", patchFailureReason(attempt), {
+                hint: attempt.diagnosis
+                    ? ctx.dialect === "aadOptscim062020"
+                        ? "Auth0's endpoint takes Entra's compliant dialect; if this is another server, fix it or drop ?aadOptscim062020 from the tenant URL"
+                        : "add ?aadOptscim062020 to the tenant URL Entra is given (the stack does this), so Entra sends the compliant dialect"
+                    : genericHint(attempt.outcome, "patch:users"),
+                evidence: attempt.evidence,
+            }),
+        );
         return;
     }
     const evidence = [...attempt.evidence];
     const after = await userAfter(ctx, id, attempt.outcome, evidence);
     if (!after) {
-        ctx.record(result(checkId, "users", title, "fail", `PATCH answered HTTP ${attempt.outcome.res.status} but the user could not be read back`, { evidence }));
+        ctx.record(
+            result(checkId, "users", title, "fail", `PATCH answered HTTP ${attempt.outcome.res.status} but the user could not be read back`, { evidence }),
+        );
         return;
     }
     const wrong = verify(after);
     if (wrong) {
-        ctx.record(result(checkId, "users", title, "fail", `PATCH answered HTTP ${attempt.outcome.res.status} but ${wrong}`, {
-            hint: "the endpoint accepts the request and drops the change: Entra will think the user is up to date",
-            evidence,
-        }));
+        ctx.record(
+            result(checkId, "users", title, "fail", `PATCH answered HTTP ${attempt.outcome.res.status} but ${wrong}`, {
+                hint: "the endpoint accepts the request and drops the change: Entra will think the user is up to date",
+                evidence,
+            }),
+        );
         return;
     }
     ctx.record(result(checkId, "users", title, "pass", passReason, { evidence }));
@@ -277,19 +380,33 @@ export async function deleteAndConfirm(ctx: RunContext, tracked: Tracked, kind: 
     if (is2xx(del)) {
         ctx.record(result(`${kind}.delete`, kind, titles.del, "pass", `HTTP ${del.res.status}`, { evidence: [del.line] }));
     } else {
-        ctx.record(result(`${kind}.delete`, kind, titles.del, "fail", describeFailure(del), { hint: genericHint(del, `delete:${kind}`), evidence: [del.line] }));
+        ctx.record(
+            result(`${kind}.delete`, kind, titles.del, "fail", describeFailure(del), { hint: genericHint(del, `delete:${kind}`), evidence: [del.line] }),
+        );
     }
     const get = await send(ctx, "GET", path, kind === "groups" ? { query: { excludedAttributes: "members" } } : {});
     if (get.ok && get.res.status === 404) {
         tracked.gone = true;
         ctx.record(result(`${kind}.gone`, kind, titles.gone, "pass", "HTTP 404 after DELETE", { evidence: [get.line] }));
     } else if (is2xx(get)) {
-        ctx.record(result(`${kind}.gone`, kind, titles.gone, "fail",
-            is2xx(del) ? `DELETE answered HTTP ${del.res.status} but the ${kind === "users" ? "user" : "group"} is still there (HTTP ${get.res.status})` : `still there (HTTP ${get.res.status})`, {
-                hint: is2xx(del) ? "the endpoint reports deletions it does not do: Entra's deprovisioning would leave accounts behind" : undefined,
-                evidence: [get.line],
-            }));
+        ctx.record(
+            result(
+                `${kind}.gone`,
+                kind,
+                titles.gone,
+                "fail",
+                is2xx(del)
+                    ? `DELETE answered HTTP ${del.res.status} but the ${kind === "users" ? "user" : "group"} is still there (HTTP ${get.res.status})`
+                    : `still there (HTTP ${get.res.status})`,
+                {
+                    hint: is2xx(del) ? "the endpoint reports deletions it does not do: Entra's deprovisioning would leave accounts behind" : undefined,
+                    evidence: [get.line],
+                },
+            ),
+        );
     } else {
-        ctx.record(result(`${kind}.gone`, kind, titles.gone, "fail", `expected 404, got ${describeFailure(get)}`, { hint: genericHint(get), evidence: [get.line] }));
+        ctx.record(
+            result(`${kind}.gone`, kind, titles.gone, "fail", `expected 404, got ${describeFailure(get)}`, { hint: genericHint(get), evidence: [get.line] }),
+        );
     }
 }
