@@ -1,43 +1,69 @@
 import * as pulumi from "@pulumi/pulumi";
-import type * as azuread from "@pulumi/azuread";
-import type { ConnectionSettings, StackSettings } from "./config";
+import { type ScimConnectionArgs, knownKeys, parseScimConnectionArgs } from "./config";
 import { Auth0ScimConnection, type Auth0SamlIdentityProvider } from "./2-auth0-connection/auth0ScimConnection";
 import { EntraSamlApplication } from "./1-entra-app/entraSamlApplication";
 import { EntraScimProvisioning } from "./3-entra-provisioning/entraScimProvisioning";
 import { entraTenantUrl, samlEntityId, samlReplyUrl } from "./helpers/urls";
 
-export interface ScimConnectionArgs {
-    settings: ConnectionSettings;
-    stack: Pick<StackSettings, "auth0Domain" | "auth0TenantName" | "customDomain">;
-    /** azuread provider for the connection's own Entra tenant; absent = the stack's default provider. */
-    azureadProvider?: azuread.Provider;
-}
+export type { ScimConnectionArgs };
 
-/** What other tools read per connection (the `connections` stack output). */
+/** What other tools read per connection: one entry of the stack's `connections` output. */
 export interface ScimConnectionOutputs {
+    /** The Auth0 connection id (`con_...`). */
     connectionId: pulumi.Output<string>;
+    /** Auth0's SCIM endpoint for the connection, on the canonical domain. */
     scimEndpointUrl: pulumi.Output<string>;
+    /** The Tenant URL Entra is given: the SCIM endpoint with `?aadOptscim062020`. */
     entraTenantUrl: pulumi.Output<string>;
+    /** The SCIM bearer token, a secret. */
     scimToken: pulumi.Output<string>;
+    /** The token's scopes. */
     scimTokenScopes: string[];
     /** When the SCIM token expires; undefined for a token that never expires. */
     scimTokenValidUntil: pulumi.Output<string | undefined>;
     /** When the next `pulumi up` rotates the token; undefined when it is never rotated. */
     scimTokenRotateAfter: pulumi.Output<string | undefined>;
-    /** Provisioning status the stack declares (verify uses it to tell a paused job from a broken one). */
+    /** Provisioning status the stack declares (verify uses it to tell a paused job from a broken one). Managed apps only. */
     provisioningEnabled?: boolean;
-    /** Entra tenant of the managed app (verify gets its Graph token for it). */
+    /** Entra tenant of the managed app (verify gets its Graph token for it). Managed apps only. */
     entraTenantId?: string;
+    /** Entra's "Identifier (Entity ID)": `urn:auth0:{tenant}:{connection}`. */
     samlEntityId: string;
+    /** Entra's "Reply URL": Auth0's assertion consumer service. */
     samlReplyUrl: string;
+    /** The enterprise app's application (client) id. Managed apps only. */
     entraApplicationClientId?: pulumi.Output<string>;
+    /** The enterprise app's service principal object id. Managed apps only. */
     entraServicePrincipalId?: pulumi.Output<string>;
+    /** Graph's synchronization job id. Managed apps only. */
     synchronizationJobId?: pulumi.Output<string>;
 }
+
+/** The output contract: every name `conn.outputs` (and each entry of the stack's `connections` output) may carry. */
+export const SCIM_CONNECTION_OUTPUT_NAMES = knownKeys<ScimConnectionOutputs>({
+    connectionId: true,
+    scimEndpointUrl: true,
+    entraTenantUrl: true,
+    scimToken: true,
+    scimTokenScopes: true,
+    scimTokenValidUntil: true,
+    scimTokenRotateAfter: true,
+    provisioningEnabled: true,
+    entraTenantId: true,
+    samlEntityId: true,
+    samlReplyUrl: true,
+    entraApplicationClientId: true,
+    entraServicePrincipalId: true,
+    synchronizationJobId: true,
+});
 
 /**
  * One Auth0 connection provisioned from Entra ID: the Entra SAML app signs users in, Auth0's SCIM endpoint
  * and token feed Entra's synchronization job. Without an `entra` block only the Auth0 side is declared.
+ *
+ * Invalid args throw one ConfigError listing every problem with its path, before anything is registered.
+ * Explicit providers (an azuread provider for another tenant, an auth0 provider) go in `opts.providers`;
+ * every child inherits them.
  */
 export class ScimConnection extends pulumi.ComponentResource {
     public readonly auth0: Auth0ScimConnection;
@@ -46,11 +72,11 @@ export class ScimConnection extends pulumi.ComponentResource {
     public readonly outputs: ScimConnectionOutputs;
 
     constructor(name: string, args: ScimConnectionArgs, opts?: pulumi.ComponentResourceOptions) {
+        const { tenants, connection: settings } = parseScimConnectionArgs(args, `ScimConnection "${name}" args`);
         super("auth0-entra-scim:index:ScimConnection", name, {}, opts);
-        const { settings, stack } = args;
-        const entityId = samlEntityId(stack.auth0TenantName, settings.name);
-        const replyUrl = samlReplyUrl(stack.customDomain ?? stack.auth0Domain, settings.name);
-        const entraOpts = { parent: this, ...(args.azureadProvider ? { providers: { azuread: args.azureadProvider } } : {}) };
+        const entityId = samlEntityId(tenants.auth0TenantName, settings.name);
+        const replyUrl = samlReplyUrl(tenants.customDomain ?? tenants.auth0Domain, settings.name);
+        const child = { parent: this };
 
         let identityProvider: Auth0SamlIdentityProvider;
         if (settings.entra) {
@@ -62,7 +88,7 @@ export class ScimConnection extends pulumi.ComponentResource {
                     samlEntityId: entityId,
                     samlReplyUrl: replyUrl,
                 },
-                entraOpts,
+                child,
             );
             identityProvider = {
                 signInEndpoint: this.entraApplication.signInEndpoint,
@@ -79,10 +105,10 @@ export class ScimConnection extends pulumi.ComponentResource {
             `${name}-auth0`,
             {
                 settings,
-                auth0Domain: stack.auth0Domain,
+                auth0Domain: tenants.auth0Domain,
                 identityProvider,
             },
-            { parent: this },
+            child,
         );
         const tenantUrl = this.auth0.scimEndpointUrl.apply(entraTenantUrl);
 
@@ -96,7 +122,7 @@ export class ScimConnection extends pulumi.ComponentResource {
                     tenantUrl,
                     secretToken: this.auth0.token,
                 },
-                entraOpts,
+                child,
             );
         }
 
@@ -104,7 +130,8 @@ export class ScimConnection extends pulumi.ComponentResource {
             connectionId: this.auth0.connectionId,
             scimEndpointUrl: this.auth0.scimEndpointUrl,
             entraTenantUrl: tenantUrl,
-            scimToken: pulumi.secret(this.auth0.token),
+            // Secret at its source (ScimToken); every value derived from it stays secret.
+            scimToken: this.auth0.token,
             scimTokenScopes: this.auth0.tokenScopes,
             scimTokenValidUntil: this.auth0.scimToken.validUntil,
             scimTokenRotateAfter: this.auth0.scimToken.rotateAfter,

@@ -2,7 +2,7 @@
 // and so that index.ts exports nothing but stack outputs.
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
-import { ConfigError, PROJECT, type RawStackConfig, type StackSettings, parseStackConfig, tenantKey } from "./config";
+import { ConfigError, PROJECT, type RawStackConfig, type StackSettings, connectionConfigOf, parseStackConfig, tenantKey } from "./config";
 import { ScimConnection, type ScimConnectionOutputs } from "./scimConnection";
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
 import { ProvisioningMonitoring, createProvisioningMonitoring, tenantMonitoringName } from "./monitoring/provisioningMonitoring";
@@ -47,11 +47,18 @@ export function declareStack(settings: StackSettings): Record<string, ScimConnec
     // Service principals per tenant: Entra's provisioning logs live in each tenant.
     const monitored = new Map<string, pulumi.Output<string>[]>();
     for (const c of settings.connections) {
-        const integration = new ScimConnection(c.name, {
-            settings: c,
-            stack: settings,
-            azureadProvider: c.entra ? providers.get(tenantKey(c.entra.tenantId)) : undefined,
-        });
+        const provider = c.entra ? providers.get(tenantKey(c.entra.tenantId)) : undefined;
+        const integration = new ScimConnection(
+            c.name,
+            {
+                auth0Domain: settings.auth0Domain,
+                auth0TenantName: settings.auth0TenantName,
+                customDomain: settings.customDomain,
+                entraTenantId: settings.entraTenantId,
+                connection: connectionConfigOf(c),
+            },
+            provider ? { providers: { azuread: provider } } : undefined,
+        );
         connections[c.name] = integration.outputs;
         const sp = integration.outputs.entraServicePrincipalId;
         if (sp && c.entra) {

@@ -7,10 +7,16 @@ import {
     type RawStackConfig,
     USER_TOKEN_SCOPES,
     WORK_EMAIL_SCIM,
+    CONNECTION_KEYS,
+    type ScimMapping,
+    connectionConfigOf,
+    knownKeys,
     mergeScimMappings,
+    parseScimConnectionArgs,
     parseStackConfig,
     tenantNameFromDomain,
 } from "../components/config";
+import { generateStackConfig } from "../tools/bench/generate";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const USER = "6f1c1c1e-2a8b-4f4e-9a57-0d3b9c1f2e11";
@@ -548,5 +554,43 @@ describe("bad input: every problem, each with its config path", () => {
                 ),
             ),
         ).toEqual(["connections[1].entra.appName"]);
+    });
+});
+
+describe("the contract's declarations", () => {
+    it("take each block's known keys from its declared type", () => {
+        // @ts-expect-error a key the type does not declare (tsc fails this file if knownKeys stops refusing it)
+        knownKeys<ScimMapping>({ scim: true, auth0: true, extra: true });
+        // @ts-expect-error a declared key left out
+        knownKeys<ScimMapping>({ scim: true });
+        expect(CONNECTION_KEYS).toEqual(["name", "displayName", "setUserRootAttributes", "domainAliases", "scim", "entra", "saml"]);
+    });
+});
+
+describe("ScimConnection args", () => {
+    it("parse to the settings the stack config gives, for every connection of a realistic stack", () => {
+        const stack = parseStackConfig(generateStackConfig(60).raw);
+        const ownTenant = stack.connections.filter((c) => c.entra && !c.entra.tenantIdFromConnection);
+        expect(ownTenant.length).toBeGreaterThan(0);
+        expect(stack.connections.filter((c) => c.entra?.tenantIdFromConnection).length).toBeGreaterThan(0);
+        expect(stack.connections.filter((c) => !c.entra).length).toBeGreaterThan(0);
+        for (const c of stack.connections) {
+            const args = {
+                auth0Domain: stack.auth0Domain,
+                auth0TenantName: stack.auth0TenantName,
+                entraTenantId: stack.entraTenantId,
+                connection: connectionConfigOf(c),
+            };
+            expect(parseScimConnectionArgs(args).connection, c.name).toEqual(c);
+        }
+    });
+
+    it("name problems by their path in the args", () => {
+        try {
+            parseScimConnectionArgs({ auth0Domain: "acme.eu.auth0.com", connection: { name: "c", entra: { assignments: { groups: ["Sales"] } } } });
+            expect.unreachable();
+        } catch (err) {
+            expect((err as ConfigError).problems.map((p) => p.path)).toEqual(["connection.entra.tenantId", "connection.entra.assignments.groups[0]"]);
+        }
     });
 });

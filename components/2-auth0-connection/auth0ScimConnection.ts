@@ -85,8 +85,8 @@ export class Auth0ScimConnection extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [this.scimConfiguration] },
         );
-        // Secret in state via additionalSecretOutputs; wrapping again keeps it secret under mocks and in derived values.
-        this.token = pulumi.secret(this.scimToken.token);
+        // Secret at its source: ScimToken marks it (additionalSecretOutputs, and pulumi.secret for mocks).
+        this.token = this.scimToken.token;
 
         this.scimEndpointUrl = this.connection.id.apply((id) => scimEndpointUrl(args.auth0Domain, id));
 

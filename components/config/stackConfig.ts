@@ -104,12 +104,16 @@ export function readTenants(r: Reader, raw: RawStackConfig, paths: TenantPaths):
     };
 }
 
-/** The stack tenant as connections default to it: a valid azuread:tenantId, whatever else is wrong. */
-function validTenant(raw: RawStackConfig): string | undefined {
-    return typeof raw.entraTenantId === "string" && isGuid(raw.entraTenantId) ? raw.entraTenantId : undefined;
+/** The default tenant of managed apps as connections see it: a valid tenant id, whatever else is wrong. */
+export function validEntraTenant(v: unknown): string | undefined {
+    return typeof v === "string" && isGuid(v) ? v : undefined;
 }
 
 function readConnections(r: Reader, v: unknown, stackTenant: string | undefined): ConnectionSettings[] {
+    const entraDefaults = {
+        tenantId: stackTenant,
+        setTenantId: "set azuread:tenantId (pulumi config set azuread:tenantId <guid>), ARM_TENANT_ID, or this key",
+    };
     const connections: ConnectionSettings[] = [];
     const indexOf = new Map<ConnectionSettings, number>();
     const list = r.array(v, "connections", "a list of connections");
@@ -120,7 +124,7 @@ function readConnections(r: Reader, v: unknown, stackTenant: string | undefined)
     }
     const seen = new Map<string, number>();
     (list ?? []).forEach((item, i) => {
-        const c = readConnection(r, item, `connections[${i}]`, stackTenant);
+        const c = readConnection(r, item, `connections[${i}]`, entraDefaults);
         if (!c) return;
         // Auth0 connection names are unique per tenant, case-insensitively.
         const first = seen.get(c.name.toLowerCase());
@@ -153,7 +157,7 @@ function readConnections(r: Reader, v: unknown, stackTenant: string | undefined)
 export function parseStackConfig(raw: RawStackConfig): StackSettings {
     const r = new Reader();
     const tenants = readTenants(r, raw, STACK_CONFIG_PATHS);
-    const stackTenant = validTenant(raw);
+    const stackTenant = validEntraTenant(raw.entraTenantId);
     const connections = readConnections(r, raw.connections, stackTenant);
     const monitoringRead = readMonitoring(r, raw.monitoring);
     if (monitoringRead && !r.failedAt("connections")) {
