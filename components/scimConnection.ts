@@ -3,6 +3,7 @@ import { type ScimConnectionArgs, knownKeys, parseScimConnectionArgs } from "./c
 import { Auth0ScimConnection, type Auth0SamlIdentityProvider } from "./2-auth0-connection/auth0ScimConnection";
 import { EntraSamlApplication } from "./1-entra-app/entraSamlApplication";
 import { EntraScimProvisioning } from "./3-entra-provisioning/entraScimProvisioning";
+import { auth0SigningCert } from "./helpers/certificates";
 import { entraTenantUrl, samlEntityId, samlReplyUrl } from "./helpers/urls";
 
 export type { ScimConnectionArgs };
@@ -92,7 +93,7 @@ export class ScimConnection extends pulumi.ComponentResource {
             );
             identityProvider = {
                 signInEndpoint: this.entraApplication.signInEndpoint,
-                signingCert: this.entraApplication.signingCertificatePem,
+                signingCert: this.entraApplication.signingCertificatePem.apply(auth0SigningCert),
             };
         } else {
             const saml = settings.saml!;

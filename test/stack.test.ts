@@ -1,15 +1,19 @@
 // The whole stack under Pulumi's mocks: every resource with its inputs, and the wiring between them.
 import { describe, it, expect, beforeAll } from "vitest";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { type RecordedResource, type RecordingMonitor, resolve, settle, simulate } from "../tools/plan/simulation";
 import { runStack } from "../components/stack";
 import type { RawStackConfig } from "../components/config";
 import type { ScimConnectionOutputs } from "../components/scimConnection";
-import { toPemCertificate } from "../components/helpers/urls";
+import { toPemCertificate } from "../components/helpers/certificates";
 import { synchronizationJobIdFromResourceId } from "../components/3-entra-provisioning/provisioningSettings";
 import { type ShapeEntry, readShapeFixture, stackShape } from "./support/stackShape";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+/** A real self-signed certificate (public part only). */
+const CERT_PEM = fs.readFileSync(path.join(__dirname, "fixtures", "saml-signing-cert.pem"), "utf8");
 const OTHER_TENANT = "0d9b3a5c-8a0e-4d8e-b2d1-6c5f3f0e9a77";
 const USERS = ["6f1c1c1e-2a8b-4f4e-9a57-0d3b9c1f2e11", "7a2d2d2f-3b9c-4a5f-8b68-1e4cad203f22"];
 const GROUP = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
@@ -137,7 +141,11 @@ describe("a managed connection", () => {
         const options = conn.inputs.options as Record<string, unknown>;
         expect(options.signInEndpoint).toBe(`https://login.microsoftonline.com/${TENANT}/saml2`);
         expect(options.signOutEndpoint).toBe(`https://login.microsoftonline.com/${TENANT}/saml2`);
-        expect(options.signingCert).toBe(toPemCertificate(String(cert.state.value)));
+        // Auth0 wants base64 of the whole PEM text (what its dashboard stores); azuread's value is the PEM body alone.
+        const pem = Buffer.from(String(options.signingCert), "base64").toString("utf8");
+        expect(pem).toBe(toPemCertificate(String(cert.state.value)));
+        expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n$/);
+        expect(pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, "")).toBe(cert.state.value);
         expect(options.setUserRootAttributes).toBe("on_first_login");
         expect(options.signatureAlgorithm).toBe("rsa-sha256");
         expect(conn.propertyDependencies.options).toContain(cert.urn);
@@ -286,13 +294,13 @@ describe("an Auth0-only connection", () => {
     it("registers no azuread resource and takes the SAML side from config", async () => {
         const { monitor, outputs } = await run({
             auth0Domain: "acme.eu.auth0.com",
-            connections: [{ name: "fabrikam", saml: { signInEndpoint: "https://idp.fabrikam.example/saml2", signingCert: "MIIBase64Cert==" } }],
+            connections: [{ name: "fabrikam", saml: { signInEndpoint: "https://idp.fabrikam.example/saml2", signingCert: CERT_PEM } }],
         });
         expect(monitor.recorded.filter((x) => x.type.startsWith("azuread:") || x.type === T.azureadProvider)).toEqual([]);
         expect(one(monitor, T.connection).inputs.options as Record<string, unknown>).toMatchObject({
             signInEndpoint: "https://idp.fabrikam.example/saml2",
             signOutEndpoint: "https://idp.fabrikam.example/saml2",
-            signingCert: "MIIBase64Cert==",
+            signingCert: Buffer.from(CERT_PEM).toString("base64"),
         });
         expect(one(monitor, T.token).inputs.scopes).toEqual(["get:users", "post:users", "patch:users", "delete:users"]);
         expect(Object.keys(outputs.fabrikam).sort()).toEqual([

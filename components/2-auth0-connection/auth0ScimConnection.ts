@@ -6,7 +6,12 @@ import { ScimToken } from "./scimToken";
 
 /** Where Auth0 sends users to sign in: the stack's Entra app, or the customer's own IdP. */
 export type Auth0SamlIdentityProvider =
-    | { signInEndpoint: pulumi.Input<string>; signOutEndpoint?: pulumi.Input<string>; signingCert: pulumi.Input<string> }
+    | {
+          signInEndpoint: pulumi.Input<string>;
+          signOutEndpoint?: pulumi.Input<string>;
+          /** In Auth0's form: base64 of the whole PEM text (helpers/certificates.ts auth0SigningCert). */
+          signingCert: pulumi.Input<string>;
+      }
     | { metadataUrl: string };
 
 export interface Auth0ScimConnectionArgs {
