@@ -257,7 +257,8 @@ export class GraphClient {
         try {
             if (!this.credential) ({ credential: this.credential, settings: this.settings } = graphCredential(this.tenantId, this.credentialTransport));
             const tenantId = this.tenantId ?? this.settings?.tenantId?.value;
-            token = await this.credential.getToken(GRAPH_SCOPE, tenantId ? { tenantId } : undefined);
+            const scope = this.settings?.cloud.value.graphScope ?? GRAPH_SCOPE;
+            token = await this.credential.getToken(scope, tenantId ? { tenantId } : undefined);
         } catch (e) {
             const reason = e instanceof Error ? e.message.split("\n")[0] : String(e);
             throw fail(`no Microsoft Graph token: ${reason}. ${this.credentialHint()}`, e);

@@ -43,14 +43,36 @@ export interface Cloud {
     authorityHost: string;
     /** Microsoft Graph v1.0 base URL. */
     graphUrl: string;
+    /** The scope a token for this cloud's Graph asks for (go-azure-sdk api.DefaultScope: the Graph origin + /.default). */
+    graphScope: string;
 }
 
 // go-azure-sdk sdk/environments: FromName and azure_public.go / azure_gov.go / azure_china.go.
 const CLOUDS: Record<string, Cloud> = {
-    public: { name: "public", authorityHost: "https://login.microsoftonline.com", graphUrl: "https://graph.microsoft.com/v1.0" },
-    usgovernment: { name: "usgovernment", authorityHost: "https://login.microsoftonline.us", graphUrl: "https://graph.microsoft.us/v1.0" },
-    dod: { name: "dod", authorityHost: "https://login.microsoftonline.us", graphUrl: "https://dod-graph.microsoft.us/v1.0" },
-    china: { name: "china", authorityHost: "https://login.chinacloudapi.cn", graphUrl: "https://microsoftgraph.chinacloudapi.cn/v1.0" },
+    public: {
+        name: "public",
+        authorityHost: "https://login.microsoftonline.com",
+        graphUrl: "https://graph.microsoft.com/v1.0",
+        graphScope: "https://graph.microsoft.com/.default",
+    },
+    usgovernment: {
+        name: "usgovernment",
+        authorityHost: "https://login.microsoftonline.us",
+        graphUrl: "https://graph.microsoft.us/v1.0",
+        graphScope: "https://graph.microsoft.us/.default",
+    },
+    dod: {
+        name: "dod",
+        authorityHost: "https://login.microsoftonline.us",
+        graphUrl: "https://dod-graph.microsoft.us/v1.0",
+        graphScope: "https://dod-graph.microsoft.us/.default",
+    },
+    china: {
+        name: "china",
+        authorityHost: "https://login.chinacloudapi.cn",
+        graphUrl: "https://microsoftgraph.chinacloudapi.cn/v1.0",
+        graphScope: "https://microsoftgraph.chinacloudapi.cn/.default",
+    },
 };
 const CLOUD_ALIASES: Record<string, string> = { global: "public", usgovernmentl4: "usgovernment", usgovernmentl5: "dod" };
 
