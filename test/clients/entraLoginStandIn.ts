@@ -122,7 +122,7 @@ export async function startLoginStandIn(options: LoginStandInOptions): Promise<L
                 signal: AbortSignal.timeout(5000),
             });
             const headers = createHttpHeaders();
-            res.headers.forEach((v, k) => headers.set(k, v));
+            for (const [k, v] of res.headers) headers.set(k, v);
             return { request, status: res.status, headers, bodyAsText: await res.text() };
         },
     };
