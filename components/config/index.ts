@@ -1,5 +1,7 @@
 // The stack's config contract: raw values in, one typed settings object out, or every problem at once.
 // Pure: no Pulumi runtime, no I/O. index.ts reads the raw values; the plan CLI and tests call this directly.
+import { type ConnectionAccessSettings, readConnectionAccess } from "./access";
+import { type SelfServiceProfileSettings, type SelfServiceSettings, readSelfService, readSelfServiceProfile } from "./selfService";
 
 export const PROJECT = "auth0-entra-scim";
 
@@ -121,7 +123,7 @@ export interface SamlSettings {
     signingCert?: string;
 }
 
-export interface ConnectionSettings {
+export interface ConnectionSettings extends ConnectionAccessSettings {
     /** The Auth0 connection name. */
     name: string;
     displayName?: string;
@@ -131,8 +133,10 @@ export interface ConnectionSettings {
     scim: ScimSettings;
     /** Absent: Auth0 side only; the customer's admin configures Entra. */
     entra?: EntraSettings;
-    /** Required without `entra`; ignored with it (the stack's own certificate is used). */
+    /** Required without `entra` and `selfService`; ignored with it (the stack's own certificate is used). */
     saml?: SamlSettings;
+    /** The customer's admin configures the IdP and their SCIM tokens in Auth0's hosted flow (docs/b2b.md). */
+    selfService?: SelfServiceSettings;
 }
 
 /** Where one tenant's provisioning logs go and who hears about failures. */
@@ -177,6 +181,8 @@ export interface StackSettings {
     connections: ConnectionSettings[];
     /** Absent: monitoring off. */
     monitoring?: MonitoringSettings;
+    /** The profile self-service tickets are issued from; absent: none declared. */
+    selfServiceProfile?: SelfServiceProfileSettings;
 }
 
 /** Raw values as Pulumi config (and the environment fallbacks) give them. */
@@ -193,6 +199,8 @@ export interface RawStackConfig {
     connections?: unknown;
     /** `auth0-entra-scim:monitoring`. */
     monitoring?: unknown;
+    /** `auth0-entra-scim:selfServiceProfile`. */
+    selfServiceProfile?: unknown;
 }
 
 export interface ConfigProblem {
@@ -355,7 +363,18 @@ function sortScopes(scopes: string[]): string[] {
     return [...scopes].sort((a, b) => order.indexOf(a) - order.indexOf(b));
 }
 
-const CONNECTION_KEYS = ["name", "displayName", "setUserRootAttributes", "domainAliases", "scim", "entra", "saml"] as const;
+const CONNECTION_KEYS = [
+    "name",
+    "displayName",
+    "setUserRootAttributes",
+    "domainAliases",
+    "scim",
+    "entra",
+    "saml",
+    "enabledClients",
+    "organizations",
+    "selfService",
+] as const;
 const SCIM_KEYS = ["userIdAttribute", "mappings", "tokenScopes", "tokenLifetimeDays", "tokenRotationDays"] as const;
 const ENTRA_KEYS = [
     "appName",
@@ -670,7 +689,7 @@ function readSaml(r: Reader, raw: Obj | undefined, path: string, required: boole
         if (required) {
             r.fail(
                 path,
-                "an Auth0-only connection (no entra block) needs the IdP's SAML settings: saml.metadataUrl, or saml.signInEndpoint and saml.signingCert.",
+                "an Auth0-only connection (no entra block) needs the IdP's SAML settings: saml.metadataUrl, or saml.signInEndpoint and saml.signingCert (or selfService: {} to let the customer's admin set them).",
             );
         }
         return undefined;
@@ -728,8 +747,10 @@ function readConnection(r: Reader, item: unknown, path: string, stackTenant: str
     const scim = readScim(r, r.object(raw.scim, join(path, "scim"), "SCIM settings"), join(path, "scim"), provisionGroups);
     const entra = entraRaw && name ? readEntra(r, entraRaw, join(path, "entra"), name, displayName, stackTenant) : undefined;
     if (entraRaw && !name) readEntra(r, entraRaw, join(path, "entra"), "connection", displayName, stackTenant);
+    const access = readConnectionAccess(r, raw, path);
+    const selfService = readSelfService(r, raw, path, access);
     const samlRaw = r.object(raw.saml, join(path, "saml"), "the IdP's SAML settings");
-    const saml = readSaml(r, samlRaw, join(path, "saml"), entraRaw === undefined && isMissing(raw.entra));
+    const saml = readSaml(r, samlRaw, join(path, "saml"), entraRaw === undefined && isMissing(raw.entra) && isMissing(raw.selfService));
     if (entraRaw && samlRaw) {
         r.fail(
             join(path, "saml"),
@@ -745,6 +766,8 @@ function readConnection(r: Reader, item: unknown, path: string, stackTenant: str
         scim,
         ...(entra ? { entra } : {}),
         ...(saml ? { saml } : {}),
+        ...access,
+        ...(selfService ? { selfService } : {}),
     };
 }
 
@@ -975,6 +998,11 @@ export function parseStackConfig(raw: RawStackConfig): StackSettings {
         else appNames.set(key, c);
     }
 
+    const selfServiceProfile = readSelfServiceProfile(
+        r,
+        raw.selfServiceProfile,
+        connections.filter((c) => c.selfService).map((c) => c.name),
+    );
     const monitoringRead = readMonitoring(r, raw.monitoring);
     if (monitoringRead && !r.problems.some((p) => p.path.startsWith("connections"))) {
         checkMonitoringCoverage(r, monitoringRead, connections, stackTenant);
@@ -989,5 +1017,6 @@ export function parseStackConfig(raw: RawStackConfig): StackSettings {
         ...(stackTenant ? { entraTenantId: stackTenant } : {}),
         connections,
         ...(monitoring ? { monitoring } : {}),
+        ...(selfServiceProfile ? { selfServiceProfile } : {}),
     };
 }
