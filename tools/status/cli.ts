@@ -40,7 +40,7 @@ async function askAuth0(api: OnboardingApi, connectionId: string): Promise<AuthZ
 export async function main(argv: string[], io: OnboardingIo): Promise<number> {
     return runCommand("status", USAGE, argv, io, [], async ({ stack, json }) => {
         const context = await readStackContext(stack, io.env, io.exec);
-        const api = new OnboardingApi({ credentials: context.credentials, baseUrl: io.baseUrl, sleep: io.sleep });
+        const api = new OnboardingApi({ credentials: context.credentials, baseUrl: io.baseUrl, sleep: io.sleep, now: io.now });
         const options = { ...DEFAULT_STATUS_OPTIONS, now: (io.now ?? Date.now)() };
         const statuses: ConnectionStatus[] = [];
         for (const name of Object.keys(context.connections).sort()) {

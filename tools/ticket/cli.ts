@@ -75,7 +75,7 @@ export async function main(argv: string[], io: OnboardingIo): Promise<number> {
         const ttl = ttlSeconds(strings["ttl-hours"]);
         const context = await readStackContext(stack, io.env, io.exec);
         const { profileId, request } = ticketRequestFor(stack, connection, context, ttl);
-        const api = new OnboardingApi({ credentials: context.credentials, baseUrl: io.baseUrl, sleep: io.sleep });
+        const api = new OnboardingApi({ credentials: context.credentials, baseUrl: io.baseUrl, sleep: io.sleep, now: io.now });
         const issued = await api.createTicket(profileId, request);
         if (!json) {
             io.stderr(
