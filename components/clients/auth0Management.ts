@@ -179,7 +179,7 @@ export function describeTokens(tokens: ScimTokenInfo[]): string {
         .join("\n");
 }
 
-function loopbackFetch(domain: string, baseUrl: string): typeof fetch {
+export function loopbackFetch(domain: string, baseUrl: string): typeof fetch {
     const target = new URL(baseUrl);
     if (target.protocol !== "http:" && target.protocol !== "https:") throw new Auth0CredentialsError(`baseUrl must be http(s); got ${baseUrl}`);
     if (target.protocol === "http:" && !["127.0.0.1", "localhost", "[::1]"].includes(target.hostname)) {
