@@ -5,6 +5,9 @@ import { EntraSamlApplication } from "./1-entra-app/entraSamlApplication";
 import { EntraScimProvisioning } from "./3-entra-provisioning/entraScimProvisioning";
 import { auth0SigningCert } from "./helpers/certificates";
 import { entraTenantUrl, samlEntityId, samlReplyUrl } from "./helpers/urls";
+import { declareConnectionAccess } from "./2-auth0-connection/connectionAccess";
+import { SelfServiceConnection } from "./self-service/selfServiceConnection";
+import type { SsoTicketTemplate } from "./self-service/ticketRequest";
 
 export type { ScimConnectionArgs };
 
@@ -16,14 +19,16 @@ export interface ScimConnectionOutputs {
     scimEndpointUrl: pulumi.Output<string>;
     /** The Tenant URL Entra is given: the SCIM endpoint with `?aadOptscim062020`. */
     entraTenantUrl: pulumi.Output<string>;
-    /** The SCIM bearer token, a secret. */
-    scimToken: pulumi.Output<string>;
-    /** The token's scopes. */
-    scimTokenScopes: string[];
+    /** The stack's SCIM token (a secret); absent for a self-service connection, whose admin makes their own. */
+    scimToken?: pulumi.Output<string>;
+    /** The token's scopes; absent for a self-service connection. */
+    scimTokenScopes?: string[];
     /** When the SCIM token expires; undefined for a token that never expires. */
-    scimTokenValidUntil: pulumi.Output<string | undefined>;
+    scimTokenValidUntil?: pulumi.Output<string | undefined>;
     /** When the next `pulumi up` rotates the token; undefined when it is never rotated. */
-    scimTokenRotateAfter: pulumi.Output<string | undefined>;
+    scimTokenRotateAfter?: pulumi.Output<string | undefined>;
+    /** A self-service connection: the profile and the ticket body `npm run ticket` sends. */
+    selfService?: { profileId?: pulumi.Output<string>; ticket: SsoTicketTemplate };
     /** Provisioning status the stack declares (verify uses it to tell a paused job from a broken one). Managed apps only. */
     provisioningEnabled?: boolean;
     /** Entra tenant of the managed app (verify gets its Graph token for it). Managed apps only. */
@@ -56,6 +61,7 @@ export const SCIM_CONNECTION_OUTPUT_NAMES = knownKeys<ScimConnectionOutputs>({
     entraApplicationClientId: true,
     entraServicePrincipalId: true,
     synchronizationJobId: true,
+    selfService: true,
 });
 
 /**
@@ -67,7 +73,9 @@ export const SCIM_CONNECTION_OUTPUT_NAMES = knownKeys<ScimConnectionOutputs>({
  * every child inherits them.
  */
 export class ScimConnection extends pulumi.ComponentResource {
-    public readonly auth0: Auth0ScimConnection;
+    /** The Auth0 side the stack configures; absent for a self-service connection. */
+    public readonly auth0?: Auth0ScimConnection;
+    public readonly selfService?: SelfServiceConnection;
     public readonly entraApplication?: EntraSamlApplication;
     public readonly entraProvisioning?: EntraScimProvisioning;
     public readonly outputs: ScimConnectionOutputs;
@@ -78,6 +86,28 @@ export class ScimConnection extends pulumi.ComponentResource {
         const entityId = samlEntityId(tenants.auth0TenantName, settings.name);
         const replyUrl = samlReplyUrl(tenants.customDomain ?? tenants.auth0Domain, settings.name);
         const child = { parent: this };
+        if (settings.selfService) {
+            this.selfService = new SelfServiceConnection(
+                `${name}-self-service`,
+                { settings: { ...settings, selfService: settings.selfService }, auth0Domain: tenants.auth0Domain },
+                child,
+            );
+            declareConnectionAccess(`${name}-access`, { connectionId: this.selfService.connectionId, access: settings }, child);
+            this.outputs = {
+                // No SCIM token: the customer's admin makes their own in Auth0's hosted flow.
+                connectionId: this.selfService.connectionId,
+                scimEndpointUrl: this.selfService.scimEndpointUrl,
+                entraTenantUrl: this.selfService.scimEndpointUrl.apply(entraTenantUrl),
+                samlEntityId: entityId,
+                samlReplyUrl: replyUrl,
+                selfService: {
+                    ...(args.selfServiceProfileId !== undefined ? { profileId: pulumi.output(args.selfServiceProfileId) } : {}),
+                    ticket: this.selfService.ticketTemplate,
+                },
+            };
+            this.registerOutputs({ ...this.outputs });
+            return;
+        }
 
         let identityProvider: Auth0SamlIdentityProvider;
         if (settings.entra) {
@@ -112,6 +142,7 @@ export class ScimConnection extends pulumi.ComponentResource {
             child,
         );
         const tenantUrl = this.auth0.scimEndpointUrl.apply(entraTenantUrl);
+        declareConnectionAccess(`${name}-access`, { connectionId: this.auth0.connectionId, access: settings }, child);
 
         if (settings.entra && this.entraApplication) {
             this.entraProvisioning = new EntraScimProvisioning(

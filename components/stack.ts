@@ -2,9 +2,10 @@
 // and so that index.ts exports nothing but stack outputs.
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
-import { ConfigError, PROJECT, type RawStackConfig, type StackSettings, connectionConfigOf, parseStackConfig, tenantKey } from "./config";
+import { ConfigError, type ConnectionConfig, PROJECT, type RawStackConfig, type StackSettings, parseStackConfig, tenantKey } from "./config";
 import { ScimConnection, type ScimConnectionOutputs } from "./scimConnection";
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
+import { declareSelfServiceProfile } from "./self-service/selfServiceProfile";
 import { ProvisioningMonitoring, createProvisioningMonitoring, tenantMonitoringName } from "./monitoring/provisioningMonitoring";
 
 /** Raw config as the CLI gives it, with the providers' own environment fallbacks. */
@@ -26,6 +27,7 @@ export function readRawConfig(): RawStackConfig {
         customDomain: project.get("customDomain"),
         connections: get(project, "connections"),
         monitoring: get(project, "monitoring"),
+        selfServiceProfile: get(project, "selfServiceProfile"),
     };
 }
 
@@ -41,12 +43,23 @@ function tenantProviders(settings: StackSettings): Map<string, azuread.Provider>
     return providers;
 }
 
-export function declareStack(settings: StackSettings): Record<string, ScimConnectionOutputs> {
+/**
+ * Declares every connection of validated settings. `configs` are the `connections` entries they were read from, in
+ * order: each ScimConnection takes its entry as written (and reads it with the same rules), the stack's tenant values
+ * as read, and its tenant's azuread provider in `opts.providers`.
+ */
+export function declareStack(settings: StackSettings, configs: readonly ConnectionConfig[]): Record<string, ScimConnectionOutputs> {
+    if (configs.length !== settings.connections.length) {
+        throw new Error(
+            `declareStack: ${configs.length} connection configs for ${settings.connections.length} connections; pass the entries the settings were read from.`,
+        );
+    }
     const providers = tenantProviders(settings);
     const connections: Record<string, ScimConnectionOutputs> = {};
+    const profile = settings.selfServiceProfile ? declareSelfServiceProfile(settings.selfServiceProfile) : undefined;
     // Service principals per tenant: Entra's provisioning logs live in each tenant.
     const monitored = new Map<string, pulumi.Output<string>[]>();
-    for (const c of settings.connections) {
+    settings.connections.forEach((c, i) => {
         const provider = c.entra ? providers.get(tenantKey(c.entra.tenantId)) : undefined;
         const integration = new ScimConnection(
             c.name,
@@ -55,7 +68,8 @@ export function declareStack(settings: StackSettings): Record<string, ScimConnec
                 auth0TenantName: settings.auth0TenantName,
                 customDomain: settings.customDomain,
                 entraTenantId: settings.entraTenantId,
-                connection: connectionConfigOf(c),
+                connection: configs[i],
+                selfServiceProfileId: profile?.id,
             },
             provider ? { providers: { azuread: provider } } : undefined,
         );
@@ -66,7 +80,7 @@ export function declareStack(settings: StackSettings): Record<string, ScimConnec
             ids.push(sp);
             monitored.set(tenantKey(c.entra.tenantId), ids);
         }
-    }
+    });
     if (settings.monitoring) declareMonitoring(settings, settings.monitoring, monitored);
     return connections;
 }
@@ -119,5 +133,6 @@ export function runStack(raw: RawStackConfig = readRawConfig()): Record<string, 
         if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
         throw err;
     }
-    return declareStack(settings);
+    // parseStackConfig accepted the list, so each entry is one of settings.connections, in order.
+    return declareStack(settings, raw.connections as ConnectionConfig[]);
 }

@@ -9,10 +9,10 @@ import {
     WORK_EMAIL_SCIM,
     CONNECTION_KEYS,
     type ScimMapping,
-    connectionConfigOf,
     knownKeys,
     mergeScimMappings,
     parseScimConnectionArgs,
+    type ScimConnectionArgs,
     parseStackConfig,
     tenantNameFromDomain,
 } from "../components/config";
@@ -570,26 +570,48 @@ describe("the contract's declarations", () => {
         knownKeys<ScimMapping>({ scim: true, auth0: true, extra: true });
         // @ts-expect-error a declared key left out
         knownKeys<ScimMapping>({ scim: true });
-        expect(CONNECTION_KEYS).toEqual(["name", "displayName", "setUserRootAttributes", "domainAliases", "scim", "entra", "saml"]);
+        expect(CONNECTION_KEYS).toEqual([
+            "name",
+            "displayName",
+            "setUserRootAttributes",
+            "domainAliases",
+            "scim",
+            "entra",
+            "saml",
+            "enabledClients",
+            "organizations",
+            "selfService",
+        ]);
     });
 });
 
 describe("ScimConnection args", () => {
-    it("parse to the settings the stack config gives, for every connection of a realistic stack", () => {
-        const stack = parseStackConfig(generateStackConfig(60).raw);
-        const ownTenant = stack.connections.filter((c) => c.entra && !c.entra.tenantIdFromConnection);
-        expect(ownTenant.length).toBeGreaterThan(0);
+    it("read each entry of connections to the settings the stack config gives it, for a realistic stack", () => {
+        const raw = generateStackConfig(60).raw;
+        const withSelfService = [
+            ...(raw.connections as unknown[]),
+            {
+                name: "self-served",
+                selfService: { domainVerification: "optional", pendingDomains: ["partner.example"] },
+                organizations: [{ id: "org_bCE84ZIRjtX58FeO" }],
+            },
+        ];
+        const selfServiceProfile = { name: "Customers", userAttributes: [{ name: "email", description: "Work e-mail", isOptional: false }] };
+        const stack = parseStackConfig({ ...raw, connections: withSelfService, selfServiceProfile });
+        expect(stack.connections.filter((c) => c.entra && !c.entra.tenantIdFromConnection).length).toBeGreaterThan(0);
         expect(stack.connections.filter((c) => c.entra?.tenantIdFromConnection).length).toBeGreaterThan(0);
-        expect(stack.connections.filter((c) => !c.entra).length).toBeGreaterThan(0);
-        for (const c of stack.connections) {
+        expect(stack.connections.filter((c) => c.saml?.signingCert).length).toBeGreaterThan(0);
+        expect(stack.connections.filter((c) => c.selfService).length).toBe(1);
+        stack.connections.forEach((c, i) => {
             const args = {
                 auth0Domain: stack.auth0Domain,
                 auth0TenantName: stack.auth0TenantName,
                 entraTenantId: stack.entraTenantId,
-                connection: connectionConfigOf(c),
+                connection: withSelfService[i] as ScimConnectionArgs["connection"],
+                ...(c.selfService ? { selfServiceProfileId: "ssp_stands_in_for_the_profile" } : {}),
             };
             expect(parseScimConnectionArgs(args).connection, c.name).toEqual(c);
-        }
+        });
     });
 
     it("name problems by their path in the args", () => {
@@ -599,6 +621,17 @@ describe("ScimConnection args", () => {
         } catch (err) {
             expect((err as ConfigError).problems.map((p) => p.path)).toEqual(["connection.entra.tenantId", "connection.entra.assignments.groups[0]"]);
         }
+    });
+
+    it("need the self-service profile for a self-service connection, as the stack needs its selfServiceProfile", () => {
+        const connection = { name: "c", selfService: {} };
+        try {
+            parseScimConnectionArgs({ auth0Domain: "acme.eu.auth0.com", connection });
+            expect.unreachable();
+        } catch (err) {
+            expect((err as ConfigError).problems.map((p) => p.path)).toEqual(["selfServiceProfileId"]);
+        }
+        expect(parseScimConnectionArgs({ auth0Domain: "acme.eu.auth0.com", connection, selfServiceProfileId: "ssp_1" }).connection.selfService).toBeDefined();
     });
 });
 

@@ -53,7 +53,9 @@ describe("ScimConnection args", () => {
         const message = (err as Error).message;
         expect(message).toMatch(/^Invalid ScimConnection "contoso" args: 5 problems; nothing was registered\./);
         expect(message).toContain("connection.entra.tenantId: a managed Entra app needs a tenant: set the entraTenantId arg, or this key.");
-        expect(message).toContain("azureadProvider: unknown key. Known keys here: auth0Domain, auth0TenantName, customDomain, entraTenantId, connection.");
+        expect(message).toContain(
+            "azureadProvider: unknown key. Known keys here: auth0Domain, auth0TenantName, customDomain, entraTenantId, connection, selfServiceProfileId.",
+        );
         expect(monitor.recorded).toEqual([]);
     });
 

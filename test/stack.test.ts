@@ -520,7 +520,7 @@ describe("existing stacks", () => {
     // rename or re-parent resources records it anew from its own tree and says so; this one must not.
     it("see every resource under the URN, parent, provider and dependencies it had before ScimConnection took config args", async () => {
         const fixture = readShapeFixture();
-        expect(Object.keys(fixture.shapes)).toEqual(["example", "multiTenantMonitored", "bench12"]);
+        expect(Object.keys(fixture.shapes)).toEqual(["example", "multiTenantMonitored", "bench12", "b2b"]);
         for (const [name, raw] of Object.entries(fixture.configs)) {
             const shape: ShapeEntry[] = await stackShape(raw);
             expect(shape.length, name).toBe(fixture.shapes[name].length);

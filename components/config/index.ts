@@ -5,7 +5,9 @@
 //   connection.ts   one entry of `connections`      scim.ts    its `scim` block
 //   entra.ts        its `entra` block               saml.ts    its `saml` block
 //   monitoring.ts   `monitoring`                    reader.ts  problems, ConfigError, the typed readers
+//   access.ts       enabledClients, organizations   selfService.ts  selfService and selfServiceProfile
 //   scimConnectionArgs.ts  ScimConnection's args: the tenant values and one connection
+export * from "./access";
 export * from "./connection";
 export * from "./entra";
 export * from "./monitoring";
@@ -13,5 +15,6 @@ export { ConfigError, type ConfigProblem, formatProblems, knownKeys } from "./re
 export * from "./saml";
 export * from "./scim";
 export * from "./scimConnectionArgs";
+export * from "./selfService";
 export * from "./stackConfig";
 export { tenantKey } from "../helpers/ids";

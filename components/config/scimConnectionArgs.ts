@@ -1,10 +1,11 @@
 // ScimConnection's args: the stack's tenant values and exactly one entry of `connections`, checked by the same
 // readers as the stack config, with problems named by their path in the args (`connection.entra.assignments...`).
+import type * as pulumi from "@pulumi/pulumi";
 import { type ConnectionConfig, type ConnectionSettings, readConnection } from "./connection";
 import { ConfigError, type Raw, Reader, knownKeys } from "./reader";
 import { type TenantPaths, type TenantSettings, readTenants, validEntraTenant } from "./stackConfig";
 
-/** What `new ScimConnection(name, args, opts)` takes. Plain values (not Outputs): they are validated up front. */
+/** What `new ScimConnection(name, args, opts)` takes. Plain values (not Outputs) but the profile id: they are validated up front. */
 export interface ScimConnectionArgs {
     /** Canonical Auth0 tenant domain, e.g. `acme.eu.auth0.com`: the SCIM endpoint's host (the stack's `auth0:domain`). */
     auth0Domain: string;
@@ -19,6 +20,8 @@ export interface ScimConnectionArgs {
     entraTenantId?: string;
     /** Exactly one entry of the stack's `auth0-entra-scim:connections`: the same keys, the same defaults. */
     connection: ConnectionConfig;
+    /** The self-service profile a self-service connection's tickets are issued from (the stack declares one per stack). */
+    selfServiceProfileId?: pulumi.Input<string>;
 }
 
 /** The args with defaults applied. */
@@ -27,7 +30,14 @@ export interface ScimConnectionSettings {
     connection: ConnectionSettings;
 }
 
-const ARGS_KEYS = knownKeys<ScimConnectionArgs>({ auth0Domain: true, auth0TenantName: true, customDomain: true, entraTenantId: true, connection: true });
+const ARGS_KEYS = knownKeys<ScimConnectionArgs>({
+    auth0Domain: true,
+    auth0TenantName: true,
+    customDomain: true,
+    entraTenantId: true,
+    connection: true,
+    selfServiceProfileId: true,
+});
 
 const ARGS_PATHS: TenantPaths = {
     auth0Domain: "auth0Domain",
@@ -52,6 +62,12 @@ export function parseScimConnectionArgs(args: ScimConnectionArgs, subject = "Sci
         tenantId: validEntraTenant(raw.entraTenantId),
         setTenantId: "set the entraTenantId arg, or this key",
     });
+    if (connection?.selfService && raw.selfServiceProfileId === undefined) {
+        r.fail(
+            "selfServiceProfileId",
+            "is required: connection.selfService is set, and Auth0 issues its tickets from a self-service profile (an auth0.SelfServiceProfile's id).",
+        );
+    }
     if (r.problems.length > 0 || !tenants || !connection) throw new ConfigError(r.problems, subject);
     return { tenants, connection };
 }

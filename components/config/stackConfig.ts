@@ -3,6 +3,7 @@ import { isGuid, tenantKey } from "../helpers/ids";
 import { type ConnectionSettings, readConnection } from "./connection";
 import { type MonitoringSettings, checkMonitoringCoverage, readMonitoring } from "./monitoring";
 import { ConfigError, HOSTNAME, Reader, isMissing } from "./reader";
+import { type SelfServiceProfileSettings, readSelfServiceProfile } from "./selfService";
 
 export const PROJECT = "auth0-entra-scim";
 
@@ -20,6 +21,8 @@ export interface RawStackConfig {
     connections?: unknown;
     /** `auth0-entra-scim:monitoring`. */
     monitoring?: unknown;
+    /** `auth0-entra-scim:selfServiceProfile`. */
+    selfServiceProfile?: unknown;
 }
 
 /** The Auth0 and Entra tenants every connection of a stack shares. */
@@ -38,6 +41,8 @@ export interface StackSettings extends TenantSettings {
     connections: ConnectionSettings[];
     /** Absent: monitoring off. */
     monitoring?: MonitoringSettings;
+    /** The profile self-service tickets are issued from; absent: none declared. */
+    selfServiceProfile?: SelfServiceProfileSettings;
 }
 
 /** Where each tenant value sits in the caller's vocabulary (stack config keys, or ScimConnection's args), and how to set it. */
@@ -159,10 +164,17 @@ export function parseStackConfig(raw: RawStackConfig): StackSettings {
     const tenants = readTenants(r, raw, STACK_CONFIG_PATHS);
     const stackTenant = validEntraTenant(raw.entraTenantId);
     const connections = readConnections(r, raw.connections, stackTenant);
+    const selfServiceNames = connections.filter((c) => c.selfService).map((c) => c.name);
+    const selfServiceProfile = readSelfServiceProfile(r, raw.selfServiceProfile, selfServiceNames);
     const monitoringRead = readMonitoring(r, raw.monitoring);
     if (monitoringRead && !r.failedAt("connections")) {
         checkMonitoringCoverage(r, monitoringRead, connections, stackTenant);
     }
     if (r.problems.length > 0 || !tenants) throw new ConfigError(r.problems);
-    return { ...tenants, connections, ...(monitoringRead ? { monitoring: monitoringRead.settings } : {}) };
+    return {
+        ...tenants,
+        connections,
+        ...(monitoringRead ? { monitoring: monitoringRead.settings } : {}),
+        ...(selfServiceProfile ? { selfServiceProfile } : {}),
+    };
 }

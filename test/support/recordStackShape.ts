@@ -10,7 +10,10 @@ import { SHAPE_FIXTURE, stackShape } from "./stackShape";
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const OTHER_TENANT = "0d9b3a5c-8a0e-4d8e-b2d1-6c5f3f0e9a77";
 
-/** Pulumi.example.yaml (a managed connection with every option, an Auth0-only one); tenants (own, other, own named) and monitoring; the bench mix. */
+/**
+ * Pulumi.example.yaml (a managed connection with every option, an Auth0-only one); tenants (own, other, own named) and
+ * monitoring; the bench mix; B2B (a self-service connection, enabled clients, organizations, the profile).
+ */
 const CONFIGS: Record<string, unknown> = {
     example: "example",
     multiTenantMonitored: {
@@ -32,6 +35,19 @@ const CONFIGS: Record<string, unknown> = {
         },
     },
     bench12: generateStackConfig(12).raw,
+    b2b: {
+        auth0Domain: "acme.eu.auth0.com",
+        selfServiceProfile: { name: "Acme customers", userAttributes: [{ name: "email", description: "Work e-mail", isOptional: false }] },
+        connections: [
+            {
+                name: "customer-a",
+                selfService: { domainVerification: "optional", pendingDomains: ["customer-a.example"] },
+                enabledClients: ["J7KLi9u0fUGTrBds0cZaxx7bZmjeyGaX"],
+                organizations: [{ id: "org_bCE84ZIRjtX58FeO", assignMembershipOnLogin: true }],
+            },
+            { name: "customer-b", saml: { metadataUrl: "https://idp.customer-b.example/metadata" }, organizations: [{ id: "org_bCE84ZIRjtX58FeO" }] },
+        ],
+    },
 };
 
 async function main(generatedFrom: string): Promise<void> {
