@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GraphClient } from "../../components/clients/graph";
 import { type GraphStandIn, startGraphStandIn } from "../support/graphStandIn";
-import { ScimTestServer } from "../support/scimServer";
+import { ScimTestServer } from "../../tools/scim-server/server";
 import { type CliIo, main } from "../../tools/verify/cli";
 import { type Exec, execPulumi, readStackConnections } from "../../tools/verify/target";
 import { TOKEN } from "./helpers";

@@ -1,7 +1,7 @@
 // Every misbehaviour of the SCIM server is caught and named by the check that should catch it, and the
 // run still leaves nothing behind (except where the server itself refuses to delete).
 import { describe, expect, it } from "vitest";
-import { ScimTestServer } from "../support/scimServer";
+import { ScimTestServer } from "../../tools/scim-server/server";
 import { CHECK_IDS, verifyConnection } from "../../tools/verify/run";
 import { TEST_PREFIX } from "../../tools/verify/checks/common";
 import { TOKEN, USER_SCOPES, limits, options, target, useScimServer, virtualClock } from "./helpers";
