@@ -186,8 +186,14 @@ describe("flags and SCIM_TOKEN", () => {
             dialect: "scim2017",
             tokenScopes: ["get:users", "post:users", "patch:users", "delete:users"],
         });
-        expect(c.code).toBe(0);
+        // The 2017 dialect works against this server, but Entra should not be given a URL without the flag.
+        expect(report.connections[0].checks.filter((k: { status: string }) => k.status === "fail").map((k: { id: string }) => k.id)).toEqual([
+            "endpoint.dialect",
+        ]);
+        expect(c.code).toBe(1);
         expectNoToken(c);
+        const allowed = await cli(["--scim-url", scim.url, "--allow-scim2017", "--json", "--allow-insecure-loopback"], { env: { SCIM_TOKEN: TOKEN } });
+        expect(allowed.code).toBe(0);
         const flagged = await cli(["--scim-url", `${scim.url}?aadOptscim062020`, "--json", "--allow-insecure-loopback"], { env: { SCIM_TOKEN: TOKEN } });
         expect(JSON.parse(flagged.stdout).connections[0].target).toMatchObject({ dialect: "aadOptscim062020", tokenScopes: null, scimEndpointUrl: scim.url });
     });

@@ -29,6 +29,7 @@ describe("full pass, ?aadOptscim062020 dialect", () => {
         expect(r.checks.map((c) => c.id)).toEqual(
             expect.arrayContaining([
                 "endpoint.https",
+                "endpoint.dialect",
                 "endpoint.content-type",
                 "endpoint.token-accepted",
                 "endpoint.wrong-token-refused",
@@ -80,9 +81,45 @@ describe("full pass, ?aadOptscim062020 dialect", () => {
     });
 });
 
-describe("full pass, 2017 dialect (tenant URL without the flag)", () => {
-    it("passes and sends capitalised ops, string booleans and one op per attribute", async () => {
+describe("the tenant URL's dialect", () => {
+    const dialectCheck = (r: ConnectionReport) => r.checks.find((c) => c.id.includes("dialect"));
+
+    it("a tenant URL without ?aadOptscim062020 fails the dialect check, with the fixed URL in its hint", async () => {
         const r = await verifyConnection(target(scim.server.url, { flag: false }), TOKEN, options({ clock: virtualClock().clock }));
+        expect(dialectCheck(r)).toMatchObject({
+            id: "endpoint.dialect",
+            status: "fail",
+            reason: expect.stringContaining(`the tenant URL ${scim.server.url} has no ?aadOptscim062020`),
+            hint: expect.stringContaining(`give Entra the tenant URL ${scim.server.url}?aadOptscim062020`),
+        });
+        expect(dialectCheck(r)?.hint).toContain("--allow-scim2017");
+        // The only failure: the 2017 conversation itself works against this server.
+        expect(r.checks.filter((c) => c.status === "fail").map((c) => c.id)).toEqual(["endpoint.dialect"]);
+    });
+
+    it("Microsoft's roll-back flag fails it too, and says so", async () => {
+        const t = { ...target(scim.server.url), entraTenantUrl: `${scim.server.url}?aadOptscim062020&AzureAdScimPatch2017`, dialect: "scim2017" as const };
+        const r = await verifyConnection(t, TOKEN, options({ clock: virtualClock().clock }));
+        expect(dialectCheck(r)).toMatchObject({ status: "fail", reason: expect.stringContaining("roll-back flag AzureAdScimPatch2017") });
+    });
+
+    it("passes with the flag, and without it only when --allow-scim2017 says the 2017 dialect is intended", async () => {
+        const flagged = await verifyConnection(target(scim.server.url), TOKEN, options({ clock: virtualClock().clock }));
+        expect(dialectCheck(flagged)).toMatchObject({ status: "pass", reason: expect.stringContaining("carries ?aadOptscim062020") });
+        const allowed = await verifyConnection(target(scim.server.url, { flag: false }), TOKEN, options({ clock: virtualClock().clock, allowScim2017: true }));
+        expect(dialectCheck(allowed)).toMatchObject({ status: "pass", reason: expect.stringContaining("allowed by --allow-scim2017") });
+    });
+
+    it("is judged even when nothing can be sent (plain HTTP refused)", async () => {
+        const r = await verifyConnection(target(scim.server.url, { flag: false }), TOKEN, options({ allowInsecureLoopback: false }));
+        expect(dialectCheck(r)?.status).toBe("fail");
+        expect(scim.server.requests).toEqual([]);
+    });
+});
+
+describe("full pass, 2017 dialect (tenant URL without the flag, --allow-scim2017)", () => {
+    it("passes and sends capitalised ops, string booleans and one op per attribute", async () => {
+        const r = await verifyConnection(target(scim.server.url, { flag: false }), TOKEN, options({ clock: virtualClock().clock, allowScim2017: true }));
         expect(r.target.dialect).toBe("scim2017");
         expect(nonEntra(r).filter((c) => c.status !== "pass")).toEqual([]);
         const user = patches(/^\/Users\//);

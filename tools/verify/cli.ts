@@ -23,6 +23,7 @@ Options:
   --stack NAME                 read the connections from \`pulumi stack output --json --show-secrets\`
   --connection NAME            only this connection (default: all the stack has)
   --scim-url URL               without the stack: the tenant URL Entra is given (?aadOptscim062020 selects the dialect)
+  --allow-scim2017             a tenant URL without ?aadOptscim062020 (Entra's 2017 dialect) is intended: do not fail on it
   --scopes LIST                the token's scopes, space or comma separated (without the stack)
   --service-principal-id ID    Entra service principal object id (without the stack)
   --job-id ID                  synchronization job id (without the stack)
@@ -88,6 +89,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
                 "max-duration-s": { type: "string" },
                 rate: { type: "string" },
                 "allow-insecure-loopback": { type: "boolean", default: false },
+                "allow-scim2017": { type: "boolean", default: false },
                 help: { type: "boolean", default: false },
             },
         });
@@ -138,6 +140,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
                     ...DEFAULT_OPTIONS,
                     limits,
                     allowInsecureLoopback: values["allow-insecure-loopback"] ?? false,
+                    allowScim2017: values["allow-scim2017"] ?? false,
                     forceGroups: values.groups ?? false,
                     deleteLeftovers: values["delete-leftovers"] ?? false,
                     provisionOnDemandUserId: values["provision-on-demand"],

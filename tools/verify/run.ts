@@ -5,6 +5,7 @@ import { Redactor } from "./redact";
 import type { CheckResult, ConnectionReport, ConnectionTarget } from "./report";
 import { type RunContext, TEST_PREFIX, emptyCreated, newRunId, result } from "./checks/common";
 import { checkEndpoint, checkTransport } from "./checks/endpoint";
+import { checkDialect } from "./checks/tenantUrl";
 import { USER_CHECKS, userConversation } from "./checks/users";
 import { GROUP_CHECKS, groupConversation, skipGroups, testGroupName } from "./checks/groups";
 import { checkScopes } from "./checks/scopes";
@@ -16,6 +17,8 @@ export interface VerifyOptions {
     limits: RequestLimits;
     /** Plain HTTP to 127.0.0.1/::1/localhost (tests only). */
     allowInsecureLoopback: boolean;
+    /** A tenant URL without ?aadOptscim062020 (Entra's 2017 dialect) passes the dialect check. */
+    allowScim2017: boolean;
     /** Run the group conversation although the token's scopes are unknown. */
     forceGroups: boolean;
     /** Delete objects named with the test prefix left by earlier runs. */
@@ -35,6 +38,7 @@ export interface VerifyOptions {
 export const DEFAULT_OPTIONS: VerifyOptions = {
     limits: DEFAULT_LIMITS,
     allowInsecureLoopback: false,
+    allowScim2017: false,
     forceGroups: false,
     deleteLeftovers: false,
 };
@@ -42,6 +46,7 @@ export const DEFAULT_OPTIONS: VerifyOptions = {
 /** Stable order of checks in the report, whatever order they finished in. */
 const ORDER = [
     "endpoint.https",
+    "endpoint.dialect",
     "endpoint.reachable",
     "endpoint.content-type",
     "endpoint.token-accepted",
@@ -107,7 +112,9 @@ export async function verifyConnection(target: ConnectionTarget, token: string, 
     let usable = false;
     let cleanupReport: ConnectionReport["cleanup"];
     try {
-        if (checkTransport(ctx, target.scimEndpointUrl, options.allowInsecureLoopback).allowed) {
+        const transport = checkTransport(ctx, target.scimEndpointUrl, options.allowInsecureLoopback);
+        checkDialect(ctx, target, options.allowScim2017);
+        if (transport.allowed) {
             usable = (await checkEndpoint(ctx)).usable;
         }
         if (usable) {
