@@ -198,6 +198,26 @@ describe("flags and SCIM_TOKEN", () => {
         expect(JSON.parse(flagged.stdout).connections[0].target).toMatchObject({ dialect: "aadOptscim062020", tokenScopes: null, scimEndpointUrl: scim.url });
     });
 
+    it("a token that is part of a check id: the id stays whole in the table and the JSON, the token in free text is redacted", async () => {
+        const unlucky = "reachable";
+        const strict = await ScimTestServer.start({ token: unlucky, scopes: ["get:users", "post:users", "delete:users"] });
+        try {
+            strict.misbehave({ echoAuthorization: true });
+            const argv = ["--scim-url", `${strict.url}?aadOptscim062020`, "--allow-insecure-loopback", "--no-entra"];
+            const human = await cli(argv, { env: { SCIM_TOKEN: unlucky } });
+            expect(human.stdout).toMatch(/PASS\s+endpoint\.reachable\s+answered HTTP 200/);
+            expect(human.stdout).toMatch(/for Bearer\s+\[REDACTED\]/);
+            expect(human.stdout).not.toMatch(/Bearer\s+reachable/);
+            const json = await cli([...argv, "--json"], { env: { SCIM_TOKEN: unlucky } });
+            const checks = JSON.parse(json.stdout).connections[0].checks as Array<{ id: string; reason: string }>;
+            expect(checks.map((k) => k.id)).toContain("endpoint.reachable");
+            expect(checks.find((k) => k.id === "users.disable")?.reason).toContain("for Bearer [REDACTED]");
+            expect(json.stdout).not.toMatch(/Bearer\s+reachable/);
+        } finally {
+            await strict.close();
+        }
+    });
+
     it("refuses plain HTTP unless explicitly allowed for loopback, and sends nothing", async () => {
         const c = await cli(["--scim-url", scim.url, "--json"], { env: { SCIM_TOKEN: TOKEN } });
         expect(c.code).toBe(1);

@@ -6,7 +6,7 @@ import type { GraphClient } from "../../components/clients/graph";
 import { AUTH0_SCIM_RATE_LIMIT, DEFAULT_LIMITS, type RequestLimits } from "./http";
 import { Redactor } from "./redact";
 import { type VerifyReport, progressLine, renderTable } from "./report";
-import { DEFAULT_OPTIONS, verifyConnection } from "./run";
+import { FIXED_CHECK_IDS, DEFAULT_OPTIONS, verifyConnection } from "./run";
 import { type Exec, type Target, UsageError, execPulumi, readStackConnections, targetFromFlags, targetsFromStack } from "./target";
 import { buildReport } from "./report";
 
@@ -63,7 +63,7 @@ function positiveInt(name: string, v: string | undefined, fallback: number, max 
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
-    const secrets = new Redactor([io.env.SCIM_TOKEN]);
+    const secrets = new Redactor([io.env.SCIM_TOKEN], FIXED_CHECK_IDS);
     let json = false;
     try {
         const { values } = parseArgs({

@@ -70,6 +70,9 @@ const ORDER = [
     "run.internal-error",
 ];
 
+/** Never redacted, even when a token happens to be part of one: pipelines key on them. */
+export const FIXED_CHECK_IDS: readonly string[] = ORDER;
+
 /** The ids every connection report holds (plus users.interrupted / run.internal-error when those happen). */
 export const CHECK_IDS: readonly string[] = ORDER.filter((id) => id !== "users.interrupted" && id !== "run.internal-error");
 
@@ -88,7 +91,7 @@ function groupsWanted(scopes: string[] | null, force: boolean): { run: boolean; 
 export async function verifyConnection(target: ConnectionTarget, token: string, options: VerifyOptions): Promise<ConnectionReport> {
     const clock = options.clock ?? realClock;
     const t0 = clock.now();
-    const redactor = new Redactor([token]);
+    const redactor = new Redactor([token], FIXED_CHECK_IDS);
     const client = new ScimClient(target.scimEndpointUrl, token, options.limits, redactor, clock, options.fetch);
     const checks: CheckResult[] = [];
     const ctx: RunContext = {
