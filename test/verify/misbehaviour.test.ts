@@ -186,6 +186,30 @@ describe("bounds", () => {
         expect(gaveUp.requests.log.slice(0, 3).map((e) => e.status)).toEqual([429, 429, 429]);
     });
 
+    it("sustained 429s are reported as rate limiting with the Retry-After seen, never as a refused token", async () => {
+        scim.server.misbehave({ throttleFirst: 1000, retryAfterSeconds: 0 });
+        const r = await run();
+        expect(check(r, "endpoint.token-accepted")).toMatchObject({
+            status: "fail",
+            reason: "not judged, HTTP 429 rate limited: 3 answer(s) HTTP 429 in a row, Retry-After 0; waited 0.0 s between attempts",
+            hint: expect.stringContaining("says nothing about the token"),
+        });
+        expect(check(r, "endpoint.wrong-token-refused")).toMatchObject({ status: "skip", reason: expect.stringContaining("rate limited") });
+        expect(check(r, "cleanup.leftovers").reason).toBe("the endpoint is rate limiting (HTTP 429): nothing was created, nothing listed");
+        for (const c of r.checks) expect(`${c.reason} ${c.hint ?? ""}`).not.toMatch(/did not accept the token|revoked|refused: HTTP/);
+        expect(scim.server.requests.filter((q) => q.method !== "GET")).toEqual([]);
+    });
+
+    it("a Retry-After longer than the run waits is named, and not waited for", async () => {
+        scim.server.misbehave({ throttleFirst: 1000, retryAfterSeconds: 30 });
+        const v = virtualClock();
+        const r = await verifyConnection(target(scim.server.url), TOKEN, options({ clock: v.clock, limits: limits({ maxRetryAfterMs: 5_000 }) }));
+        expect(check(r, "endpoint.token-accepted").reason).toBe(
+            "not judged, HTTP 429 rate limited: 1 answer(s) HTTP 429 in a row, Retry-After 30 (longer than the 5 s this run waits)",
+        );
+        expect(v.sleeps.filter((ms) => ms >= 1000)).toEqual([]);
+    });
+
     it("a spent request budget stops the checks, and cleanup's reserve still deletes the test user", async () => {
         const r = await run({ limits: limits({ maxRequests: 6 }) });
         expect(r.checks.some((c) => c.status === "fail" && /budget of 6 requests/.test(c.reason))).toBe(true);

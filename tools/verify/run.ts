@@ -113,12 +113,15 @@ export async function verifyConnection(target: ConnectionTarget, token: string, 
     const ownUsers: string[] = [];
     const ownGroups = groups.run ? [testGroupName(ctx.runId)] : [];
     let usable = false;
+    let unusableWhy: string | undefined;
     let cleanupReport: ConnectionReport["cleanup"];
     try {
         const transport = checkTransport(ctx, target.scimEndpointUrl, options.allowInsecureLoopback);
         checkDialect(ctx, target, options.allowScim2017);
         if (transport.allowed) {
-            usable = (await checkEndpoint(ctx)).usable;
+            ({ usable, why: unusableWhy } = await checkEndpoint(ctx));
+        } else {
+            unusableWhy = "nothing was sent (see endpoint.https)";
         }
         if (usable) {
             const conv = await userConversation(ctx, async (userId) => {
@@ -144,7 +147,12 @@ export async function verifyConnection(target: ConnectionTarget, token: string, 
         );
     } finally {
         try {
-            cleanupReport = await cleanup(ctx, { deleteLeftovers: options.deleteLeftovers, groups: groups.run, endpointUsable: usable }, ownUsers, ownGroups);
+            cleanupReport = await cleanup(
+                ctx,
+                { deleteLeftovers: options.deleteLeftovers, groups: groups.run, endpointUsable: usable, unusableWhy },
+                ownUsers,
+                ownGroups,
+            );
         } catch (err) {
             ctx.record(
                 result("run.internal-error", "cleanup", "Unexpected error", "fail", `cleanup itself failed: ${(err as Error).message}`, {

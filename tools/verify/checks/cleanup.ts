@@ -85,6 +85,8 @@ export interface CleanupOptions {
     groups: boolean;
     /** False when the endpoint refused the token or did not answer: nothing was created, nothing can be listed. */
     endpointUsable: boolean;
+    /** Why it was not usable, for the skip's reason. */
+    unusableWhy?: string;
 }
 
 export async function cleanup(ctx: RunContext, options: CleanupOptions, ownUserNames: string[], ownGroupNames: string[]): Promise<CleanupReport> {
@@ -130,7 +132,13 @@ export async function cleanup(ctx: RunContext, options: CleanupOptions, ownUserN
 
     if (!options.endpointUsable) {
         ctx.record(
-            result("cleanup.leftovers", "cleanup", `No objects named ${TEST_PREFIX}* left`, "skip", "the endpoint did not accept the token: nothing to list"),
+            result(
+                "cleanup.leftovers",
+                "cleanup",
+                `No objects named ${TEST_PREFIX}* left`,
+                "skip",
+                `${options.unusableWhy ?? "the endpoint was not usable"}: nothing was created, nothing listed`,
+            ),
         );
         return { testPrefix: TEST_PREFIX, deleted, leftovers: remaining.map(({ type, id, name }) => ({ type, id, name })), listing: "skipped" };
     }
