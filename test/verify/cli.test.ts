@@ -36,17 +36,58 @@ interface Captured {
     code: number;
     stdout: string;
     stderr: string;
+    /** What a terminal showing both streams would show at the end (in-process runs only). */
+    screen?: string[];
 }
 
-async function cli(argv: string[], o: { env?: NodeJS.ProcessEnv; exec?: Exec; graph?: GraphClient } = {}): Promise<Captured> {
+/** The lines a terminal shows for these writes: \r returns to the line's start, ESC[2K erases the line. */
+function terminalScreen(writes: string[]): string[] {
+    const lines: string[] = [];
+    let line = "";
+    let col = 0;
+    const text = writes.join("");
+    for (let i = 0; i < text.length; i++) {
+        if (text.startsWith("\x1b[2K", i)) {
+            line = "";
+            i += 3;
+        } else if (text[i] === "\r") {
+            col = 0;
+        } else if (text[i] === "\n") {
+            lines.push(line);
+            line = "";
+            col = 0;
+        } else {
+            line = line.slice(0, col) + text[i] + line.slice(col + 1);
+            col++;
+        }
+    }
+    if (line) lines.push(line);
+    return lines;
+}
+
+async function cli(argv: string[], o: { env?: NodeJS.ProcessEnv; exec?: Exec; graph?: GraphClient; tty?: boolean } = {}): Promise<Captured> {
     const out: string[] = [];
     const err: string[] = [];
-    const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: o.env ?? {}, exec: o.exec, graph: o.graph };
+    const terminal: string[] = [];
+    const io: CliIo = {
+        stdout: (t) => {
+            out.push(t);
+            terminal.push(`${t}\n`);
+        },
+        stderr: (t) => {
+            err.push(t);
+            terminal.push(`${t}\n`);
+        },
+        ...(o.tty ? { isTTY: true, columns: 100, stderrRaw: (t: string) => terminal.push(t) } : {}),
+        env: o.env ?? {},
+        exec: o.exec,
+        graph: o.graph,
+    };
     // At Auth0's cap rather than the default pace: the same pacing code, half the wall time.
     const paced =
         argv.includes("--rate") || argv.includes("--help") || !argv.some((a) => a === "--stack" || a === "--scim-url") ? argv : [...argv, "--rate", "25"];
     const code = await main(paced, io);
-    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+    return { code, stdout: out.join("\n"), stderr: err.join("\n"), screen: terminalScreen(terminal) };
 }
 
 function expectNoToken(c: Captured, token = TOKEN): void {
@@ -126,9 +167,40 @@ describe("--stack", () => {
         expect(c.stdout).toMatch(/PASS\s+users\.disable/);
         expect(c.stdout).toMatch(/SKIP\s+entra\.validate-credentials\s+the stack does not manage an Entra app/);
         expect(c.stdout).toMatch(/^OK: \d+ passed, 0 failed, \d+ skipped\.$/m);
-        expect(c.stderr).toMatch(/Verifying connection acme-entra \(aadOptscim062020 dialect\)/);
-        expect(c.stderr).toMatch(/PASS {2}users\.create {2}created/);
+        // Not a terminal (a CI log, where both streams land together): a start and a done line, no check twice.
+        expect(c.stderr.split("\n")).toEqual([
+            "Verifying connection acme-entra (aadOptscim062020 dialect)...",
+            expect.stringMatching(/^ {2}done: \d+ passed, 0 failed, \d+ skipped \(\d+\.\d s\)$/),
+        ]);
         expectNoToken(c);
+    });
+
+    it("on a terminal, progress is one status line erased before the table: no check shows twice", async () => {
+        const c = await cli(["--stack", "dev", "--allow-insecure-loopback"], { exec: stackOutputs({ "acme-entra": connectionOutput() }), tty: true });
+        expect(c.code).toBe(0);
+        for (const id of ["endpoint.reachable", "users.create", "users.disable", "cleanup.leftovers"]) {
+            expect(c.screen?.filter((l) => l.includes(id))).toHaveLength(1);
+        }
+        expect(c.screen?.[0]).toMatch(/^connection acme-entra \(stack dev\)/);
+        expect(c.screen?.at(-1)).toMatch(/^OK: /);
+        expect(c.stderr).toBe("");
+    });
+
+    it("the six identical Entra skips show their reason and hint once; --no-entra gives its own reason", async () => {
+        const c = await cli(["--stack", "dev", "--allow-insecure-loopback"], { exec: stackOutputs({ "acme-entra": connectionOutput() }) });
+        const entraRows = c.stdout.split("\n").filter((l) => /^ {2}SKIP\s+entra\./.test(l));
+        expect(entraRows).toHaveLength(6);
+        expect(entraRows.slice(1).every((l) => l.endsWith("(same as above)"))).toBe(true);
+        expect(c.stdout.match(/hint: pass --service-principal-id and --job-id/g)).toHaveLength(1);
+
+        const sp = graph.addServicePrincipal();
+        const job = graph.addJob(sp.id, { statusCode: "Active" });
+        const managed = { "acme-entra": connectionOutput({ entraServicePrincipalId: sp.id, synchronizationJobId: job }) };
+        graph.reset();
+        const off = await cli(["--stack", "dev", "--no-entra", "--json", "--allow-insecure-loopback"], { exec: stackOutputs(managed), graph: graphClient() });
+        const entra = JSON.parse(off.stdout).connections[0].checks.filter((k: { group: string }) => k.group === "entra");
+        expect(entra.map((k: { status: string; reason: string }) => [k.status, k.reason])).toEqual(Array(6).fill(["skip", "not run: --no-entra"]));
+        expect(graph.requests).toEqual([]);
     });
 
     it("checks every connection, or only the one named", async () => {

@@ -5,7 +5,8 @@ import { parseArgs } from "node:util";
 import type { GraphClient } from "../../components/clients/graph";
 import { AUTH0_SCIM_RATE_LIMIT, DEFAULT_LIMITS, type RequestLimits } from "./http";
 import { Redactor } from "./redact";
-import { type VerifyReport, progressLine, renderTable } from "./report";
+import { type Progress, type ProgressIo, progressFor } from "./progress";
+import { type VerifyReport, renderTable } from "./report";
 import { FIXED_CHECK_IDS, DEFAULT_OPTIONS, verifyConnection } from "./run";
 import { type Exec, type Target, UsageError, execPulumi, readStackConnections, targetFromFlags, targetsFromStack } from "./target";
 import { buildReport } from "./report";
@@ -43,9 +44,8 @@ Options:
 
 Exit codes: 0 all non-skipped checks passed, 1 a check failed, 2 usage error or unreadable stack outputs, 3 internal error.`;
 
-export interface CliIo {
+export interface CliIo extends ProgressIo {
     stdout: (text: string) => void;
-    stderr: (text: string) => void;
     env: NodeJS.ProcessEnv;
     exec?: Exec;
     /** Graph client for tests; default built from the environment by components/graph.ts. */
@@ -65,6 +65,7 @@ function positiveInt(name: string, v: string | undefined, fallback: number, max 
 export async function main(argv: string[], io: CliIo): Promise<number> {
     const secrets = new Redactor([io.env.SCIM_TOKEN], FIXED_CHECK_IDS);
     let json = false;
+    let progress: Progress | undefined;
     try {
         const { values } = parseArgs({
             args: argv,
@@ -132,30 +133,32 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         const started = new Date();
         const t0 = Date.now();
         const reports = [];
+        progress = json ? undefined : progressFor(io, (text) => secrets.apply(text));
         for (const t of targets) {
-            if (!json)
-                io.stderr(`Verifying ${t.target.connection ? `connection ${t.target.connection}` : t.target.scimEndpointUrl} (${t.target.dialect} dialect)...`);
-            reports.push(
-                await verifyConnection(t.target, t.token, {
-                    ...DEFAULT_OPTIONS,
-                    limits,
-                    allowInsecureLoopback: values["allow-insecure-loopback"] ?? false,
-                    allowScim2017: values["allow-scim2017"] ?? false,
-                    forceGroups: values.groups ?? false,
-                    deleteLeftovers: values["delete-leftovers"] ?? false,
-                    provisionOnDemandUserId: values["provision-on-demand"],
-                    expectProvisioningOff: (values["expect-provisioning-off"] ?? false) || (t.expectProvisioningOff ?? false),
-                    graph: values["no-entra"] ? null : io.graph,
-                    onCheck: json ? undefined : (c) => io.stderr(secrets.apply(progressLine(c))),
-                    interrupted: io.interrupted,
-                }),
-            );
+            progress?.start(`${t.target.connection ? `connection ${t.target.connection}` : t.target.scimEndpointUrl} (${t.target.dialect} dialect)`);
+            const report = await verifyConnection(t.target, t.token, {
+                ...DEFAULT_OPTIONS,
+                limits,
+                allowInsecureLoopback: values["allow-insecure-loopback"] ?? false,
+                allowScim2017: values["allow-scim2017"] ?? false,
+                forceGroups: values.groups ?? false,
+                deleteLeftovers: values["delete-leftovers"] ?? false,
+                provisionOnDemandUserId: values["provision-on-demand"],
+                expectProvisioningOff: (values["expect-provisioning-off"] ?? false) || (t.expectProvisioningOff ?? false),
+                graph: values["no-entra"] ? null : io.graph,
+                onCheck: progress?.check,
+                interrupted: io.interrupted,
+            });
+            progress?.done(report);
+            reports.push(report);
             if (io.interrupted?.()) break;
         }
+        progress?.clear();
         const report: VerifyReport = buildReport(started, Date.now() - t0, reports);
         io.stdout(secrets.apply(json ? JSON.stringify(report, null, 2) : renderTable(report)));
         return report.exitCode;
     } catch (err) {
+        progress?.clear();
         const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
         const message = secrets.apply((err as Error).message);
         if (json) {
@@ -177,6 +180,9 @@ if (require.main === module) {
     main(process.argv.slice(2), {
         stdout: (t) => process.stdout.write(`${t}\n`),
         stderr: (t) => process.stderr.write(`${t}\n`),
+        stderrRaw: (t) => process.stderr.write(t),
+        isTTY: process.stderr.isTTY,
+        columns: process.stderr.columns,
         env: process.env,
         interrupted: () => interrupted,
     }).then((code) => {

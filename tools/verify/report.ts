@@ -112,11 +112,6 @@ export function buildReport(startedAt: Date, durationMs: number, connections: Co
 
 const MARK: Record<CheckStatus, string> = { pass: "PASS", fail: "FAIL", skip: "SKIP" };
 
-/** One progress line per finished check, for stderr while the run goes on. */
-export function progressLine(c: CheckResult): string {
-    return `  ${MARK[c.status]}  ${c.id}  ${c.reason}`;
-}
-
 function wrap(text: string, width: number): string[] {
     const lines: string[] = [];
     for (const para of text.split("\n")) {
@@ -148,12 +143,14 @@ export function renderTable(report: VerifyReport, width = 100): string {
         const idWidth = Math.max(...c.checks.map((k) => k.id.length), 5);
         const textWidth = Math.max(40, width - idWidth - 10);
         out.push(`  ${"STATUS".padEnd(6)}  ${"CHECK".padEnd(idWidth)}  RESULT`);
-        for (const k of c.checks) {
-            const text = wrap(k.reason, textWidth);
-            if (k.hint && k.status !== "pass") text.push(...wrap(`hint: ${k.hint}`, textWidth));
+        c.checks.forEach((k, i) => {
+            // A run of checks with the same verdict, reason and hint (six Entra skips) shows them once.
+            const same = (a: CheckResult | undefined) => !!a && a.status === k.status && a.reason === k.reason && a.hint === k.hint;
+            const text = same(c.checks[i - 1]) ? ["(same as above)"] : wrap(k.reason, textWidth);
+            if (k.hint && k.status !== "pass" && !same(c.checks[i + 1])) text.push(...wrap(`hint: ${k.hint}`, textWidth));
             out.push(`  ${MARK[k.status].padEnd(6)}  ${k.id.padEnd(idWidth)}  ${text[0]}`);
             for (const more of text.slice(1)) out.push(`  ${"".padEnd(6)}  ${"".padEnd(idWidth)}  ${more}`);
-        }
+        });
         const left = c.cleanup.leftovers;
         out.push(
             left.length

@@ -25,7 +25,7 @@ export interface VerifyOptions {
     deleteLeftovers: boolean;
     provisionOnDemandUserId?: string;
     expectProvisioningOff?: boolean;
-    /** Graph client for the Entra checks; default: built from the environment (components/graph.ts). */
+    /** Graph client for the Entra checks; default: built from the environment (components/graph.ts); null: --no-entra. */
     graph?: GraphClient | null;
     clock?: Clock;
     fetch?: FetchLike;
@@ -164,9 +164,11 @@ export async function verifyConnection(target: ConnectionTarget, token: string, 
     }
 
     let graphCount = 0;
-    if (!ctx.interrupted()) {
+    if (options.graph === null) {
+        for (const [id, title] of ENTRA_CHECKS) ctx.record(result(id, "entra", title, "skip", "not run: --no-entra"));
+    } else if (!ctx.interrupted()) {
         let graph: CountingGraph | undefined;
-        if (options.graph !== null && target.entraServicePrincipalId && target.synchronizationJobId) {
+        if (target.entraServicePrincipalId && target.synchronizationJobId) {
             graph = new CountingGraph(
                 options.graph ??
                     new GraphClient({
