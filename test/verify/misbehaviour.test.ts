@@ -5,7 +5,7 @@ import { ScimTestServer } from "../../tools/scim-server/server";
 import { CHECK_IDS, verifyConnection } from "../../tools/verify/run";
 import { TEST_PREFIX } from "../../tools/verify/checks/common";
 import { TOKEN, USER_SCOPES, limits, options, target, useScimServer, virtualClock } from "./helpers";
-import type { CheckResult, ConnectionReport } from "../../tools/verify/report";
+import { type CheckResult, type ConnectionReport, buildReport, renderTable } from "../../tools/verify/report";
 import type { VerifyOptions } from "../../tools/verify/run";
 
 const scim = useScimServer({ token: TOKEN, seedUsers: 3 });
@@ -264,7 +264,15 @@ describe("leftovers", () => {
         expect(scim.server.users().some((u) => u.id === old.id)).toBe(true);
 
         const cleaned = await run({ deleteLeftovers: true });
-        expect(check(cleaned, "cleanup.leftovers").status).toBe("pass");
+        expect(check(cleaned, "cleanup.leftovers")).toMatchObject({
+            status: "pass",
+            reason: expect.stringMatching(/^deleted 2 left by earlier runs \(--delete-leftovers\): .+; listed users and groups named .+: none left$/),
+        });
+        expect(check(cleaned, "cleanup.leftovers").reason).toContain(`User ${old.userName} (${old.id})`);
+        expect(cleaned.cleanup.deletedLeftovers?.map((o) => o.id).sort()).toEqual([old.id, oldGroup.id].sort());
+        const table = renderTable(buildReport(new Date(), 0, [cleaned]));
+        expect(table).toMatch(/^ {2}Deleted 2 test object\(s\) left by earlier runs: /m);
+        expect(table).toContain(`Group ${oldGroup.displayName} (${oldGroup.id})`);
         expect(cleaned.cleanup.deleted.map((o) => o.id)).toEqual(expect.arrayContaining([old.id, oldGroup.id]));
         expect(scim.server.users()).toHaveLength(3);
         expect(scim.server.groups()).toEqual([]);

@@ -1,11 +1,14 @@
 // npm run verify -- --stack NAME [--connection NAME] [--json]
 // npm run verify -- --scim-url URL [--scopes "..."] [--service-principal-id ID --job-id ID]   (token in SCIM_TOKEN)
-// Exit codes: 0 every non-skipped check passed; 1 a check failed; 2 usage or unreadable stack outputs; 3 internal error.
+// Exit codes: 0 every non-skipped check passed; 1 a check failed; 2 usage or unreadable stack outputs; 3 internal error;
+// 130 interrupted by Ctrl-C (after cleanup).
 import { parseArgs } from "node:util";
 import type { GraphClient } from "../../components/clients/graph";
 import { AUTH0_SCIM_RATE_LIMIT, DEFAULT_LIMITS, type RequestLimits } from "./http";
 import { Redactor } from "./redact";
-import { type Progress, type ProgressIo, progressFor } from "./progress";
+import type { Created } from "./checks/common";
+import { Interrupt } from "./interrupt";
+import { ERASE_LINE, type Progress, type ProgressIo, progressFor } from "./progress";
 import { type VerifyReport, renderTable } from "./report";
 import { FIXED_CHECK_IDS, DEFAULT_OPTIONS, verifyConnection } from "./run";
 import { type Exec, type Target, UsageError, execPulumi, readStackConnections, targetFromFlags, targetsFromStack } from "./target";
@@ -33,7 +36,7 @@ Options:
   --groups                     run the group conversation although the token's scopes are unknown
   --no-entra                   skip the Microsoft Graph checks
   --expect-provisioning-off    a paused provisioning job is intended
-  --delete-leftovers           delete auth0-entra-scim-verify-* objects left by earlier runs
+  --delete-leftovers           delete auth0-entra-scim-verify-* objects left by earlier runs (the report names them)
   --json                       print the report as JSON (reportVersion 1) and nothing else on stdout
   --timeout-ms N               per request (default ${DEFAULT_LIMITS.timeoutMs})
   --max-requests N             SCIM requests for the checks, per connection (default ${DEFAULT_LIMITS.maxRequests}; cleanup has ${DEFAULT_LIMITS.cleanupReserve} more)
@@ -42,7 +45,8 @@ Options:
   --allow-insecure-loopback    allow plain http:// to 127.0.0.1 / localhost (tests only)
   --help
 
-Exit codes: 0 all non-skipped checks passed, 1 a check failed, 2 usage error or unreadable stack outputs, 3 internal error.`;
+Exit codes: 0 all non-skipped checks passed, 1 a check failed, 2 usage error or unreadable stack outputs, 3 internal error,
+130 interrupted (Ctrl-C: cleanup ran; a second Ctrl-C quits at once and names what was left).`;
 
 export interface CliIo extends ProgressIo {
     stdout: (text: string) => void;
@@ -52,6 +56,8 @@ export interface CliIo extends ProgressIo {
     graph?: GraphClient;
     /** Set by the SIGINT handler. */
     interrupted?: () => boolean;
+    /** Receives each run's live record of its test objects (for a second Ctrl-C to name). */
+    trackCreated?: (created: Created) => void;
 }
 
 function positiveInt(name: string, v: string | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -148,13 +154,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
                 graph: values["no-entra"] ? null : io.graph,
                 onCheck: progress?.check,
                 interrupted: io.interrupted,
+                trackCreated: io.trackCreated,
             });
             progress?.done(report);
             reports.push(report);
             if (io.interrupted?.()) break;
         }
         progress?.clear();
-        const report: VerifyReport = buildReport(started, Date.now() - t0, reports);
+        const report: VerifyReport = buildReport(started, Date.now() - t0, reports, io.interrupted?.() ?? false);
         io.stdout(secrets.apply(json ? JSON.stringify(report, null, 2) : renderTable(report)));
         return report.exitCode;
     } catch (err) {
@@ -171,12 +178,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 if (require.main === module) {
-    let interrupted = false;
-    process.on("SIGINT", () => {
-        if (interrupted) process.exit(130);
-        interrupted = true;
-        process.stderr.write("\nInterrupted: cleaning up the test objects (Ctrl-C again to quit at once)...\n");
-    });
+    // On a terminal the status line is erased first, so the message is not glued to it.
+    const line = (t: string) => process.stderr.write(`${process.stderr.isTTY ? ERASE_LINE : ""}${t}\n`);
+    const interrupt = new Interrupt({ stderr: line, exit: (code) => process.exit(code) });
+    process.on("SIGINT", () => interrupt.onSignal());
     main(process.argv.slice(2), {
         stdout: (t) => process.stdout.write(`${t}\n`),
         stderr: (t) => process.stderr.write(`${t}\n`),
@@ -184,7 +189,8 @@ if (require.main === module) {
         isTTY: process.stderr.isTTY,
         columns: process.stderr.columns,
         env: process.env,
-        interrupted: () => interrupted,
+        interrupted: interrupt.interrupted,
+        trackCreated: interrupt.track,
     }).then((code) => {
         process.exitCode = code;
     });

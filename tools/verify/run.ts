@@ -3,7 +3,7 @@
 import { type Clock, DEFAULT_LIMITS, type FetchLike, type RequestLimits, ScimClient, realClock } from "./http";
 import { Redactor } from "./redact";
 import type { CheckResult, ConnectionReport, ConnectionTarget } from "./report";
-import { type RunContext, TEST_PREFIX, emptyCreated, newRunId, result } from "./checks/common";
+import { type Created, type RunContext, TEST_PREFIX, emptyCreated, newRunId, result } from "./checks/common";
 import { checkEndpoint, checkTransport } from "./checks/endpoint";
 import { checkDialect } from "./checks/tenantUrl";
 import { USER_CHECKS, userConversation } from "./checks/users";
@@ -32,6 +32,8 @@ export interface VerifyOptions {
     onCheck?: (c: CheckResult) => void;
     /** Polled between steps: Ctrl-C stops the checks, cleanup still runs. */
     interrupted?: () => boolean;
+    /** Given the run's live record of the test objects it created, for a second Ctrl-C to name. */
+    trackCreated?: (created: Created) => void;
     runId?: string;
 }
 
@@ -109,6 +111,7 @@ export async function verifyConnection(target: ConnectionTarget, token: string, 
             options.onCheck?.(safe);
         },
     };
+    options.trackCreated?.(ctx.created);
     const groups = groupsWanted(target.tokenScopes, options.forceGroups);
     const ownUsers: string[] = [];
     const ownGroups = groups.run ? [testGroupName(ctx.runId)] : [];

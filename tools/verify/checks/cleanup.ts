@@ -1,7 +1,7 @@
 // Cleanup runs in every path (failures, timeouts, interruption): it deletes what this run created or may
 // have created, then lists everything named with the test prefix, from this run or earlier ones.
 import { filterEq } from "../dialect";
-import type { CleanupReport, TestObject } from "../report";
+import { type CleanupReport, type TestObject, describeObject } from "../report";
 import { type RunContext, TEST_PREFIX, type Tracked, asListResponse, describeFailure, is2xx, pathId, result, send } from "./common";
 
 type Json = Record<string, unknown>;
@@ -112,7 +112,7 @@ export async function cleanup(ctx: RunContext, options: CleanupOptions, ownUserN
                 "cleanup",
                 "This run's test objects deleted",
                 "fail",
-                `could not confirm deletion of ${remaining.map((t) => `${t.type} ${t.name} (${t.id})`).join(", ")}`,
+                `could not confirm deletion of ${remaining.map(describeObject).join(", ")}`,
                 {
                     hint: "delete them in the Auth0 dashboard (User Management > Users, search for the name), or run again with --delete-leftovers",
                 },
@@ -149,12 +149,17 @@ export async function cleanup(ctx: RunContext, options: CleanupOptions, ownUserN
     const complete = listings.every((l) => l.complete);
     const notes = listings.map((l) => l.note).filter((n): n is string => !!n);
 
+    const deletedLeftovers: TestObject[] = [];
     if (options.deleteLeftovers && leftovers.length) {
         const earlier: Tracked[] = leftovers.map((o) => ({ ...o, gone: false }));
         for (const t of [...earlier.filter((o) => o.type === "Group"), ...earlier.filter((o) => o.type === "User")]) await deleteTracked(ctx, t);
-        for (const t of earlier) if (t.gone) deleted.push({ type: t.type, id: t.id, name: t.name });
+        for (const t of earlier) if (t.gone) deletedLeftovers.push({ type: t.type, id: t.id, name: t.name });
+        deleted.push(...deletedLeftovers);
         leftovers = earlier.filter((t) => !t.gone).map(({ type, id, name }) => ({ type, id, name }));
     }
+    const deletedText = deletedLeftovers.length
+        ? `deleted ${deletedLeftovers.length} left by earlier runs (--delete-leftovers): ${deletedLeftovers.map(describeObject).join(", ")}; `
+        : "";
     for (const t of remaining) {
         if (!leftovers.some((o) => o.id === t.id)) leftovers.push({ type: t.type, id: t.id, name: t.name });
     }
@@ -171,7 +176,7 @@ export async function cleanup(ctx: RunContext, options: CleanupOptions, ownUserN
                 "cleanup",
                 `No objects named ${TEST_PREFIX}* left`,
                 "fail",
-                `${leftovers.length} left: ${leftovers.map((o) => `${o.type} ${o.name} (${o.id})`).join(", ")}`,
+                `${deletedText}${leftovers.length} left: ${leftovers.map(describeObject).join(", ")}`,
                 {
                     hint: options.deleteLeftovers
                         ? "they could not be deleted: delete them in the Auth0 dashboard"
@@ -186,7 +191,7 @@ export async function cleanup(ctx: RunContext, options: CleanupOptions, ownUserN
                 "cleanup",
                 `No objects named ${TEST_PREFIX}* left`,
                 "pass",
-                `listed users${options.groups ? " and groups" : ""} named ${TEST_PREFIX}*: none`,
+                `${deletedText}listed users${options.groups ? " and groups" : ""} named ${TEST_PREFIX}*: none left`,
             ),
         );
     } else {
@@ -196,12 +201,19 @@ export async function cleanup(ctx: RunContext, options: CleanupOptions, ownUserN
                 "cleanup",
                 `No objects named ${TEST_PREFIX}* left`,
                 listing === "partial" ? "pass" : "fail",
-                `${listing === "partial" ? "none found, but " : ""}${notes.join("; ")}`,
+                `${deletedText}${listing === "partial" ? "none found, but " : ""}${notes.join("; ")}`,
                 {
                     hint: listing === "failed" ? "look for users named the prefix in the Auth0 dashboard" : undefined,
                 },
             ),
         );
     }
-    return { testPrefix: TEST_PREFIX, deleted, leftovers, listing, ...(notes.length ? { note: notes.join("; ") } : {}) };
+    return {
+        testPrefix: TEST_PREFIX,
+        deleted,
+        ...(deletedLeftovers.length ? { deletedLeftovers } : {}),
+        leftovers,
+        listing,
+        ...(notes.length ? { note: notes.join("; ") } : {}),
+    };
 }
