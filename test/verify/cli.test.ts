@@ -1,7 +1,7 @@
 // The CLI end to end: stack outputs (through a stand-in `pulumi`), flags + SCIM_TOKEN, the JSON report's
 // shape, the human table with progress, exit codes, and the token absent from every byte of output.
 import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -300,6 +300,54 @@ describe("flags and SCIM_TOKEN", () => {
         });
         expect(scim.requests).toEqual([]);
     });
+});
+
+describe("--json for pipelines", () => {
+    it("--output FILE writes the report there: stdout stays empty, stderr names the file and the verdict", async () => {
+        const file = path.join(tmp, "report.json");
+        const c = await cli(["--scim-url", `${scim.url}?aadOptscim062020`, "--json", "--output", file, "--allow-insecure-loopback", "--no-entra"], {
+            env: { SCIM_TOKEN: TOKEN },
+        });
+        expect(c.code).toBe(0);
+        expect(c.stdout).toBe("");
+        expect(c.stderr).toContain(`verify: report written to ${file} (OK: `);
+        const report = JSON.parse(readFileSync(file, "utf8"));
+        expect(report).toMatchObject({ reportVersion: 1, exitCode: 0, summary: { ok: true } });
+        expect(readFileSync(file, "utf8")).not.toContain(SECRET_PART);
+    });
+
+    it("--output into a folder that does not exist is a usage error before any request", async () => {
+        const c = await cli(["--scim-url", `${scim.url}?aadOptscim062020`, "--output", path.join(tmp, "no-such-dir", "r.json"), "--allow-insecure-loopback"], {
+            env: { SCIM_TOKEN: TOKEN },
+        });
+        expect(c.code).toBe(2);
+        expect(c.stderr).toMatch(/--output .*r\.json: the folder .*no-such-dir does not exist or cannot be written/);
+        expect(scim.requests).toEqual([]);
+    });
+
+    it("the documented `npm run -s verify -- ... --json` prints JSON a pipe can parse, nothing else", async () => {
+        const stdout = await new Promise<string>((resolve, reject) => {
+            const child = spawn(
+                "npm",
+                ["run", "-s", "verify", "--", "--scim-url", `${scim.url}?aadOptscim062020`, "--json", "--allow-insecure-loopback", "--no-entra"],
+                { cwd: path.join(__dirname, "..", ".."), env: { PATH: process.env.PATH, HOME: process.env.HOME, SCIM_TOKEN: TOKEN } },
+            );
+            let out = "";
+            child.stdout.on("data", (d: Buffer) => {
+                out += d.toString();
+            });
+            const timer = setTimeout(() => {
+                child.kill("SIGKILL");
+                reject(new Error("npm run -s verify did not finish in 40 s"));
+            }, 40_000);
+            child.on("close", () => {
+                clearTimeout(timer);
+                resolve(out);
+            });
+        });
+        expect(JSON.parse(stdout)).toMatchObject({ reportVersion: 1, exitCode: 0 });
+        expect(stdout).not.toContain(SECRET_PART);
+    }, 60_000);
 });
 
 describe("usage errors exit 2 and never print the token", () => {

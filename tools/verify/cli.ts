@@ -2,6 +2,8 @@
 // npm run verify -- --scim-url URL [--scopes "..."] [--service-principal-id ID --job-id ID]   (token in SCIM_TOKEN)
 // Exit codes: 0 every non-skipped check passed; 1 a check failed; 2 usage or unreadable stack outputs; 3 internal error;
 // 130 interrupted by Ctrl-C (after cleanup).
+import { accessSync, constants, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { GraphClient } from "../../components/clients/graph";
 import { AUTH0_SCIM_RATE_LIMIT, DEFAULT_LIMITS, type RequestLimits } from "./http";
@@ -38,6 +40,8 @@ Options:
   --expect-provisioning-off    a paused provisioning job is intended
   --delete-leftovers           delete auth0-entra-scim-verify-* objects left by earlier runs (the report names them)
   --json                       print the report as JSON (reportVersion 1) and nothing else on stdout
+                               (through npm: npm run -s verify -- ... --json | jq ..., -s keeps npm's banner off stdout)
+  --output FILE                write the report (JSON with --json, else the table) to FILE instead of stdout
   --timeout-ms N               per request (default ${DEFAULT_LIMITS.timeoutMs})
   --max-requests N             SCIM requests for the checks, per connection (default ${DEFAULT_LIMITS.maxRequests}; cleanup has ${DEFAULT_LIMITS.cleanupReserve} more)
   --max-duration-s N           per connection (default ${DEFAULT_LIMITS.maxDurationMs / 1000}; cleanup has ${DEFAULT_LIMITS.cleanupGraceMs / 1000} s more)
@@ -68,6 +72,17 @@ function positiveInt(name: string, v: string | undefined, fallback: number, max 
     return n;
 }
 
+/** The --output path, refused before any request when its folder does not exist or cannot be written. */
+function checkOutputFile(file: string): string {
+    if (file === "") throw new UsageError("--output needs a file name");
+    try {
+        accessSync(dirname(resolve(file)), constants.W_OK);
+    } catch {
+        throw new UsageError(`--output ${file}: the folder ${dirname(resolve(file))} does not exist or cannot be written`);
+    }
+    return file;
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
     const secrets = new Redactor([io.env.SCIM_TOKEN], FIXED_CHECK_IDS);
     let json = false;
@@ -91,6 +106,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
                 "expect-provisioning-off": { type: "boolean", default: false },
                 "delete-leftovers": { type: "boolean", default: false },
                 json: { type: "boolean", default: false },
+                output: { type: "string" },
                 "timeout-ms": { type: "string" },
                 "max-requests": { type: "string" },
                 "max-duration-s": { type: "string" },
@@ -109,6 +125,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         if (values.stack && (values.scopes || values["service-principal-id"] || values["job-id"] || values["tenant-id"])) {
             throw new UsageError("--scopes, --service-principal-id, --job-id and --tenant-id are read from the stack's outputs with --stack");
         }
+        const output = values.output === undefined ? undefined : checkOutputFile(values.output);
         const limits: RequestLimits = {
             ...DEFAULT_LIMITS,
             timeoutMs: positiveInt("--timeout-ms", values["timeout-ms"], DEFAULT_LIMITS.timeoutMs),
@@ -161,8 +178,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             if (io.interrupted?.()) break;
         }
         progress?.clear();
-        const report: VerifyReport = buildReport(started, Date.now() - t0, reports, io.interrupted?.() ?? false);
-        io.stdout(secrets.apply(json ? JSON.stringify(report, null, 2) : renderTable(report)));
+        // Every token of the run, in every connection's report (each run redacted its own already).
+        const report: VerifyReport = secrets.applyDeep(buildReport(started, Date.now() - t0, reports, io.interrupted?.() ?? false));
+        const text = json ? JSON.stringify(report, null, 2) : renderTable(report);
+        if (output) {
+            writeFileSync(output, `${text}\n`);
+            io.stderr(`verify: report written to ${output} (${renderTable(report).split("\n").at(-1)})`);
+        } else {
+            io.stdout(text);
+        }
         return report.exitCode;
     } catch (err) {
         progress?.clear();
