@@ -11,6 +11,7 @@ import { ScimTestServer } from "../../tools/scim-server/server";
 import { type CliIo, main } from "../../tools/verify/cli";
 import { type Exec, execPulumi, readStackConnections } from "../../tools/verify/target";
 import { TOKEN } from "./helpers";
+import { ROOT, spawnTool } from "./processes";
 
 const SECRET_PART = TOKEN.slice(TOKEN.indexOf(".") + 1);
 
@@ -330,7 +331,7 @@ describe("--json for pipelines", () => {
             const child = spawn(
                 "npm",
                 ["run", "-s", "verify", "--", "--scim-url", `${scim.url}?aadOptscim062020`, "--json", "--allow-insecure-loopback", "--no-entra"],
-                { cwd: path.join(__dirname, "..", ".."), env: { PATH: process.env.PATH, HOME: process.env.HOME, SCIM_TOKEN: TOKEN } },
+                { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, SCIM_TOKEN: TOKEN } },
             );
             let out = "";
             child.stdout.on("data", (d: Buffer) => {
@@ -405,29 +406,10 @@ describe("reading outputs with the Pulumi CLI", () => {
 });
 
 describe("the npm script's entry point", () => {
-    function run(args: string[], env: NodeJS.ProcessEnv): Promise<Captured> {
-        return new Promise((resolve, reject) => {
-            const child = spawn(process.execPath, ["-r", "ts-node/register", "tools/verify/cli.ts", ...args], {
-                cwd: path.join(__dirname, "..", ".."),
-                env: { PATH: process.env.PATH, TS_NODE_TRANSPILE_ONLY: "true", TS_NODE_PROJECT: "tsconfig.json", ...env },
-            });
-            let stdout = "";
-            let stderr = "";
-            child.stdout.on("data", (d: Buffer) => {
-                stdout += d.toString();
-            });
-            child.stderr.on("data", (d: Buffer) => {
-                stderr += d.toString();
-            });
-            const timer = setTimeout(() => {
-                child.kill("SIGKILL");
-                reject(new Error("tools/verify/cli.ts did not finish in 25 s"));
-            }, 25_000);
-            child.on("close", (code) => {
-                clearTimeout(timer);
-                resolve({ code: code ?? -1, stdout, stderr });
-            });
-        });
+    async function run(args: string[], env: NodeJS.ProcessEnv): Promise<Captured> {
+        const p = spawnTool("tools/verify/cli.ts", args, env);
+        const code = await p.exit;
+        return { code: code ?? -1, ...p.out };
     }
 
     it("sets the process exit code from the report and prints JSON only", async () => {

@@ -1,13 +1,12 @@
 // Ctrl-C: one stops the checks, cleanup runs, the run exits 130 saying "interrupted"; a second one quits at
 // once and names what was left. The logic with injected I/O, then the real CLI process and real SIGINTs.
-import { type ChildProcess, spawn } from "node:child_process";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ScimTestServer } from "../../tools/scim-server/server";
 import { TEST_PREFIX, emptyCreated } from "../../tools/verify/checks/common";
 import { type CliIo, main } from "../../tools/verify/cli";
 import { INTERRUPTED_EXIT_CODE, Interrupt } from "../../tools/verify/interrupt";
 import { TOKEN, useScimServer } from "./helpers";
+import { spawnTool, until } from "./processes";
 
 const scim = useScimServer({ token: TOKEN, seedUsers: 1 });
 const testUsersLeft = () => scim.server.users().filter((u) => String(u.userName).startsWith(TEST_PREFIX));
@@ -71,35 +70,10 @@ describe("main, interrupted during cleanup", () => {
 });
 
 describe("the real process and real SIGINTs", () => {
-    const root = path.join(__dirname, "..", "..");
-
-    function start(server: ScimTestServer): { child: ChildProcess; out: { stdout: string; stderr: string }; exit: Promise<number | null> } {
-        const child = spawn(
-            process.execPath,
-            ["-r", "ts-node/register", "tools/verify/cli.ts", "--scim-url", `${server.url}?aadOptscim062020`, "--allow-insecure-loopback", "--no-entra"],
-            { cwd: root, env: { PATH: process.env.PATH, SCIM_TOKEN: TOKEN, TS_NODE_TRANSPILE_ONLY: "true", TS_NODE_PROJECT: "tsconfig.json" } },
-        );
-        const out = { stdout: "", stderr: "" };
-        child.stdout?.on("data", (d: Buffer) => {
-            out.stdout += d.toString();
+    const start = (server: ScimTestServer) =>
+        spawnTool("tools/verify/cli.ts", ["--scim-url", `${server.url}?aadOptscim062020`, "--allow-insecure-loopback", "--no-entra"], {
+            SCIM_TOKEN: TOKEN,
         });
-        child.stderr?.on("data", (d: Buffer) => {
-            out.stderr += d.toString();
-        });
-        const exit = new Promise<number | null>((resolve) => {
-            const timer = setTimeout(() => child.kill("SIGKILL"), 25_000);
-            child.on("close", (code) => {
-                clearTimeout(timer);
-                resolve(code);
-            });
-        });
-        return { child, out, exit };
-    }
-
-    async function until(condition: () => boolean, what: string): Promise<void> {
-        for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 50));
-        if (!condition()) throw new Error(`timed out waiting for ${what}`);
-    }
 
     it("one Ctrl-C after the test user exists: cleanup deletes it, exit 130, INTERRUPTED on stdout", async () => {
         scim.server.misbehave({ slowMs: 150 });
