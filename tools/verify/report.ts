@@ -155,8 +155,8 @@ export function renderTable(report: VerifyReport, width = 100): string {
         const textWidth = Math.max(40, width - idWidth - 10);
         out.push(`  ${"STATUS".padEnd(6)}  ${"CHECK".padEnd(idWidth)}  RESULT`);
         c.checks.forEach((k, i) => {
-            // A run of checks with the same verdict, reason and hint (six Entra skips) shows them once.
-            const same = (a: CheckResult | undefined) => !!a && a.status === k.status && a.reason === k.reason && a.hint === k.hint;
+            // A run of skips or failures with the same reason and hint (six Entra skips) shows them once.
+            const same = (a: CheckResult | undefined) => !!a && k.status !== "pass" && a.status === k.status && a.reason === k.reason && a.hint === k.hint;
             const text = same(c.checks[i - 1]) ? ["(same as above)"] : wrap(k.reason, textWidth);
             if (k.hint && k.status !== "pass" && !same(c.checks[i + 1])) text.push(...wrap(`hint: ${k.hint}`, textWidth));
             out.push(`  ${MARK[k.status].padEnd(6)}  ${k.id.padEnd(idWidth)}  ${text[0]}`);
