@@ -40,6 +40,8 @@ export interface RecordedRequest {
     status: number;
     /** True when an injected response answered. */
     injected: boolean;
+    /** Date.now() when the request arrived. */
+    at: number;
 }
 
 export type StandInServicePrincipal = ServicePrincipal & { id: string; appId: string; displayName: string };
@@ -63,6 +65,8 @@ export interface GraphStandInState {
     secrets: Map<string, SynchronizationSecretKeyStringValuePair[]>;
     /** provisionOnDemand answers by subject object id; unlisted subjects get `onDemandSuccess`. */
     onDemand: Map<string, OnDemandAnswer>;
+    /** When set, provisionOnDemand answers 429 with Retry-After beyond `limit` requests per `windowMs` (Graph: 5 per 10 s). */
+    onDemandRateLimit?: { limit: number; windowMs: number };
 }
 
 export interface AddJobOptions {
@@ -139,7 +143,12 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
     const state: GraphStandInState = { servicePrincipals: new Map(), jobs: new Map(), secrets: new Map(), onDemand: new Map() };
     let base = "";
 
-    const route = (method: string, p: string, query: Record<string, string>, body: unknown): { status: number; body?: unknown } => {
+    const route = (
+        method: string,
+        p: string,
+        query: Record<string, string>,
+        body: unknown,
+    ): { status: number; body?: unknown; headers?: Record<string, string> } => {
         const parts = p.split("/").filter(Boolean).map(decodeURIComponent);
         if (parts[0] !== "servicePrincipals" || parts.length < 2)
             return graphError(400, "BadRequest", `Resource not found for the segment '${parts[0] ?? ""}'.`);
@@ -216,7 +225,18 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
     };
 
     /** One subject per request (Entra's on-demand API takes a single user, or a single group with up to 5 members). */
-    const provisionOnDemand = (body: unknown): { status: number; body?: unknown } => {
+    const onDemandArrivals: number[] = [];
+    const provisionOnDemand = (body: unknown): { status: number; body?: unknown; headers?: Record<string, string> } => {
+        const limit = state.onDemandRateLimit;
+        if (limit) {
+            const now = Date.now();
+            const recent = onDemandArrivals.filter((t) => t > now - limit.windowMs);
+            if (recent.length >= limit.limit) {
+                const retryAfter = Math.max(1, Math.ceil((recent[0] + limit.windowMs - now) / 1000));
+                return { ...graphError(429, "TooManyRequests", "provisionOnDemand rate limit"), headers: { "Retry-After": String(retryAfter) } };
+            }
+            onDemandArrivals.push(now);
+        }
         const parameters = (body as { parameters?: SynchronizationJobApplicationParameters[] }).parameters ?? [];
         const subjects = parameters.flatMap((x) => x.subjects ?? []);
         const members = subjects[0]?.links?.members ?? [];
@@ -243,6 +263,7 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
                 body = text;
             }
             const method = req.method ?? "GET";
+            const at = Date.now();
             let answer: { status: number; body?: unknown; headers?: Record<string, string> };
             let injected = false;
             const inj = injections.find((i) => i.left > 0 && (i.method === undefined || i.method === method) && matches(i.path, p));
@@ -257,7 +278,7 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
             } else {
                 answer = route(method, p, query, body);
             }
-            requests.push({ method, path: p, query, authorization: req.headers.authorization, body, status: answer.status, injected });
+            requests.push({ method, path: p, query, authorization: req.headers.authorization, body, status: answer.status, injected, at });
             const headers: Record<string, string> = { "request-id": randomUUID(), ...(answer.headers ?? {}) };
             if (answer.body !== undefined) headers["Content-Type"] = "application/json";
             res.writeHead(answer.status, headers);
