@@ -1,7 +1,12 @@
 // Check 4: the Entra side, through Microsoft Graph with the shared client (components/graph.ts):
 // validateCredentials with the saved credentials, the synchronization job's state, the group mapping
 // against the token's scopes, and optionally one provision-on-demand.
-import type { SynchronizationError, SynchronizationJob } from "@microsoft/microsoft-graph-types";
+import type {
+    StringKeyStringValuePair,
+    SynchronizationError,
+    SynchronizationJob,
+    SynchronizationJobApplicationParameters,
+} from "@microsoft/microsoft-graph-types";
 import { type GraphClient, GraphError, graphPaths } from "../../../components/clients/graph";
 import { isProvisioningOn } from "../../../components/3-entra-provisioning/provisioningStatusProvider";
 import { type SynchronizationSchemaDocument, readManagedSettings, userRuleId } from "../../../components/3-entra-provisioning/synchronizationSchema";
@@ -333,11 +338,11 @@ export async function entraChecks(
         return;
     }
     try {
-        const res = await graph.post<{ key?: unknown; value?: unknown }>(
+        const res = await graph.post<StringKeyStringValuePair>(
             graphPaths.jobAction(sp, job, "provisionOnDemand"),
             {
                 parameters: [{ ruleId, subjects: [{ objectId: options.provisionOnDemandUserId, objectTypeName: "User" }] }],
-            },
+            } satisfies { parameters: SynchronizationJobApplicationParameters[] },
             `provision user ${options.provisionOnDemandUserId} on demand through job ${job}`,
         );
         const s = summariseProvisionOnDemand(res ?? {});
