@@ -5,6 +5,7 @@ import type { StringKeyStringValuePair, SynchronizationJobApplicationParameters,
 import type * as pulumi from "@pulumi/pulumi";
 import { type GraphClientFactory, graphClientFromEnvironment, graphPaths } from "../clients/graph";
 import { changedKeys, diffResult, requireStrings } from "../dynamic/support";
+import { withStackConfig } from "../dynamic/withStackConfig";
 import { NOT_ENTITLED, type OnDemandOutcome, notProvisionedMessage, readProvisionOnDemandResult } from "./provisionOnDemandResult";
 import { RequestPacer } from "./requestPacer";
 
@@ -135,4 +136,4 @@ export function createProvider(
     };
 }
 
-export const provider = createProvider();
+export const provider = withStackConfig(createProvider());

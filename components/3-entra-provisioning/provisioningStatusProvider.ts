@@ -4,6 +4,7 @@ import type { SynchronizationJob } from "@microsoft/microsoft-graph-types";
 import type * as pulumi from "@pulumi/pulumi";
 import { type GraphClient, type GraphClientFactory, graphClientFromEnvironment, graphPaths, isNotFound } from "../clients/graph";
 import { changedKeys, diffResult, requireStrings } from "../dynamic/support";
+import { withStackConfig } from "../dynamic/withStackConfig";
 
 export interface ProvisioningStatusInputs {
     servicePrincipalId: string;
@@ -120,4 +121,4 @@ export function createProvider(clientFor: GraphClientFactory = graphClientFromEn
     };
 }
 
-export const provider = createProvider();
+export const provider = withStackConfig(createProvider());
