@@ -13,7 +13,10 @@ import {
     type ProvisionOnDemandProviderOptions,
 } from "../components/3-entra-provisioning/provisionOnDemandProvider";
 import { RequestPacer } from "../components/3-entra-provisioning/requestPacer";
+import { GRAPH_TOKEN_ENV, GRAPH_URL_ENV } from "../components/clients/graph";
+import { PROVIDER_MODULES, providerModuleText } from "../components/dynamic/providerText";
 import { onDemandResult, standInClients } from "./support/graphStandIn";
+import { runSerializedProvider } from "./support/serializeProvider";
 import { useProviderAgainstStandIn } from "./support/providerHarness";
 
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(__dirname, "fixtures", name), "utf8")) as StringKeyStringValuePair;
@@ -203,4 +206,20 @@ describe("ProvisionOnDemand provider", () => {
         const checked = await p.check!({}, { ...user, objectTypeName: "Device" });
         expect(checked.failures).toEqual([{ property: "objectTypeName", reason: 'objectTypeName must be "User" or "Group"' }]);
     });
+});
+
+describe("loaded from its stored provider text, as Pulumi's provider host loads it", () => {
+    it("provisions against Graph with the process's credentials, and fails with Entra's reason", async () => {
+        const text = providerModuleText(PROVIDER_MODULES.ProvisionOnDemand);
+        const env = { [GRAPH_URL_ENV]: h.g.url, [GRAPH_TOKEN_ENV]: h.g.token };
+        const ok = await runSerializedProvider(text, "create", [user], { env });
+        expect(ok).toMatchObject({ ok: true, result: { id: `${h.spId}/${jobId}/User/${user.objectId}`, outs: { result: "Success" } } });
+        const skipped = { ...user, objectId: randomUUID() };
+        h.g.state.onDemand.set(skipped.objectId, (s) =>
+            onDemandResult(s, { result: "Skipped", errorCode: "OutOfScope", errorMessage: "The user is out of scope." }),
+        );
+        const failed = await runSerializedProvider(text, "create", [skipped], { env });
+        expect(failed.ok).toBe(false);
+        expect(failed.ok ? "" : failed.error).toContain(`Entra did not provision user ${skipped.objectId}: Skipped (OutOfScope): The user is out of scope.`);
+    }, 60_000);
 });
