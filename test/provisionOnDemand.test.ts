@@ -103,8 +103,11 @@ beforeEach(() => {
 
 describe("ProvisionOnDemand provider", () => {
     it("sends one subject in Microsoft's published request shape and keeps Entra's result", async () => {
+        // Microsoft's Example 1 request, verbatim: same subject and rule, same body.
+        const published = JSON.parse(readFileSync(path.join(__dirname, "fixtures", "graph-provisionondemand-request-user-customappsso.json"), "utf8"));
+        user = { ...user, objectId: published.parameters[0].subjects[0].objectId };
         const r = await provider().p.create(user);
-        expect(posts().map((x) => x.body)).toEqual([{ parameters: [{ ruleId: RULE, subjects: [{ objectId: user.objectId, objectTypeName: "User" }] }] }]);
+        expect(posts().map((x) => x.body)).toEqual([published]);
         expect(posts()[0].path).toBe(`/servicePrincipals/${h.spId}/synchronization/jobs/${jobId}/provisionOnDemand`);
         expect(r.id).toBe(`${h.spId}/${jobId}/User/${user.objectId}`);
         expect(r.outs).toMatchObject({ ...user, result: "Success", action: "Create" });
