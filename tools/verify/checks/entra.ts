@@ -1,6 +1,12 @@
 // Check 4: the Entra side, through Microsoft Graph with the shared client (components/graph.ts):
 // validateCredentials with the saved credentials, the synchronization job's state, the group mapping
 // against the token's scopes, and optionally one provision-on-demand.
+import type {
+    StringKeyStringValuePair,
+    SynchronizationError,
+    SynchronizationJob,
+    SynchronizationJobApplicationParameters,
+} from "@microsoft/microsoft-graph-types";
 import { type GraphClient, GraphError, graphPaths } from "../../../components/clients/graph";
 import { isProvisioningOn } from "../../../components/3-entra-provisioning/provisioningStatusProvider";
 import { type SynchronizationSchemaDocument, readManagedSettings, userRuleId } from "../../../components/3-entra-provisioning/synchronizationSchema";
@@ -22,30 +28,8 @@ const title = (id: string): string => ENTRA_CHECKS.find(([k]) => k === id)![1];
 
 export const ON_DEMAND_CAVEAT = "Microsoft: the ?aadOptscim062020 flag does not apply to on-demand provisioning, so this request used Entra's 2017 dialect";
 
-interface GraphErrorInfo {
-    code?: string;
-    message?: string;
-    tenantActionable?: boolean;
-}
-
-export interface SynchronizationJob {
-    id?: string;
-    schedule?: { state?: string; interval?: string } | null;
-    status?: {
-        code?: string;
-        countSuccessiveCompleteFailures?: number;
-        quarantine?: {
-            reason?: string;
-            currentBegan?: string;
-            nextAttempt?: string;
-            seriesBegan?: string;
-            seriesCount?: number;
-            error?: GraphErrorInfo | null;
-        } | null;
-        lastExecution?: { state?: string; timeBegan?: string; timeEnded?: string; error?: GraphErrorInfo | null } | null;
-        lastSuccessfulExecution?: { timeEnded?: string } | null;
-    } | null;
-}
+// Microsoft's Graph v1.0 types for the job, its status, quarantine and errors (re-exported for the tests).
+export type { SynchronizationJob };
 
 export interface EntraCheckOptions {
     provisionOnDemandUserId?: string;
@@ -71,7 +55,7 @@ function isMissingCredential(e: unknown): boolean {
     return e instanceof GraphError && e.status === 0 && /Microsoft Graph token/.test(e.graphMessage ?? "");
 }
 
-function errorText(e: GraphErrorInfo | null | undefined): string {
+function errorText(e: SynchronizationError | null | undefined): string {
     if (!e) return "";
     return [e.code, e.message].filter(Boolean).join(": ");
 }
@@ -94,14 +78,16 @@ function skipAll(ctx: RunContext, reason: string, hint?: string, ids = ENTRA_CHE
 export function judgeJob(job: SynchronizationJob, expectOff: boolean): Array<{ id: string; status: "pass" | "fail"; reason: string; hint?: string }> {
     const s = job.status ?? {};
     const code = s.code ?? "(none)";
-    const on = isProvisioningOn({ status: job.status ?? null, schedule: job.schedule ?? null });
+    const on = isProvisioningOn(job);
     const out: Array<{ id: string; status: "pass" | "fail"; reason: string; hint?: string }> = [];
 
     if (on) {
+        // NotRun with an active schedule: started, its first cycle not completed yet (Microsoft's synchronizationStatus).
+        const firstCycle = code === "NotRun" ? ": started, its first cycle has not completed yet" : "";
         out.push({
             id: "entra.job-enabled",
             status: "pass",
-            reason: `status ${code}, schedule ${job.schedule?.state ?? "?"}${job.schedule?.interval ? ` every ${job.schedule.interval}` : ""}`,
+            reason: `status ${code}, schedule ${job.schedule?.state ?? "?"}${job.schedule?.interval ? ` every ${job.schedule.interval}` : ""}${firstCycle}`,
         });
     } else if (expectOff) {
         out.push({ id: "entra.job-enabled", status: "pass", reason: `status ${code}: Off, as the stack declares` });
@@ -352,11 +338,11 @@ export async function entraChecks(
         return;
     }
     try {
-        const res = await graph.post<{ key?: unknown; value?: unknown }>(
+        const res = await graph.post<StringKeyStringValuePair>(
             graphPaths.jobAction(sp, job, "provisionOnDemand"),
             {
                 parameters: [{ ruleId, subjects: [{ objectId: options.provisionOnDemandUserId, objectTypeName: "User" }] }],
-            },
+            } satisfies { parameters: SynchronizationJobApplicationParameters[] },
             `provision user ${options.provisionOnDemandUserId} on demand through job ${job}`,
         );
         const s = summariseProvisionOnDemand(res ?? {});
