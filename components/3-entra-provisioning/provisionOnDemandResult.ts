@@ -25,6 +25,8 @@ export interface OnDemandStep {
 /** `value` decoded. A group's published success answer holds `{}`. */
 export interface OnDemandRecord {
     action?: string | null;
+    /** The subject as Entra names it in logs (a UPN or a group name). */
+    reportableIdentifier?: string | null;
     provisioningSteps?: OnDemandStep[] | null;
     statusInfo?: { status?: string | null; errorCode?: string | null; reason?: string | null; recommendedAction?: string | null } | null;
     sourceIdentity?: { id?: string | null; type?: string | null } | null;
@@ -46,6 +48,10 @@ export interface OnDemandOutcome {
     action?: string;
     /** The object's id in the target (Auth0's SCIM id), when Entra reports it. */
     targetId?: string;
+    /** The subject as Entra names it (a UPN or a group name), when reported. */
+    subjectName?: string;
+    /** Entra's recommended action, when reported. */
+    recommendedAction?: string;
 }
 
 /** Entra's skip code for "the source and target already match": the subject is already in Auth0, unchanged. */
@@ -91,6 +97,8 @@ export function readProvisionOnDemandResult(pair: StringKeyStringValuePair): OnD
     if (notOk) out.step = `${notOk.name ?? "?"}${notOk.type ? ` (${notOk.type})` : ""}: ${notOk.description ?? notOk.status ?? ""}`;
     if (text(record.action)) out.action = text(record.action);
     if (text(record.targetIdentity?.id)) out.targetId = text(record.targetIdentity?.id);
+    if (text(record.reportableIdentifier)) out.subjectName = text(record.reportableIdentifier);
+    if (text(record.statusInfo?.recommendedAction)) out.recommendedAction = text(record.statusInfo?.recommendedAction);
     if (!result) out.reason = `Entra's answer had no result: key ${JSON.stringify(pair.key ?? null).slice(0, 200)}`;
     return out;
 }

@@ -8,6 +8,7 @@ import type {
     SynchronizationJobApplicationParameters,
 } from "@microsoft/microsoft-graph-types";
 import { type GraphClient, GraphError, graphPaths } from "../../../components/clients/graph";
+import { readProvisionOnDemandResult } from "../../../components/3-entra-provisioning/provisionOnDemandResult";
 import { isProvisioningOn } from "../../../components/3-entra-provisioning/provisioningStatusProvider";
 import { type SynchronizationSchemaDocument, readManagedSettings, userRuleId } from "../../../components/3-entra-provisioning/synchronizationSchema";
 import { GROUP_TOKEN_SCOPES } from "../../../components/config";
@@ -149,48 +150,26 @@ interface OnDemandSummary {
     hint?: string;
 }
 
-function parseMaybe(text: unknown): Record<string, unknown> | undefined {
-    if (typeof text !== "string") return typeof text === "object" && text !== null ? (text as Record<string, unknown>) : undefined;
-    try {
-        const v = JSON.parse(text) as unknown;
-        return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : undefined;
-    } catch {
-        return undefined;
+/** Reads provisionOnDemand's key/value pair with the stack's own reader, so verify and `pulumi up` judge alike. */
+export function summariseProvisionOnDemand(response: StringKeyStringValuePair): OnDemandSummary {
+    const o = readProvisionOnDemandResult(response);
+    const who = o.subjectName ? ` for ${o.subjectName}` : "";
+    if (/^success$/i.test(o.result)) {
+        return { status: "pass", reason: `Success${who}${o.action ? `, action ${o.action}` : ""}${o.targetId ? `, target id ${o.targetId}` : ""}` };
     }
-}
-
-/** Reads provisionOnDemand's key/value pair (both JSON-encoded strings) into a verdict. */
-export function summariseProvisionOnDemand(response: { key?: unknown; value?: unknown }): OnDemandSummary {
-    const key = parseMaybe(response.key) ?? {};
-    const value = parseMaybe(response.value) ?? {};
-    const outcome = String(key.result ?? (value.statusInfo as Record<string, unknown> | undefined)?.status ?? "unknown");
-    const details = (key.details ?? {}) as Record<string, unknown>;
-    const statusInfo = (value.statusInfo ?? {}) as Record<string, unknown>;
-    const steps = Array.isArray(value.provisioningSteps) ? (value.provisioningSteps as Array<Record<string, unknown>>) : [];
-    const failedStep = steps.find((s) => /fail/i.test(String(s.status ?? "")));
-    const who = typeof value.reportableIdentifier === "string" ? ` for ${value.reportableIdentifier}` : "";
-    const action = typeof value.action === "string" ? `action ${value.action}` : "";
-    const target = (value.targetIdentity ?? {}) as Record<string, unknown>;
-    const errorCode = details.errorCode ?? statusInfo.errorCode;
-    const errorMessage = details.errorMessage ?? statusInfo.reason;
-
-    if (/^success$/i.test(outcome)) {
-        return { status: "pass", reason: `Success${who}${action ? `, ${action}` : ""}${target.id ? `, target id ${String(target.id)}` : ""}` };
-    }
-    if (/^skipped$/i.test(outcome)) {
-        const benign = errorCode === "RedundantExport";
+    if (/^skipped$/i.test(o.result)) {
         return {
-            status: benign ? "pass" : "fail",
-            reason: `Skipped${who}${errorCode ? ` (${String(errorCode)}${errorMessage ? `: ${String(errorMessage)}` : ""})` : ""}`,
-            hint: benign ? undefined : "a skip other than RedundantExport usually means the user is not assigned to the app or is out of the scoping filter",
+            status: o.provisioned ? "pass" : "fail",
+            reason: `Skipped${who}${o.errorCode ? ` (${o.errorCode}${o.reason ? `: ${o.reason}` : ""})` : ""}`,
+            hint: o.provisioned
+                ? undefined
+                : "a skip other than RedundantExport usually means the user is not assigned to the app or is out of the scoping filter",
         };
     }
     return {
         status: "fail",
-        reason:
-            `${outcome}${who}${errorCode ? `: ${String(errorCode)}` : ""}${errorMessage ? ` ${String(errorMessage)}` : ""}` +
-            `${failedStep ? `; failed step ${String(failedStep.name)}: ${String(failedStep.description ?? "")}` : ""}`,
-        hint: typeof statusInfo.recommendedAction === "string" ? statusInfo.recommendedAction : "see the step details in the Entra portal's provisioning logs",
+        reason: `${o.result || "no result"}${who}${o.errorCode ? `: ${o.errorCode}` : ""}${o.reason ? ` ${o.reason}` : ""}${o.step ? `; failed step ${o.step}` : ""}`,
+        hint: o.recommendedAction ?? "see the step details in the Entra portal's provisioning logs",
     };
 }
 
