@@ -1,9 +1,9 @@
 // The stack's program body, apart from index.ts so that tests and the offline plan can drive it
 // and so that index.ts exports nothing but stack outputs.
 import * as pulumi from "@pulumi/pulumi";
-import * as azuread from "@pulumi/azuread";
 import { ConfigError, type ConnectionConfig, PROJECT, type RawStackConfig, type StackSettings, parseStackConfig, tenantKey } from "./config";
 import { ScimConnection, type ScimConnectionOutputs } from "./scimConnection";
+import { tenantProviders } from "./tenantProviders";
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
 import { declareSelfServiceProfile } from "./self-service/selfServiceProfile";
 import { ProvisioningMonitoring, createProvisioningMonitoring, tenantMonitoringName } from "./monitoring/provisioningMonitoring";
@@ -29,18 +29,6 @@ export function readRawConfig(): RawStackConfig {
         monitoring: get(project, "monitoring"),
         selfServiceProfile: get(project, "selfServiceProfile"),
     };
-}
-
-/** One azuread provider per connection-level tenant, shared by the connections in that tenant. */
-function tenantProviders(settings: StackSettings): Map<string, azuread.Provider> {
-    const providers = new Map<string, azuread.Provider>();
-    for (const c of settings.connections) {
-        const tenantId = c.entra?.tenantIdFromConnection ? c.entra.tenantId : undefined;
-        if (tenantId && !providers.has(tenantKey(tenantId))) {
-            providers.set(tenantKey(tenantId), new azuread.Provider(`azuread-${tenantId}`, { tenantId }));
-        }
-    }
-    return providers;
 }
 
 /**

@@ -356,6 +356,28 @@ describe("tenants", () => {
         for (const job of monitor.ofType(T.job).filter((j) => !j.name.startsWith("c-"))) expect(job.provider).toContain(providers[0].urn);
     });
 
+    it("hands the stack's azuread:* credentials to each tenant's explicit provider (Pulumi gives explicit providers no stack config), secrets as secrets", async () => {
+        const monitor = await simulate({
+            config: {
+                "azuread:clientId": "11111111-2222-3333-4444-555555555555",
+                "azuread:clientSecret": "s3cr3t-value",
+                "azuread:useOidc": "true",
+                "azuread:tenantId": TENANT,
+            },
+            secretKeys: ["azuread:clientSecret"],
+        });
+        runStack(multiTenant);
+        await settle();
+        const [provider] = monitor.ofType(T.azureadProvider);
+        expect(provider.inputs).toMatchObject({
+            tenantId: OTHER_TENANT,
+            clientId: "11111111-2222-3333-4444-555555555555",
+            clientSecret: "s3cr3t-value",
+            useOidc: "true",
+        });
+        expect(provider.secretPaths).toContain("clientSecret");
+    });
+
     it("shares one provider between spellings of the same tenant id, keeping the first spelling", async () => {
         const { monitor } = await run({
             ...multiTenant,
