@@ -42,4 +42,17 @@ describe("planWarnings", () => {
             warnings([{ name: "c", scim: { tokenLifetimeDays: 90 }, entra: { assignments: { users: [USER] } } }]).some((x) => x.includes("Auth0-only")),
         ).toBe(false);
     });
+
+    it("flags put:users and put:groups, which Entra never uses, as more than the token needs", () => {
+        const put = warnings([
+            {
+                name: "c",
+                scim: { tokenLifetimeDays: 180, tokenRotationDays: 120, tokenScopes: ["get:users", "post:users", "patch:users", "delete:users", "put:users"] },
+                entra: { assignments: { users: [USER] } },
+            },
+        ]);
+        expect(put).toContainEqual(expect.stringMatching(/^connections c: scim.tokenScopes grants put:users, which Entra never uses .*least privilege/));
+        const plain = warnings([{ name: "c", scim: { tokenLifetimeDays: 180, tokenRotationDays: 120 }, entra: { assignments: { users: [USER] } } }]);
+        expect(plain.some((w) => w.includes("put:"))).toBe(false);
+    });
 });

@@ -69,11 +69,23 @@ function simulatedCertificateBody(seed: string): string {
 
 const SIM_TENANT = "00000000-0000-4000-a000-000000000000";
 
+/**
+ * "Now" for simulated answers: the start of today (UTC), so simulated dates (token expiry, certificate end) are
+ * relative to the day the plan runs, and a plan printed twice in a day reads the same.
+ */
+export function simulatedNow(today: Date = new Date()): Date {
+    return new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
+}
+
+/** Entra's default lifetime of a token signing certificate: three years. */
+const CERTIFICATE_YEARS = 3;
+
 /** Realistic provider answers, by type token; ids and values are derived from the resource name. */
 export function simulateResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
     const inputs = args.inputs as Record<string, unknown>;
     const seed = `${args.type}/${args.name}`;
-    const now = "2026-01-01T00:00:00.000Z";
+    const today = simulatedNow();
+    const now = today.toISOString();
     switch (args.type) {
         case "auth0:index/connection:Connection":
             return { id: `con_${simulatedAlnum(seed, 16)}`, state: { ...inputs } };
@@ -154,7 +166,8 @@ export function simulateResource(args: pulumi.runtime.MockResourceArgs): { id: s
                     thumbprint: simulatedHex(`${seed}/thumbprint`, 40).toUpperCase(),
                     value: simulatedCertificateBody(seed),
                     startDate: now,
-                    endDate: inputs.endDate ?? "2029-01-01T00:00:00Z",
+                    endDate:
+                        inputs.endDate ?? new Date(Date.UTC(today.getUTCFullYear() + CERTIFICATE_YEARS, today.getUTCMonth(), today.getUTCDate())).toISOString(),
                 },
             };
         }

@@ -1,0 +1,42 @@
+// How many connections one stack's program can hold in one Node.js process. `pulumi up` runs the program in one
+// process too, so a stack the plan warns about here is a stack `pulumi up` may not finish.
+import * as v8 from "node:v8";
+
+/**
+ * Heap one connection adds to an evaluated program, in MiB: the slope of heap used after the plan, measured by
+ * `npm run plan:memory` (tools/plan/memory.ts) over generated stacks of 50 to 400 connections (tools/bench/generate.ts:
+ * 90% managed Entra, 10% Auth0-only) on Node 20, see docs/plan.md. The scale helper's docs/scale.md measures the
+ * same ceiling in more depth; this is the plan's own, rounded up.
+ */
+export const PLAN_HEAP_MIB_PER_CONNECTION = 2.6;
+/** Heap of the program and the SDK before the first connection, in MiB (same measurement, the intercept). */
+export const PLAN_HEAP_MIB_BASE = 120;
+/** Warn from this share of the heap limit on: the garbage collector slows sharply well before the limit. */
+export const CAPACITY_WARN_SHARE = 0.6;
+
+export interface CapacityEstimate {
+    connections: number;
+    estimatedMiB: number;
+    heapLimitMiB: number;
+    share: number;
+}
+
+export function estimateCapacity(connections: number, heapLimitBytes: number = v8.getHeapStatistics().heap_size_limit): CapacityEstimate {
+    const estimatedMiB = PLAN_HEAP_MIB_BASE + connections * PLAN_HEAP_MIB_PER_CONNECTION;
+    const heapLimitMiB = heapLimitBytes / 2 ** 20;
+    return { connections, estimatedMiB, heapLimitMiB, share: estimatedMiB / heapLimitMiB };
+}
+
+/** The warning for a stack that approaches the heap limit, or undefined. */
+export function capacityWarning(e: CapacityEstimate): string | undefined {
+    if (e.share < CAPACITY_WARN_SHARE) return undefined;
+    const gib = (mib: number) => (mib / 1024).toFixed(1);
+    const most = Math.floor(((e.heapLimitMiB * CAPACITY_WARN_SHARE - PLAN_HEAP_MIB_BASE) / PLAN_HEAP_MIB_PER_CONNECTION / 10) * 10);
+    return (
+        `${e.connections} connections in one stack need about ${gib(e.estimatedMiB)} GiB of heap (${PLAN_HEAP_MIB_PER_CONNECTION} MiB each), ` +
+        `${Math.round(e.share * 100)}% of this Node.js process's limit (${gib(e.heapLimitMiB)} GiB, v8.getHeapStatistics()); ` +
+        `\`pulumi up\` runs the program in one such process too, and slows sharply or runs out of memory near the limit. ` +
+        `Split the connections over stacks of at most about ${Math.max(most, 10)} with \`npm run stacks\` (docs/scale.md), ` +
+        "or raise the limit with NODE_OPTIONS=--max-old-space-size=<MiB> where the plan and `pulumi up` run."
+    );
+}

@@ -1,0 +1,104 @@
+// Memory the offline plan needs per connection: a benchmark script that prints figures (not a test).
+// npx ts-node --project tsconfig.json tools/plan/memory.ts [--sizes 50,200,400]
+// Each size runs the real plan (tools/plan/plan.ts) on a generated stack (tools/bench/generate.ts) in a fresh process,
+// then reports the heap still in use after a full garbage collection, the peak RSS and the process's heap limit.
+// The slope between sizes is the per-connection figure of capacity.ts.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as v8 from "node:v8";
+import * as YAML from "yaml";
+import { generateStackConfig } from "../bench/generate";
+import { PLAN_HEAP_MIB_BASE, PLAN_HEAP_MIB_PER_CONNECTION } from "./capacity";
+import { runPlan } from "./plan";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const MIB = 2 ** 20;
+
+interface Sample {
+    connections: number;
+    resources: number;
+    retainedMiB: number;
+    peakRssMiB: number;
+    heapLimitMiB: number;
+    seconds: number;
+}
+
+async function child(connections: number, dir: string): Promise<Sample> {
+    const file = path.join(dir, `Pulumi.mem-${connections}.yaml`);
+    fs.writeFileSync(file, YAML.stringify({ config: generateStackConfig(connections).pulumiConfig }));
+    const start = performance.now();
+    const result = await runPlan({ configFile: file });
+    const seconds = (performance.now() - start) / 1000;
+    (globalThis as { gc?: () => void }).gc?.();
+    const heap = v8.getHeapStatistics();
+    return {
+        connections,
+        resources: result.monitor.recorded.length,
+        retainedMiB: heap.used_heap_size / MIB,
+        peakRssMiB: process.resourceUsage().maxRSS / 1024,
+        heapLimitMiB: heap.heap_size_limit / MIB,
+        seconds,
+    };
+}
+
+function measure(connections: number, dir: string): Sample {
+    const bin = require.resolve("ts-node/dist/bin.js");
+    const res = spawnSync(
+        process.execPath,
+        ["--expose-gc", bin, "--project", path.join(ROOT, "tsconfig.json"), __filename, "--child", String(connections), dir],
+        {
+            cwd: ROOT,
+            encoding: "utf8",
+            maxBuffer: 16 * MIB,
+        },
+    );
+    if (res.status !== 0) throw new Error(`${connections} connections: exit ${res.status}\n${res.stderr}`);
+    return JSON.parse(res.stdout.trim().split("\n").pop()!) as Sample;
+}
+
+function main(argv: string[]): void {
+    const sizesFlag = argv.indexOf("--sizes");
+    const sizes = (sizesFlag >= 0 ? argv[sizesFlag + 1] : "50,200,400").split(",").map(Number);
+    if (sizes.length < 2 || sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error("--sizes needs two or more whole numbers, e.g. 50,200,400");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-memory-"));
+    try {
+        const samples = sizes.map((n) => measure(n, dir));
+        process.stdout.write(`Node ${process.version}, ${os.cpus().length} cores, heap limit ${samples[0].heapLimitMiB.toFixed(0)} MiB\n\n`);
+        process.stdout.write("connections  resources  heap after GC  peak RSS   time\n");
+        for (const s of samples) {
+            process.stdout.write(
+                `${String(s.connections).padStart(11)}  ${String(s.resources).padStart(9)}  ${s.retainedMiB.toFixed(0).padStart(9)} MiB  ${s.peakRssMiB.toFixed(0).padStart(5)} MiB  ${s.seconds.toFixed(1).padStart(5)} s\n`,
+            );
+        }
+        const [first, last] = [samples[0], samples[samples.length - 1]];
+        const heapSlope = (last.retainedMiB - first.retainedMiB) / (last.connections - first.connections);
+        const rssSlope = (last.peakRssMiB - first.peakRssMiB) / (last.connections - first.connections);
+        process.stdout.write(
+            `\nper connection: ${heapSlope.toFixed(2)} MiB of heap after GC, ${rssSlope.toFixed(2)} MiB of peak RSS; ` +
+                `intercept ${(first.retainedMiB - heapSlope * first.connections).toFixed(0)} MiB\n` +
+                `capacity.ts uses ${PLAN_HEAP_MIB_PER_CONNECTION} MiB per connection + ${PLAN_HEAP_MIB_BASE} MiB\n`,
+        );
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+if (require.main === module) {
+    const i = process.argv.indexOf("--child");
+    if (i >= 0) {
+        child(Number(process.argv[i + 1]), process.argv[i + 2]).then(
+            (s) => {
+                process.stdout.write(`\n${JSON.stringify(s)}\n`);
+                process.exit(0);
+            },
+            (err: unknown) => {
+                process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+                process.exit(1);
+            },
+        );
+    } else {
+        main(process.argv.slice(2));
+    }
+}
