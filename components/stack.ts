@@ -26,6 +26,8 @@ export function readRawConfig(): RawStackConfig {
         customDomain: project.get("customDomain"),
         connections: get(project, "connections"),
         monitoring: get(project, "monitoring"),
+        azureSubscriptionId: new pulumi.Config("azure-native").get("subscriptionId") ?? process.env.ARM_SUBSCRIPTION_ID,
+        configKeys: Object.keys(pulumi.runtime.allConfig()),
     };
 }
 
