@@ -1,5 +1,6 @@
 // Every example stack file plans cleanly with the real plan CLI, and is the kind of stack its name says.
 import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { PlanJson } from "../tools/plan/json";
@@ -18,6 +19,13 @@ function planned(file: string): PlanJson {
 describe("examples/stacks", () => {
     it("holds the three documented examples", () => {
         expect(fs.readdirSync(DIR).sort()).toEqual(["Pulumi.auth0-only.yaml", "Pulumi.managed-entra.yaml", "Pulumi.many-tenants.yaml"]);
+    });
+
+    it("is not ignored by git (.gitignore keeps stack files out of the repository, but not these)", () => {
+        for (const f of fs.readdirSync(DIR)) {
+            const res = spawnSync("git", ["check-ignore", "--no-index", "-q", path.join("examples", "stacks", f)], { cwd: path.join(DIR, "..", "..") });
+            expect(res.status, f).toBe(1);
+        }
     });
 
     it("managed Entra only: every connection manages an Entra app in the stack's tenant", () => {
