@@ -126,3 +126,18 @@ describe("entra.certificateEndDate", () => {
         expect(p[0].message).not.toContain("in the past");
     });
 });
+
+describe("PROJECT_CONFIG_KEYS", () => {
+    it("are exactly the keys readRawConfig reads in our namespace, so a new key cannot be reported as unknown", async () => {
+        const { simulate } = await import("../tools/plan/simulation");
+        const { readRawConfig } = await import("../components/stack");
+        await simulate({ config: Object.fromEntries(PROJECT_CONFIG_KEYS.map((k) => [`auth0-entra-scim:${k}`, `value-of-${k}`])) });
+        const raw = readRawConfig() as Record<string, unknown>;
+        for (const k of PROJECT_CONFIG_KEYS) expect(raw[k], k).toBe(`value-of-${k}`);
+        expect(raw.configKeys).toEqual(PROJECT_CONFIG_KEYS.map((k) => `auth0-entra-scim:${k}`));
+        // The other direction: every key the source reads from the project's config is in the list.
+        const source = fs.readFileSync(path.join(__dirname, "..", "components", "stack.ts"), "utf8");
+        const read = [...source.matchAll(/(?:get\(project, |project\.get\()"(\w+)"/g)].map((m) => m[1]);
+        expect(read.sort()).toEqual([...PROJECT_CONFIG_KEYS].sort());
+    });
+});

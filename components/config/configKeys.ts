@@ -5,7 +5,7 @@
 import type { Reader } from "./reader";
 
 /** The keys this program reads in its own namespace (components/stack.ts readRawConfig). */
-export const PROJECT_CONFIG_KEYS = ["tenantName", "customDomain", "connections", "monitoring"] as const;
+export const PROJECT_CONFIG_KEYS = ["tenantName", "customDomain", "connections", "monitoring", "selfServiceProfile"] as const;
 
 /** The keys @pulumi/auth0 3.49.0 reads (its config/vars.js); a test compares this list with the installed package. */
 export const AUTH0_PROVIDER_KEYS = [

@@ -4,6 +4,8 @@ import { type EntraConfig, type EntraSettings, provisionGroupsOf, readEntra } fr
 import { CONNECTION_NAME, HOSTNAME, type Raw, type Reader, type Settled, isMissing, join, knownKeys } from "./reader";
 import { type SamlConfig, type SamlSettings, readSaml } from "./saml";
 import { SCIM_KEYS, type ScimConfig, type ScimSettings, readScim } from "./scim";
+import { type OrganizationSettings, readConnectionAccess } from "./access";
+import { type SelfServiceSettings, readSelfService } from "./selfService";
 
 export type SetUserRootAttributes = "on_each_login" | "on_first_login" | "never_on_login";
 const SET_USER_ROOT_ATTRIBUTES: readonly SetUserRootAttributes[] = ["on_each_login", "on_first_login", "never_on_login"];
@@ -22,15 +24,22 @@ export interface ConnectionConfig {
     scim?: ScimConfig;
     /** The managed Entra enterprise app. Absent: Auth0 side only; the customer's admin configures Entra. */
     entra?: EntraConfig;
-    /** The customer's own IdP; required without `entra`, not allowed with it (the app's certificate is used). */
+    /** The customer's own IdP; required without `entra` and `selfService`, not allowed with them. */
     saml?: SamlConfig;
+    /** Auth0 application client ids that may use the connection. Absent: not managed (left as the dashboard has it). */
+    enabledClients?: string[];
+    /** Organizations the connection is enabled for, `[{id, assignMembershipOnLogin?, isSignupEnabled?, showAsButton?}]`. Default: none. */
+    organizations?: OrganizationSettings[];
+    /** The customer's admin sets up the IdP and their SCIM tokens in Auth0's hosted flow (docs/b2b.md); not with entra or saml. */
+    selfService?: Partial<SelfServiceSettings>;
 }
 
 /** ConnectionConfig with defaults applied and its blocks validated. */
-export interface ConnectionSettings extends Settled<ConnectionConfig, "displayName" | "entra" | "saml"> {
+export interface ConnectionSettings extends Settled<ConnectionConfig, "displayName" | "entra" | "saml" | "enabledClients" | "selfService"> {
     scim: ScimSettings;
     entra?: EntraSettings;
     saml?: SamlSettings;
+    selfService?: SelfServiceSettings;
 }
 
 export const CONNECTION_KEYS = knownKeys<ConnectionConfig>({
@@ -41,6 +50,9 @@ export const CONNECTION_KEYS = knownKeys<ConnectionConfig>({
     scim: true,
     entra: true,
     saml: true,
+    enabledClients: true,
+    organizations: true,
+    selfService: true,
 });
 
 /** `stackTenant`: a valid azuread:tenantId, the default tenant of managed apps. */
@@ -70,7 +82,9 @@ export function readConnection(r: Reader, item: unknown, path: string, stackTena
     // Without a valid name the entra block is still checked, so every problem shows at once.
     const entra = entraRaw ? readEntra(r, entraRaw, join(path, "entra"), name ?? "connection", displayName, stackTenant) : undefined;
     const samlRaw = r.object(raw.saml, join(path, "saml"), "the IdP's SAML settings") as Raw<SamlConfig> | undefined;
-    const saml = readSaml(r, samlRaw, join(path, "saml"), entraRaw === undefined && isMissing(raw.entra));
+    const access = readConnectionAccess(r, raw, path);
+    const selfService = readSelfService(r, raw, path, access);
+    const saml = readSaml(r, samlRaw, join(path, "saml"), entraRaw === undefined && isMissing(raw.entra) && isMissing(raw.selfService));
     if (entraRaw && samlRaw) {
         r.fail(
             join(path, "saml"),
@@ -86,6 +100,8 @@ export function readConnection(r: Reader, item: unknown, path: string, stackTena
         scim,
         ...(entra ? { entra } : {}),
         ...(saml ? { saml } : {}),
+        ...access,
+        ...(selfService ? { selfService } : {}),
     };
 }
 

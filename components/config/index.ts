@@ -5,11 +5,14 @@
 //   connection.ts   one entry of `connections`      scim.ts    its `scim` block
 //   entra.ts        its `entra` block               saml.ts    its `saml` block
 //   monitoring.ts   `monitoring`                    reader.ts  problems, ConfigError, the typed readers
+//   access.ts       enabledClients, organizations   selfService.ts  selfService and selfServiceProfile
+export * from "./access";
 export * from "./connection";
 export * from "./entra";
 export * from "./monitoring";
 export { ConfigError, type ConfigProblem, formatProblems } from "./reader";
 export * from "./saml";
 export * from "./scim";
+export * from "./selfService";
 export * from "./stackConfig";
 export { tenantKey } from "../helpers/ids";

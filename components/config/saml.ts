@@ -23,7 +23,7 @@ export function readSaml(r: Reader, raw: Raw<SamlConfig> | undefined, path: stri
         if (required) {
             r.fail(
                 path,
-                "an Auth0-only connection (no entra block) needs the IdP's SAML settings: saml.metadataUrl, or saml.signInEndpoint and saml.signingCert.",
+                "an Auth0-only connection (no entra block) needs the IdP's SAML settings: saml.metadataUrl, or saml.signInEndpoint and saml.signingCert (or selfService: {} to let the customer's admin set them).",
             );
         }
         return undefined;

@@ -5,6 +5,7 @@ import { type MonitoringSettings, checkMonitoringCoverage, readMonitoring } from
 import { checkConfigKeys } from "./configKeys";
 import { checkCertificateEndDates, checkMonitoringSubscription } from "./deployTraps";
 import { ConfigError, HOSTNAME, Reader, isMissing } from "./reader";
+import { type SelfServiceProfileSettings, readSelfServiceProfile } from "./selfService";
 
 export const PROJECT = "auth0-entra-scim";
 
@@ -22,6 +23,8 @@ export interface RawStackConfig {
     connections?: unknown;
     /** `auth0-entra-scim:monitoring`. */
     monitoring?: unknown;
+    /** `auth0-entra-scim:selfServiceProfile`. */
+    selfServiceProfile?: unknown;
     /**
      * `azure-native:subscriptionId` or ARM_SUBSCRIPTION_ID: the subscription of the stack's own tenant's monitoring.
      * readRawConfig always sets this key (undefined when neither is set, which monitoring reports); a caller that
@@ -48,6 +51,8 @@ export interface StackSettings extends TenantSettings {
     connections: ConnectionSettings[];
     /** Absent: monitoring off. */
     monitoring?: MonitoringSettings;
+    /** The profile self-service tickets are issued from; absent: none declared. */
+    selfServiceProfile?: SelfServiceProfileSettings;
 }
 
 /** Where each tenant value sits in the caller's vocabulary (stack config keys, or ScimConnection's args), and how to set it. */
@@ -167,6 +172,8 @@ export function parseStackConfig(raw: RawStackConfig, options: { now?: Date } = 
     const tenants = readTenants(r, raw, STACK_CONFIG_PATHS);
     const stackTenant = validTenant(raw);
     const connections = readConnections(r, raw.connections, stackTenant);
+    const selfServiceNames = connections.filter((c) => c.selfService).map((c) => c.name);
+    const selfServiceProfile = readSelfServiceProfile(r, raw.selfServiceProfile, selfServiceNames);
     checkCertificateEndDates(r, raw.connections, options.now ?? new Date());
     const monitoringRead = readMonitoring(r, raw.monitoring);
     if (monitoringRead && !r.failedAt("connections")) {
@@ -174,5 +181,10 @@ export function parseStackConfig(raw: RawStackConfig, options: { now?: Date } = 
         if ("azureSubscriptionId" in raw) checkMonitoringSubscription(r, raw.azureSubscriptionId, monitoringRead.settings, connections, stackTenant);
     }
     if (r.problems.length > 0 || !tenants) throw new ConfigError(r.problems);
-    return { ...tenants, connections, ...(monitoringRead ? { monitoring: monitoringRead.settings } : {}) };
+    return {
+        ...tenants,
+        connections,
+        ...(monitoringRead ? { monitoring: monitoringRead.settings } : {}),
+        ...(selfServiceProfile ? { selfServiceProfile } : {}),
+    };
 }

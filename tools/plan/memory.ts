@@ -1,8 +1,9 @@
 // Memory the offline plan needs per connection: a benchmark script that prints figures (not a test).
 // npx ts-node --project tsconfig.json tools/plan/memory.ts [--sizes 50,200,400]
 // Each size runs the real plan (tools/plan/plan.ts) on a generated stack (tools/bench/generate.ts) in a fresh process,
-// then reports the heap still in use after a full garbage collection, the peak RSS and the process's heap limit.
-// The slope between sizes is the per-connection figure of capacity.ts.
+// then reports the largest heap in use while it ran (sampled every 100 ms: what the heap limit bounds), the heap still
+// in use after a full garbage collection at the end, the peak RSS and the process's heap limit.
+// The slope of the peak heap between sizes is the per-connection figure of capacity.ts.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -19,6 +20,11 @@ const MIB = 2 ** 20;
 interface Sample {
     connections: number;
     resources: number;
+    peakHeapMiB: number;
+    /** Largest committed heap (what V8 holds from the OS for the heap) while the plan ran. */
+    peakHeapTotalMiB: number;
+    /** Largest memory outside the JS heap (Buffers, native) while the plan ran. */
+    peakExternalMiB: number;
     retainedMiB: number;
     peakRssMiB: number;
     heapLimitMiB: number;
@@ -28,14 +34,29 @@ interface Sample {
 async function child(connections: number, dir: string): Promise<Sample> {
     const file = path.join(dir, `Pulumi.mem-${connections}.yaml`);
     fs.writeFileSync(file, YAML.stringify({ config: generateStackConfig(connections).pulumiConfig }));
+    let peak = 0;
+    let peakTotal = 0;
+    let peakExternal = 0;
+    const sample = () => {
+        const m = process.memoryUsage();
+        peak = Math.max(peak, m.heapUsed);
+        peakTotal = Math.max(peakTotal, m.heapTotal);
+        peakExternal = Math.max(peakExternal, m.external);
+    };
+    const sampler = setInterval(sample, 100);
     const start = performance.now();
     const result = await runPlan({ configFile: file });
     const seconds = (performance.now() - start) / 1000;
+    sample();
+    clearInterval(sampler);
     (globalThis as { gc?: () => void }).gc?.();
     const heap = v8.getHeapStatistics();
     return {
         connections,
         resources: result.monitor.recorded.length,
+        peakHeapMiB: peak / MIB,
+        peakHeapTotalMiB: peakTotal / MIB,
+        peakExternalMiB: peakExternal / MIB,
         retainedMiB: heap.used_heap_size / MIB,
         peakRssMiB: process.resourceUsage().maxRSS / 1024,
         heapLimitMiB: heap.heap_size_limit / MIB,
@@ -66,18 +87,21 @@ function main(argv: string[]): void {
     try {
         const samples = sizes.map((n) => measure(n, dir));
         process.stdout.write(`Node ${process.version}, ${os.cpus().length} cores, heap limit ${samples[0].heapLimitMiB.toFixed(0)} MiB\n\n`);
-        process.stdout.write("connections  resources  heap after GC  peak RSS   time\n");
+        process.stdout.write("connections  resources  peak heap used / committed  external  heap after GC  peak RSS   time\n");
         for (const s of samples) {
             process.stdout.write(
-                `${String(s.connections).padStart(11)}  ${String(s.resources).padStart(9)}  ${s.retainedMiB.toFixed(0).padStart(9)} MiB  ${s.peakRssMiB.toFixed(0).padStart(5)} MiB  ${s.seconds.toFixed(1).padStart(5)} s\n`,
+                `${String(s.connections).padStart(11)}  ${String(s.resources).padStart(9)}  ${s.peakHeapMiB.toFixed(0).padStart(5)} / ${s.peakHeapTotalMiB.toFixed(0).padStart(5)} MiB  ${s.peakExternalMiB.toFixed(0).padStart(4)} MiB  ${s.retainedMiB.toFixed(0).padStart(9)} MiB  ${s.peakRssMiB.toFixed(0).padStart(5)} MiB  ${s.seconds.toFixed(1).padStart(5)} s\n`,
             );
         }
         const [first, last] = [samples[0], samples[samples.length - 1]];
-        const heapSlope = (last.retainedMiB - first.retainedMiB) / (last.connections - first.connections);
-        const rssSlope = (last.peakRssMiB - first.peakRssMiB) / (last.connections - first.connections);
+        const slope = (f: (s: Sample) => number) => (f(last) - f(first)) / (last.connections - first.connections);
+        const peakSlope = slope((s) => s.peakHeapMiB);
+        const heapSlope = slope((s) => s.retainedMiB);
+        const totalSlope = slope((s) => s.peakHeapTotalMiB);
+        const rssSlope = slope((s) => s.peakRssMiB);
         process.stdout.write(
-            `\nper connection: ${heapSlope.toFixed(2)} MiB of heap after GC, ${rssSlope.toFixed(2)} MiB of peak RSS; ` +
-                `intercept ${(first.retainedMiB - heapSlope * first.connections).toFixed(0)} MiB\n` +
+            `\nper connection: ${peakSlope.toFixed(2)} MiB of peak heap (intercept ${(first.peakHeapMiB - peakSlope * first.connections).toFixed(0)} MiB), ` +
+                `${totalSlope.toFixed(2)} MiB of committed heap, ${heapSlope.toFixed(2)} MiB of heap after GC, ${rssSlope.toFixed(2)} MiB of peak RSS\n` +
                 `capacity.ts uses ${PLAN_HEAP_MIB_PER_CONNECTION} MiB per connection + ${PLAN_HEAP_MIB_BASE} MiB\n`,
         );
     } finally {
