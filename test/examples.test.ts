@@ -7,7 +7,7 @@ import type { PlanJson } from "../tools/plan/json";
 import { planCli } from "./support/planCli";
 
 const DIR = path.join(__dirname, "..", "examples", "stacks");
-const { plan } = planCli(() => DIR);
+const { plan } = planCli();
 
 function planned(file: string): PlanJson {
     const { code, stdout, stderr } = plan("--config-file", path.join(DIR, file), "--json");

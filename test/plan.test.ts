@@ -1,19 +1,10 @@
 // The offline plan as a reviewer runs it: the real CLI in a child process, loaded through ts-node.
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { describe, it, expect } from "vitest";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { planCli } from "./support/planCli";
 
-let tmp: string;
-const { plan } = planCli(() => tmp);
-
-beforeAll(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
-});
-afterAll(() => {
-    fs.rmSync(tmp, { recursive: true, force: true });
-});
+const { plan, tmp } = planCli();
 
 describe("npm run plan", () => {
     it("prints the example stack's resources, the wiring and secrets masked", () => {
@@ -46,7 +37,7 @@ describe("npm run plan", () => {
     });
 
     it("reads Pulumi.<stack>.yaml-shaped files and keeps secure values secret", () => {
-        const file = path.join(tmp, "Pulumi.dev.yaml");
+        const file = path.join(tmp(), "Pulumi.dev.yaml");
         fs.writeFileSync(
             file,
             [
@@ -68,7 +59,7 @@ describe("npm run plan", () => {
     });
 
     it("exits non-zero with every validation message and prints no plan on bad config", () => {
-        const file = path.join(tmp, "Pulumi.bad.yaml");
+        const file = path.join(tmp(), "Pulumi.bad.yaml");
         fs.writeFileSync(
             file,
             [

@@ -1,27 +1,18 @@
 // The stack-size warning as a user meets it: a plan in a Node.js process whose heap is too small for the stack warns
 // on stderr before the program runs (so it is seen even when the process then runs out of memory), names
 // `npm run stacks`, and lists the warning with the others when the plan finishes.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { generateStackConfig } from "../tools/bench/generate";
 import { planCli } from "./support/planCli";
 
-let tmp: string;
-const { planWith } = planCli(() => tmp);
-
-beforeAll(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-capacity-"));
-});
-afterAll(() => {
-    fs.rmSync(tmp, { recursive: true, force: true });
-});
+const { planWith, tmp } = planCli();
 
 describe("npm run plan: size of one stack", () => {
     it("warns near this process's heap limit, pointing at npm run stacks", () => {
-        const file = path.join(tmp, "Pulumi.twenty.yaml");
+        const file = path.join(tmp(), "Pulumi.twenty.yaml");
         fs.writeFileSync(file, YAML.stringify({ config: generateStackConfig(20).pulumiConfig }));
         // 20 connections are about 140 MiB by capacity.ts: over 60% of a 150 MiB old space.
         const small = planWith({ NODE_OPTIONS: "--max-old-space-size=150" }, "--config-file", file);

@@ -1,19 +1,9 @@
 // The offline plan as a reviewer reads it (text and --json): the real CLI in a child process, loaded through ts-node.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { planCli } from "./support/planCli";
 
-let tmp: string;
-const { plan, planWith, stackFile } = planCli(() => tmp);
-
-beforeAll(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-review-"));
-});
-afterAll(() => {
-    fs.rmSync(tmp, { recursive: true, force: true });
-});
+const { plan, planWith, stackFile } = planCli();
 
 describe("npm run plan: what a reviewer reads", () => {
     const managed = (name: string, scim: string[] = []) => [

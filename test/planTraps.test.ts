@@ -1,20 +1,11 @@
 // Config traps as a user meets them through `npm run plan`: each used to give exit code 0 and a plan of the wrong thing.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { planCli } from "./support/planCli";
 
-let tmp: string;
-const { plan, planWith, stackFile } = planCli(() => tmp);
+const { plan, planWith, stackFile } = planCli();
 const EXAMPLES = path.join(__dirname, "..", "examples", "stacks");
-
-beforeAll(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-traps-"));
-});
-afterAll(() => {
-    fs.rmSync(tmp, { recursive: true, force: true });
-});
 
 const connection = ["  auth0-entra-scim:connections:", "    - name: t", "      saml: {metadataUrl: https://idp.example/t.xml}"];
 

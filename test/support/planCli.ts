@@ -1,7 +1,9 @@
 // Runs the offline plan's real CLI in a child process, loaded through ts-node, as a reviewer runs it.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -11,7 +13,16 @@ export interface PlanRun {
     stderr: string;
 }
 
-export function planCli(tmp: () => string) {
+/** The CLI, and a temporary folder for stack files that lives as long as the calling test file. */
+export function planCli() {
+    let dir = "";
+    beforeAll(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+    });
+    afterAll(() => {
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+    const tmp = () => dir;
     const planWith = (env: Record<string, string>, ...args: string[]): PlanRun => {
         const res = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--project", "tsconfig.json", "tools/plan/cli.ts", ...args], {
             cwd: ROOT,
@@ -23,6 +34,7 @@ export function planCli(tmp: () => string) {
         return { code: res.status, stdout: res.stdout, stderr: res.stderr };
     };
     return {
+        tmp,
         planWith,
         plan: (...args: string[]): PlanRun => planWith({}, ...args),
         /** Writes a stack file into the test's temporary folder. */
