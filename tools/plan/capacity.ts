@@ -13,8 +13,13 @@ import * as v8 from "node:v8";
 export const PLAN_HEAP_MIB_PER_CONNECTION = 3;
 /** Heap of the program and the SDK before the first connection, in MiB (same measurement, the intercept). */
 export const PLAN_HEAP_MIB_BASE = 80;
-/** Warn from this share of the heap limit on: the garbage collector slows sharply well before the limit. */
-export const CAPACITY_WARN_SHARE = 0.6;
+/**
+ * Warn from this share of the heap limit on. It puts the warning where docs/scale.md's sizing advice ends (about 300
+ * connections under Node's default 2 GiB old space, 600 under 4 GiB): well before the limit, because garbage
+ * collection slows sharply near it and the real engine's gRPC traffic, which the simulation lacks, needs room too
+ * (UNCONFIRMED how much, as docs/scale.md says).
+ */
+export const CAPACITY_WARN_SHARE = 0.45;
 
 export interface CapacityEstimate {
     connections: number;

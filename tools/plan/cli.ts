@@ -6,6 +6,10 @@ import { formatPlan } from "./format";
 import { type PlanJsonError, planJson, planJsonError } from "./json";
 import { PlanError, runPlan } from "./plan";
 
+// The plan's library entry points, where tools/bench loads them from.
+export { formatPlan } from "./format";
+export { runPlan } from "./plan";
+
 export interface PlanIo {
     stdout: (text: string) => void;
     stderr: (text: string) => void;
