@@ -1,6 +1,6 @@
 // Runs the real program in-process against simulated providers: Pulumi's mock monitor, extended to record
 // what the engine would be told (parent, dependencies, property dependencies, secret inputs, options).
-// Used by the offline plan (cli/plan.ts), the tests and the benchmark. No network, no credentials.
+// Used by the offline plan (tools/plan/plan.ts), the tests and the benchmark. No network, no credentials.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
