@@ -1,5 +1,5 @@
 // The offline plan's pure parts, without a child process: progress, capacity, warnings grouping, encrypted values.
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CAPACITY_WARN_SHARE, PLAN_HEAP_MIB_BASE, PLAN_HEAP_MIB_PER_CONNECTION, capacityWarning, estimateCapacity } from "../tools/plan/capacity";
 import { formatOutputValue } from "../tools/plan/format";
 import { explainEncrypted } from "../tools/plan/plan";
@@ -9,36 +9,26 @@ import { formatWarning, groupWarnings } from "../tools/plan/warnings";
 const GIB = 2 ** 30;
 
 describe("progress", () => {
-    afterEach(() => {
-        vi.useRealTimers();
-    });
-
     it("says nothing for a quick plan", () => {
-        vi.useFakeTimers();
+        let t = 0;
         const lines: string[] = [];
-        const p = startProgress({ afterMs: 5000, everyMs: 10000, count: () => 42, write: (l) => lines.push(l) });
-        vi.advanceTimersByTime(4999);
-        p.stop();
-        vi.advanceTimersByTime(60000);
+        const p = startProgress({ afterMs: 5000, everyMs: 10000, write: (l) => lines.push(l), now: () => t });
+        for (t = 0; t < 5000; t += 100) p.tick(t / 10);
+        p.stop(500);
         expect(lines).toEqual([]);
     });
 
-    it("reports the resources registered so far once the plan takes longer, then how long it took", () => {
-        vi.useFakeTimers();
-        let count = 0;
+    it("reports the resources registered so far once the plan takes longer, at most every interval, then how long it took", () => {
+        let t = 0;
         const lines: string[] = [];
-        const p = startProgress({ afterMs: 5000, everyMs: 10000, count: () => count, write: (l) => lines.push(l), now: () => Date.now() });
-        count = 300;
-        vi.advanceTimersByTime(5000);
-        count = 900;
-        vi.advanceTimersByTime(10000);
-        count = 1000;
-        p.stop();
-        vi.advanceTimersByTime(60000);
+        const p = startProgress({ afterMs: 5000, everyMs: 10000, write: (l) => lines.push(l), now: () => t });
+        for (t = 0; t <= 15000; t += 1000) p.tick(t / 10);
+        t = 16000;
+        p.stop(1700);
         expect(lines).toEqual([
-            "plan: 300 resources registered after 5 s...",
-            "plan: 900 resources registered after 15 s...",
-            "plan: 1000 resources, done in 15 s.",
+            "plan: 500 resources registered after 5 s...",
+            "plan: 1500 resources registered after 15 s...",
+            "plan: 1700 resources, done in 16 s.",
         ]);
     });
 });

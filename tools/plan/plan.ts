@@ -101,9 +101,8 @@ export async function runPlan(options: PlanOptions = {}): Promise<PlanResult> {
         const problems = explainEncrypted(err.problems, stack.encryptedPaths);
         throw new PlanError(formatProblems(problems), problems);
     }
-    const progress = options.progress
-        ? startProgress({ afterMs: 5000, everyMs: 10000, count: () => monitor.recorded.length, write: options.progress })
-        : undefined;
+    const progress = options.progress ? startProgress({ afterMs: 5000, everyMs: 10000, write: options.progress }) : undefined;
+    if (progress) monitor.onRegister = (count) => progress.tick(count);
     try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const program = require(path.join(ROOT, "index")) as Record<string, unknown>;
@@ -115,7 +114,7 @@ export async function runPlan(options: PlanOptions = {}): Promise<PlanResult> {
         if (tooLarge) warnings.push({ message: tooLarge, connections: [] });
         return { monitor, outputs, settings, file, sources, warnings, capacity };
     } finally {
-        progress?.stop();
+        progress?.stop(monitor.recorded.length);
     }
 }
 

@@ -1,44 +1,38 @@
 // Progress on stderr for plans that take a while (a 1000-connection stack takes minutes): silent for quick plans,
 // so stdout stays the plan alone and a terminal shows something is happening for slow ones.
+// Driven by the registrations themselves, not by a timer: while the SDK works through its promise chains the event
+// loop runs no timers for seconds at a time, so a timer would stay silent exactly when it is needed.
 
 export interface ProgressOptions {
     /** Say nothing for plans quicker than this. */
     afterMs: number;
-    /** Then one line this often. */
+    /** Then at most one line this often. */
     everyMs: number;
-    /** Resources registered so far. */
-    count: () => number;
     write: (line: string) => void;
     now?: () => number;
 }
 
 export interface Progress {
-    /** Stops the timer; when progress was shown, ends with how long the plan took. */
-    stop(): void;
+    /** Called at each registration with the count so far; writes a line when one is due. */
+    tick(count: number): void;
+    /** When progress was shown, ends with how long the plan took. */
+    stop(count: number): void;
 }
 
 export function startProgress(o: ProgressOptions): Progress {
     const now = o.now ?? (() => Date.now());
     const start = now();
-    let shown = false;
-    let interval: NodeJS.Timeout | undefined;
+    let last: number | undefined;
     const seconds = () => ((now() - start) / 1000).toFixed(0);
-    const tick = () => {
-        shown = true;
-        o.write(`plan: ${o.count()} resources registered after ${seconds()} s...`);
-    };
-    // Unreferenced: the timers never keep the process alive on their own.
-    const first = setTimeout(() => {
-        tick();
-        interval = setInterval(tick, o.everyMs);
-        interval.unref();
-    }, o.afterMs);
-    first.unref();
     return {
-        stop() {
-            clearTimeout(first);
-            if (interval) clearInterval(interval);
-            if (shown) o.write(`plan: ${o.count()} resources, done in ${seconds()} s.`);
+        tick(count) {
+            const t = now();
+            if (t - start < o.afterMs || (last !== undefined && t - last < o.everyMs)) return;
+            last = t;
+            o.write(`plan: ${count} resources registered after ${seconds()} s...`);
+        },
+        stop(count) {
+            if (last !== undefined) o.write(`plan: ${count} resources, done in ${seconds()} s.`);
         },
     };
 }

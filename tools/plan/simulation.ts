@@ -268,6 +268,8 @@ function walkSecrets(value: unknown, path: string, secrets: string[]): { plain: 
 export class RecordingMonitor extends MockMonitor {
     readonly recorded: RecordedResource[] = [];
     readonly calls: RecordedCall[] = [];
+    /** Called at each registration (the plan's progress), synchronously: timers may not run for seconds meanwhile. */
+    onRegister?: (count: number) => void;
 
     constructor(mocks: pulumi.runtime.Mocks = { newResource: simulateResource, call: simulateCall }) {
         const calls: RecordedCall[] = [];
@@ -312,6 +314,7 @@ export class RecordingMonitor extends MockMonitor {
             state: {},
         };
         this.recorded.push(entry);
+        this.onRegister?.(this.recorded.length);
         await super.registerResource(req, (err: unknown, res: unknown) => {
             const response = res as { getUrn(): string; getId(): string; getObject(): ProtoValue | undefined } | undefined;
             if (response) {
