@@ -118,7 +118,7 @@ describe("loaded as Pulumi's provider host loads it", () => {
         const schema = g.state.jobs.get(jobId)!.schema as { synchronizationRules: { objectMappings: { sourceObjectName: string; enabled: boolean }[] }[] };
         expect(schema.synchronizationRules[0].objectMappings.find((m) => m.sourceObjectName === "Group")?.enabled).toBe(false);
         expect(g.state.servicePrincipals.get(spId)?.preferredTokenSigningKeyThumbprint).toBe("2F8B4E1C9A7D3B6E5F0A1C2D3E4F5A6B7C8D9E0F");
-        expect(g.state.jobs.get(jobId)?.job.status.code).toBe("Active");
+        expect(g.state.jobs.get(jobId)?.job.schedule.state).toBe("Active");
         expect(new Set(g.requests.map((q) => q.authorization))).toEqual(new Set([`Bearer ${g.token}`]));
     }, 120_000);
 

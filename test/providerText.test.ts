@@ -11,6 +11,7 @@ const CHECK_INPUTS: Record<keyof typeof PROVIDER_MODULES, Record<string, unknown
     SynchronizationSchema: { servicePrincipalId: "sp-1", synchronizationJobId: "scim.abc.def", provisionGroups: false },
     PreferredTokenSigningKey: { servicePrincipalId: "sp-1", thumbprint: "2F8B4E1C9A7D3B6E5F0A1C2D3E4F5A6B7C8D9E0F" },
     ProvisioningStatus: { servicePrincipalId: "sp-1", synchronizationJobId: "scim.abc.def", enabled: true },
+    ProvisionOnDemand: { servicePrincipalId: "sp-1", synchronizationJobId: "scim.abc.def", ruleId: "rule-1", objectId: "user-1", objectTypeName: "User" },
 };
 
 describe("providerModuleText", () => {
