@@ -35,7 +35,8 @@ describe("examples/stacks", () => {
             ["managed-entra", "72f988bf-86f1-41af-91ab-2d7cd011db47"],
         ]);
         const job = (name: string) => doc.connections.find((c) => c.name === name)!.resources.map((r) => r.type);
-        expect(job("support-entra")).toContain("azuread:index/synchronizationJobProvisionOnDemand:SynchronizationJobProvisionOnDemand");
+        expect(job("support-entra")).toContain("pulumi-nodejs:dynamic/auth0-entra-scim:ProvisionOnDemand");
+        expect(job("sales-entra")).not.toContain("pulumi-nodejs:dynamic/auth0-entra-scim:ProvisionOnDemand");
         expect(doc.stackResources).toEqual([]);
     });
 
