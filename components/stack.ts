@@ -28,6 +28,8 @@ export function readRawConfig(): RawStackConfig {
         connections: get(project, "connections"),
         monitoring: get(project, "monitoring"),
         selfServiceProfile: get(project, "selfServiceProfile"),
+        azureSubscriptionId: new pulumi.Config("azure-native").get("subscriptionId") ?? process.env.ARM_SUBSCRIPTION_ID,
+        configKeys: Object.keys(pulumi.runtime.allConfig()),
     };
 }
 

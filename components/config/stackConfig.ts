@@ -2,6 +2,8 @@
 import { isGuid, tenantKey } from "../helpers/ids";
 import { type ConnectionSettings, readConnection } from "./connection";
 import { type MonitoringSettings, checkMonitoringCoverage, readMonitoring } from "./monitoring";
+import { checkConfigKeys } from "./configKeys";
+import { checkCertificateEndDates, checkMonitoringSubscription } from "./deployTraps";
 import { ConfigError, HOSTNAME, Reader, isMissing } from "./reader";
 import { type SelfServiceProfileSettings, readSelfServiceProfile } from "./selfService";
 
@@ -23,6 +25,14 @@ export interface RawStackConfig {
     monitoring?: unknown;
     /** `auth0-entra-scim:selfServiceProfile`. */
     selfServiceProfile?: unknown;
+    /**
+     * `azure-native:subscriptionId` or ARM_SUBSCRIPTION_ID: the subscription of the stack's own tenant's monitoring.
+     * readRawConfig always sets this key (undefined when neither is set, which monitoring reports); a caller that
+     * leaves the key out entirely does not deploy through the default azure-native provider, and is not asked.
+     */
+    azureSubscriptionId?: unknown;
+    /** Every key set in the stack's config (`namespace:key`), when known: keys nothing reads are reported. */
+    configKeys?: readonly string[];
 }
 
 /** The Auth0 and Entra tenants every connection of a stack shares. */
@@ -158,17 +168,21 @@ function readConnections(r: Reader, v: unknown, stackTenant: string | undefined)
 
 /**
  * Validates the raw stack config. Returns typed settings, or throws one ConfigError with every problem.
+ * `now` (default: the clock) is what dates such as entra.certificateEndDate must lie after.
  */
-export function parseStackConfig(raw: RawStackConfig): StackSettings {
+export function parseStackConfig(raw: RawStackConfig, options: { now?: Date } = {}): StackSettings {
     const r = new Reader();
+    if (raw.configKeys) checkConfigKeys(r, raw.configKeys);
     const tenants = readTenants(r, raw, STACK_CONFIG_PATHS);
     const stackTenant = validEntraTenant(raw.entraTenantId);
     const connections = readConnections(r, raw.connections, stackTenant);
     const selfServiceNames = connections.filter((c) => c.selfService).map((c) => c.name);
     const selfServiceProfile = readSelfServiceProfile(r, raw.selfServiceProfile, selfServiceNames);
+    checkCertificateEndDates(r, raw.connections, options.now ?? new Date());
     const monitoringRead = readMonitoring(r, raw.monitoring);
     if (monitoringRead && !r.failedAt("connections")) {
         checkMonitoringCoverage(r, monitoringRead, connections, stackTenant);
+        if ("azureSubscriptionId" in raw) checkMonitoringSubscription(r, raw.azureSubscriptionId, monitoringRead.settings, connections, stackTenant);
     }
     if (r.problems.length > 0 || !tenants) throw new ConfigError(r.problems);
     return {

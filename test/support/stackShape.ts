@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { simulate, settle } from "../../tools/plan/simulation";
-import { readStackFile } from "../../tools/plan/cli";
+import { readStackFile } from "../../tools/plan/stackFile";
 import { runStack } from "../../components/stack";
 import type { RawStackConfig } from "../../components/config";
 
@@ -19,7 +19,7 @@ export interface ShapeEntry {
 
 /** Every resource the stack registers for `raw`, or for Pulumi.example.yaml when `raw` is "example". */
 export async function stackShape(raw: RawStackConfig | "example"): Promise<ShapeEntry[]> {
-    const config = raw === "example" ? readStackFile({}).config : {};
+    const config = raw === "example" ? readStackFile(path.join(__dirname, "..", "..", "Pulumi.example.yaml")).config : {};
     const monitor = await simulate({ project: "auth0-entra-scim", stack: "shape", preview: false, config });
     runStack(raw === "example" ? undefined : raw);
     await settle();
