@@ -1,7 +1,7 @@
 // The stack's program body, apart from index.ts so that tests and the offline plan can drive it
 // and so that index.ts exports nothing but stack outputs.
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, type ConnectionConfig, PROJECT, type RawStackConfig, type StackSettings, parseStackConfig, tenantKey } from "./config";
+import { type ConnectionConfig, PROJECT, type RawStackConfig, type StackSettings, parseStackConfig, tenantKey } from "./config";
 import { ScimConnection, type ScimConnectionOutputs } from "./scimConnection";
 import { tenantProviders } from "./tenantProviders";
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
@@ -115,14 +115,8 @@ function declareMonitoring(
 
 /** Reads and validates config, then declares every connection; bad config registers nothing. */
 export function runStack(raw: RawStackConfig = readRawConfig()): Record<string, ScimConnectionOutputs> {
-    let settings: StackSettings;
-    try {
-        settings = parseStackConfig(raw);
-    } catch (err) {
-        // RunError ends the program with the message alone, without a stack trace.
-        if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
-        throw err;
-    }
+    // A ConfigError is a pulumi.RunError: the program ends with its message alone, without a stack trace.
+    const settings = parseStackConfig(raw);
     // parseStackConfig accepted the list, so each entry is one of settings.connections, in order.
     return declareStack(settings, raw.connections as ConnectionConfig[]);
 }

@@ -43,6 +43,8 @@ describe("ScimConnection args", () => {
         );
         await settle();
         expect(err).toBeInstanceOf(ConfigError);
+        // Pulumi ends a program on a RunError with its message alone, no stack trace.
+        expect(pulumi.RunError.isInstance(err)).toBe(true);
         expect((err as ConfigError).problems.map((p) => p.path)).toEqual([
             "azureadProvider",
             "auth0Domain",

@@ -1,5 +1,6 @@
 // Walking raw config: the problem list, the typed readers that feed it, and the link between a block's declared
 // keys and its settings type. Every config file reads through this; nothing here knows a config key.
+import { RunError } from "@pulumi/pulumi/errors";
 
 export interface ConfigProblem {
     /** Config path, e.g. `connections[2].entra.assignments.groups[0]` or `auth0:domain`. */
@@ -7,7 +8,11 @@ export interface ConfigProblem {
     message: string;
 }
 
-export class ConfigError extends Error {
+/**
+ * Bad config, with every problem. A pulumi.RunError, so that Pulumi ends the program with the message alone (no stack
+ * trace) whether the stack or another program that embeds ScimConnection throws it.
+ */
+export class ConfigError extends RunError {
     constructor(
         readonly problems: ConfigProblem[],
         /** What was being validated, for the first line of the message. */
