@@ -6,9 +6,15 @@
 // - runSerializedProvider: loads that text as Pulumi's dynamic-provider host does
 //   (require-from-string, then `.handler()`), and calls one provider method. Whatever it needs (the
 //   implementation module, credentials) it must find at call time, in that process.
+// - registerProgramInChild: runs a whole Pulumi program (this stack, a compiled build of it, a consumer's program)
+//   in its own directory against the offline plan's simulated providers, and returns every registration as the
+//   engine would receive it, `__provider` texts and additionalSecretOutputs included.
 // Reusable by any dynamic resource of the project (e.g. the SCIM token).
 import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import * as ts from "typescript";
 
 export const PROJECT_ROOT = path.join(__dirname, "..", "..");
 
@@ -56,7 +62,7 @@ const spec = JSON.parse(process.env.SERIALIZE_SPEC);
 })();
 `;
 
-function runChild(script: string, spec: unknown, o: ChildOptions): Promise<string> {
+function runChild(script: string, spec: unknown, o: ChildOptions & { cwd?: string }): Promise<string> {
     const env: Record<string, string> = {
         PATH: process.env.PATH ?? "",
         HOME: process.env.HOME ?? "",
@@ -68,7 +74,7 @@ function runChild(script: string, spec: unknown, o: ChildOptions): Promise<strin
         execFile(
             process.execPath,
             ["-e", script],
-            { cwd: PROJECT_ROOT, env, timeout: o.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 },
+            { cwd: o.cwd ?? PROJECT_ROOT, env, timeout: o.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 },
             (err, stdout, stderr) => {
                 if (err) reject(new Error(`child failed: ${err.message}\n${stderr}`));
                 else resolve(stdout);
@@ -99,4 +105,79 @@ export async function runSerializedProvider(
     o: ChildOptions = {},
 ): Promise<{ ok: true; result: unknown } | { ok: false; error: string }> {
     return JSON.parse(await runChild(RUN, { text: providerText, method, args }, o)) as { ok: true; result: unknown } | { ok: false; error: string };
+}
+
+const PROGRAM = `
+const path = require("path");
+const spec = JSON.parse(process.env.SERIALIZE_SPEC);
+if (spec.tsNode) require(require.resolve("ts-node", { paths: [process.cwd()] })).register({ transpileOnly: true, project: path.join(process.cwd(), "tsconfig.json") });
+const sim = require(spec.simulation);
+(async () => {
+    const monitor = await sim.simulate({ config: spec.config, project: spec.project, stack: "dev" });
+    require(path.resolve(spec.entry));
+    await sim.settle();
+    const keep = ["type", "name", "urn", "id", "inputs", "state", "additionalSecretOutputs", "secretPaths", "deleteBeforeReplace"];
+    process.stdout.write(JSON.stringify(monitor.recorded.map((r) => Object.fromEntries(keep.map((k) => [k, r[k]])))));
+})().catch((e) => { console.error((e && e.stack) || e); process.exit(1); });
+`;
+
+/** One registration of a program run, as the engine would receive it (secrets unwrapped in `inputs`). */
+export interface ProgramRegistration {
+    type: string;
+    name: string;
+    urn: string;
+    id: string;
+    /** Inputs as registered, `__provider` included for dynamic resources. */
+    inputs: Record<string, unknown>;
+    /** What the simulated provider answered. */
+    state: Record<string, unknown>;
+    additionalSecretOutputs: string[];
+    /** Inputs that were sent as secrets. */
+    secretPaths: string[];
+    deleteBeforeReplace: boolean;
+}
+
+export interface ProgramRun extends ChildOptions {
+    /** The project directory the program runs in (its cwd, as under `pulumi up`). */
+    cwd: string;
+    /** The program's entry, relative to cwd (what Pulumi would run: Pulumi.yaml `main:` or package.json). */
+    entry: string;
+    /** Stack config, full keys (`auth0:domain`); non-strings JSON-encoded as the CLI does. */
+    config: Record<string, unknown>;
+    /** Register ts-node from cwd first, as the Node.js runtime does for a TypeScript program. */
+    tsNode?: boolean;
+    project?: string;
+}
+
+let simulationJs: string | undefined;
+
+/**
+ * tools/plan/simulation.ts as CommonJS in a temp dir beside a link to this checkout's node_modules, so a program
+ * without ts-node (a compiled deployment, a consumer) can run against the same simulated providers.
+ */
+export function simulationModule(): string {
+    if (simulationJs) return simulationJs;
+    const dir = path.join(os.tmpdir(), `auth0-entra-scim-simulation-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    try {
+        symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    const source = readFileSync(path.join(PROJECT_ROOT, "tools", "plan", "simulation.ts"), "utf8");
+    const out = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+    simulationJs = path.join(dir, "simulation.js");
+    writeFileSync(simulationJs, out.outputText);
+    return simulationJs;
+}
+
+/** Runs a program under the simulated providers in a child process in its directory; every registration it made. */
+export async function registerProgramInChild(run: ProgramRun): Promise<ProgramRegistration[]> {
+    const spec = { entry: run.entry, config: run.config, tsNode: !!run.tsNode, project: run.project ?? "auth0-entra-scim", simulation: simulationModule() };
+    return JSON.parse(await runChild(PROGRAM, spec, { ...run, cwd: run.cwd })) as ProgramRegistration[];
+}
+
+/** The dynamic resources of a program run, by their short type (ScimToken, ...). */
+export function dynamicRegistrations(regs: ProgramRegistration[]): ProgramRegistration[] {
+    return regs.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
 }
