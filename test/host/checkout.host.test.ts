@@ -1,15 +1,8 @@
 // Layout 1, this checkout: `pulumi up` in the project root runs index.ts through ts-node, and the engine starts the
 // dynamic-provider host in the project root. The stored texts load the TypeScript source there.
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
-import { parse } from "yaml";
 import { PROJECT_ROOT, registerProgramInChild } from "../support/serializeProvider";
 import { describeLayout } from "./layoutSuite";
-
-/** The stack config of Pulumi.example.yaml: a managed and an Auth0-only connection, every custom resource. */
-export function exampleConfig(): Record<string, unknown> {
-    return (parse(readFileSync(path.join(PROJECT_ROOT, "Pulumi.example.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
-}
+import { exampleConfig } from "./scenario";
 
 describeLayout(
     "this checkout, host in the project root",
@@ -20,6 +13,7 @@ describeLayout(
             hostCwd: PROJECT_ROOT,
             config,
             expectedHostScript: require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [PROJECT_ROOT] }),
+            flavour: "ts",
         };
     },
     { lifecycle: true },

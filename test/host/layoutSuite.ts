@@ -16,6 +16,14 @@ export interface Layout {
     config: Record<string, unknown>;
     /** The @pulumi/pulumi the host must come from (resolved from hostCwd by the launcher). */
     expectedHostScript: string;
+    /** NODE_OPTIONS the layout needs besides the tests' loopback preload (e.g. LINKED_NODE_OPTIONS). */
+    nodeOptions?: string;
+    /** Pulumi.yaml runtime options of the layout (the engine passes them as PULUMI_RUNTIME_*). */
+    runtimeOptions?: Record<string, unknown>;
+    /** Project name (Pulumi.yaml `name`). */
+    project?: string;
+    /** What the program ran as, and so what its texts load first: "js" (a build) or "ts" (source). */
+    flavour: "js" | "ts";
 }
 
 export interface SuiteOptions {
@@ -35,7 +43,8 @@ export function describeLayout(title: string, setup: () => Promise<Layout>, o: S
             layout = await setup();
             dynamic = dynamicRegistrations(layout.regs);
             s = await startStandInsFor(dynamic, String(layout.config["auth0:domain"]));
-            host = await startDynamicHost({ cwd: layout.hostCwd, env: s.env, config: layout.config });
+            const env = { ...s.env, NODE_OPTIONS: [layout.nodeOptions, s.env.NODE_OPTIONS].filter(Boolean).join(" ") };
+            host = await startDynamicHost({ cwd: layout.hostCwd, env, config: layout.config, runtimeOptions: layout.runtimeOptions, project: layout.project });
             expect(await host.configure()).toEqual({ acceptSecrets: false, supportsPreview: false });
         }, 120_000);
 
@@ -48,7 +57,7 @@ export function describeLayout(title: string, setup: () => Promise<Layout>, o: S
             expect(new Set(dynamic.map(shortType))).toEqual(new Set(CUSTOM_RESOURCE_TYPES));
             for (const r of dynamic) {
                 expect(r.additionalSecretOutputs, r.name).toEqual(shortType(r) === "ScimToken" ? ["token"] : []);
-                expect(r.inputs.__provider, r.name).toContain(JSON.stringify(PROVIDER_MODULES[shortType(r)]));
+                expect(r.inputs.__provider, r.name).toContain(`${JSON.stringify(PROVIDER_MODULES[shortType(r)])}, ${JSON.stringify(layout.flavour)})`);
             }
         });
 

@@ -1,12 +1,14 @@
 // What the host tests share: the stand-ins seeded with the ids a program run registered, the environment that points
 // the provider code (inside Pulumi's real dynamic-provider host) at them, and per custom resource type an input change
 // and what Auth0 or Graph must look like after Create, Update and Delete.
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { parse } from "yaml";
 import { GRAPH_TOKEN_ENV, GRAPH_URL_ENV } from "../../components/clients/graph";
 import { PROVIDER_MODULES } from "../../components/dynamic/providerText";
 import { type Auth0StandIn, startAuth0StandIn } from "../support/auth0StandIn";
 import { type GraphStandIn, startGraphStandIn } from "../support/graphStandIn";
-import type { ProgramRegistration } from "../support/serializeProvider";
+import { PROJECT_ROOT, type ProgramRegistration } from "../support/serializeProvider";
 
 export type CustomResourceType = keyof typeof PROVIDER_MODULES;
 
@@ -18,7 +20,12 @@ export function shortType(reg: ProgramRegistration): CustomResourceType {
     return reg.type.slice(reg.type.lastIndexOf(":") + 1) as CustomResourceType;
 }
 
-/** The stack config of the host tests: Pulumi.example.yaml's (every custom resource type, two connections). */
+/** The stack config of Pulumi.example.yaml: a managed and an Auth0-only connection, every custom resource type. */
+export function exampleConfig(): Record<string, unknown> {
+    return (parse(readFileSync(path.join(PROJECT_ROOT, "Pulumi.example.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
+}
+
+/** The Auth0 M2M application the stand-in accepts; the host gets it from its environment. */
 export const AUTH0_CLIENT = { id: "host-test-m2m", secret: "host-test-m2m-secret-never-stored" };
 
 export interface StandIns {

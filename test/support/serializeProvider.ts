@@ -11,7 +11,8 @@
 //   engine would receive it, `__provider` texts and additionalSecretOutputs included.
 // Reusable by any dynamic resource of the project (e.g. the SCIM token).
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
@@ -147,34 +148,56 @@ export interface ProgramRun extends ChildOptions {
     /** Register ts-node from cwd first, as the Node.js runtime does for a TypeScript program. */
     tsNode?: boolean;
     project?: string;
+    /** The layout's root when it has its own node_modules (see simulationModule). */
+    layoutDir?: string;
+    /** NODE_OPTIONS of the program's process. */
+    nodeOptions?: string;
 }
 
-let simulationJs: string | undefined;
+const simulations = new Map<string, string>();
 
 /**
- * tools/plan/simulation.ts as CommonJS in a temp dir beside a link to this checkout's node_modules, so a program
- * without ts-node (a compiled deployment, a consumer) can run against the same simulated providers.
+ * tools/plan/simulation.ts as CommonJS, so a program without ts-node (a compiled deployment, a consumer) runs against
+ * the same simulated providers. Written inside `layoutDir`'s node_modules, so it shares the program's @pulumi/pulumi
+ * (its mocks must be set on the instance the program uses); without one, in a temp dir linked to this checkout's.
  */
-export function simulationModule(): string {
-    if (simulationJs) return simulationJs;
-    const dir = path.join(os.tmpdir(), `auth0-entra-scim-simulation-${process.pid}`);
-    mkdirSync(dir, { recursive: true });
-    try {
-        symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-    } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    }
+export function simulationModule(layoutDir?: string): string {
+    const key = layoutDir ?? "";
+    const known = simulations.get(key);
+    if (known) return known;
     const source = readFileSync(path.join(PROJECT_ROOT, "tools", "plan", "simulation.ts"), "utf8");
     const out = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-    simulationJs = path.join(dir, "simulation.js");
-    writeFileSync(simulationJs, out.outputText);
-    return simulationJs;
+    const hash = createHash("sha256").update(out.outputText).digest("hex").slice(0, 16);
+    const dir = layoutDir
+        ? path.join(layoutDir, "node_modules", ".auth0-entra-scim-simulation")
+        : path.join(os.tmpdir(), `auth0-entra-scim-simulation-${hash}`);
+    mkdirSync(dir, { recursive: true });
+    if (!layoutDir) {
+        try {
+            symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+        } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+        }
+    }
+    const file = path.join(dir, "simulation.js");
+    // Written whole, then renamed: parallel test files may share the temp dir.
+    writeFileSync(`${file}.${process.pid}`, out.outputText);
+    renameSync(`${file}.${process.pid}`, file);
+    simulations.set(key, file);
+    return file;
 }
 
 /** Runs a program under the simulated providers in a child process in its directory; every registration it made. */
 export async function registerProgramInChild(run: ProgramRun): Promise<ProgramRegistration[]> {
-    const spec = { entry: run.entry, config: run.config, tsNode: !!run.tsNode, project: run.project ?? "auth0-entra-scim", simulation: simulationModule() };
-    return JSON.parse(await runChild(PROGRAM, spec, { ...run, cwd: run.cwd })) as ProgramRegistration[];
+    const spec = {
+        entry: run.entry,
+        config: run.config,
+        tsNode: !!run.tsNode,
+        project: run.project ?? "auth0-entra-scim",
+        simulation: simulationModule(run.layoutDir),
+    };
+    const env = { ...run.env, ...(run.nodeOptions ? { NODE_OPTIONS: run.nodeOptions } : {}) };
+    return JSON.parse(await runChild(PROGRAM, spec, { ...run, env, cwd: run.cwd })) as ProgramRegistration[];
 }
 
 /** The dynamic resources of a program run, by their short type (ScimToken, ...). */
