@@ -5,6 +5,7 @@ import * as azuread from "@pulumi/azuread";
 import { ConfigError, PROJECT, type RawStackConfig, type StackSettings, parseStackConfig, tenantKey } from "./config";
 import { ScimConnection, type ScimConnectionOutputs } from "./scimConnection";
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
+import { declareSelfServiceProfile } from "./self-service/selfServiceProfile";
 import { ProvisioningMonitoring, createProvisioningMonitoring, tenantMonitoringName } from "./monitoring/provisioningMonitoring";
 
 /** Raw config as the CLI gives it, with the providers' own environment fallbacks. */
@@ -26,6 +27,7 @@ export function readRawConfig(): RawStackConfig {
         customDomain: project.get("customDomain"),
         connections: get(project, "connections"),
         monitoring: get(project, "monitoring"),
+        selfServiceProfile: get(project, "selfServiceProfile"),
     };
 }
 
@@ -44,6 +46,7 @@ function tenantProviders(settings: StackSettings): Map<string, azuread.Provider>
 export function declareStack(settings: StackSettings): Record<string, ScimConnectionOutputs> {
     const providers = tenantProviders(settings);
     const connections: Record<string, ScimConnectionOutputs> = {};
+    const profile = settings.selfServiceProfile ? declareSelfServiceProfile(settings.selfServiceProfile) : undefined;
     // Service principals per tenant: Entra's provisioning logs live in each tenant.
     const monitored = new Map<string, pulumi.Output<string>[]>();
     for (const c of settings.connections) {
@@ -51,6 +54,7 @@ export function declareStack(settings: StackSettings): Record<string, ScimConnec
             settings: c,
             stack: settings,
             azureadProvider: c.entra ? providers.get(tenantKey(c.entra.tenantId)) : undefined,
+            selfServiceProfileId: profile?.id,
         });
         connections[c.name] = integration.outputs;
         const sp = integration.outputs.entraServicePrincipalId;

@@ -2,6 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { type GraphClientFactory, graphClientFromEnvironment, graphPaths, isNotFound } from "../clients/graph";
 import { changedKeys, diffResult, requireStrings } from "../dynamic/support";
+import { withStackConfig } from "../dynamic/withStackConfig";
 
 export interface PreferredTokenSigningKeyInputs {
     servicePrincipalId: string;
@@ -72,4 +73,4 @@ export function createProvider(clientFor: GraphClientFactory = graphClientFromEn
     };
 }
 
-export const provider = createProvider();
+export const provider = withStackConfig(createProvider());

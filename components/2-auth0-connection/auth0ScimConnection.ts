@@ -3,6 +3,7 @@ import * as auth0 from "@pulumi/auth0";
 import type { ConnectionSettings } from "../config";
 import { scimEndpointUrl } from "../helpers/urls";
 import { ScimToken } from "./scimToken";
+import { declareScimConfiguration } from "./scimConfiguration";
 
 /** Where Auth0 sends users to sign in: the stack's Entra app, or the customer's own IdP. */
 export type Auth0SamlIdentityProvider =
@@ -62,16 +63,7 @@ export class Auth0ScimConnection extends pulumi.ComponentResource {
         );
         this.connectionId = this.connection.id;
 
-        // userIdAttribute and mappings go together: Auth0 replaces the whole mapping on update.
-        this.scimConfiguration = new auth0.ConnectionScimConfiguration(
-            `${name}-scim-configuration`,
-            {
-                connectionId: this.connection.id,
-                userIdAttribute: settings.scim.userIdAttribute,
-                mappings: settings.scim.mappings.map((m) => ({ scim: m.scim, auth0: m.auth0 })),
-            },
-            child,
-        );
+        this.scimConfiguration = declareScimConfiguration(`${name}-scim-configuration`, this.connection.id, settings.scim, child);
 
         this.tokenScopes = settings.scim.tokenScopes;
         // A custom resource: auth0.ConnectionScimToken has no lifetime, so its tokens never expire (issue 4).

@@ -29,6 +29,7 @@ import {
     scheduleProblems,
     tokenLifetimeSeconds,
 } from "./tokenRotation";
+import { withStackConfig } from "../dynamic/withStackConfig";
 
 export interface ScimTokenInputs extends TokenSchedule {
     connectionId: string;
@@ -261,4 +262,4 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
 }
 
 /** Loaded by components/providers/shim.ts inside the provider process. */
-export const provider = createScimTokenProvider();
+export const provider = withStackConfig(createScimTokenProvider());

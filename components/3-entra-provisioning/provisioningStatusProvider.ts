@@ -2,6 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { type GraphClient, type GraphClientFactory, graphClientFromEnvironment, graphPaths, isNotFound } from "../clients/graph";
 import { changedKeys, diffResult, requireStrings } from "../dynamic/support";
+import { withStackConfig } from "../dynamic/withStackConfig";
 
 export interface ProvisioningStatusInputs {
     servicePrincipalId: string;
@@ -105,4 +106,4 @@ export function createProvider(clientFor: GraphClientFactory = graphClientFromEn
     };
 }
 
-export const provider = createProvider();
+export const provider = withStackConfig(createProvider());

@@ -23,6 +23,7 @@ import {
     userRuleId,
 } from "./synchronizationSchema";
 import { changedKeys, diffResult, requireStrings } from "../dynamic/support";
+import { withStackConfig } from "../dynamic/withStackConfig";
 
 export interface SynchronizationSchemaInputs {
     /** Object id of the service principal (not the application/client id). */
@@ -179,4 +180,4 @@ export function createProvider(clientFor: GraphClientFactory = graphClientFromEn
     };
 }
 
-export const provider = createProvider();
+export const provider = withStackConfig(createProvider());

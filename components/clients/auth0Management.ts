@@ -1,85 +1,26 @@
 // Auth0 Management API client for SCIM tokens, used by the ScimToken provider (inside the Pulumi provider
 // process) through the official `auth0` SDK (v7: ManagementClient.connections.scimConfiguration.tokens).
 //
-// Credentials are resolved when a call is made, the way the Auth0 Pulumi provider resolves them: stack config
-// `auth0:domain`, `auth0:clientId`, `auth0:clientSecret`, `auth0:apiToken`, `auth0:audience` (handed to the
-// dynamic provider's `configure`), else AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, AUTH0_API_TOKEN,
-// AUTH0_AUDIENCE. A static API token wins over client credentials, as in terraform-provider-auth0. Nothing
+// Credentials are resolved when a call is made, the way the Auth0 Pulumi provider resolves them: the `auth0:*`
+// stack config delivered to the provider process, else AUTH0_* (components/clients/credentials/auth0.ts). Nothing
 // here ends up in the serialized provider or in state.
 //
 // Retries are ours, not the SDK's (maxRetries 0): the SDK sleeps for real and retries every 5xx, POST included.
 // A POST that failed with a 5xx or timeout may still have issued a token, so it is never repeated blindly;
 // the error lists the connection's tokens instead. 429 is always retried: Auth0 did not process the request.
 import { ManagementClient, ManagementError, ManagementTimeoutError } from "auth0";
+import { type Auth0Credentials, Auth0CredentialsError, SCIM_TOKEN_API_SCOPES, auth0Name } from "./credentials";
 
-export const AUTH0_CONFIG_KEYS = {
-    domain: "auth0:domain",
-    clientId: "auth0:clientId",
-    clientSecret: "auth0:clientSecret",
-    apiToken: "auth0:apiToken",
-    audience: "auth0:audience",
-} as const;
-
-export const AUTH0_ENV_VARS = {
-    domain: "AUTH0_DOMAIN",
-    clientId: "AUTH0_CLIENT_ID",
-    clientSecret: "AUTH0_CLIENT_SECRET",
-    apiToken: "AUTH0_API_TOKEN",
-    audience: "AUTH0_AUDIENCE",
-} as const;
-
-/** The M2M application's Management API scopes this client needs. */
-export const SCIM_TOKEN_API_SCOPES = ["read:scim_token", "create:scim_token", "delete:scim_token"] as const;
-
-/** What `pulumi.dynamic.Config` offers; also satisfied by a plain map in tests. */
-export interface ConfigLookup {
-    get(key: string): string | undefined;
-}
-
-export interface Auth0Credentials {
-    domain: string;
-    clientId?: string;
-    clientSecret?: string;
-    apiToken?: string;
-    audience?: string;
-}
-
-/** Thrown when credentials are missing or malformed; names the settings, never their values. */
-export class Auth0CredentialsError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "Auth0CredentialsError";
-    }
-}
-
-export function resolveAuth0Credentials(config?: ConfigLookup, env: NodeJS.ProcessEnv = process.env): Auth0Credentials {
-    const pick = (k: keyof typeof AUTH0_CONFIG_KEYS): string | undefined => {
-        const v = config?.get(AUTH0_CONFIG_KEYS[k]) ?? env[AUTH0_ENV_VARS[k]];
-        return v === undefined || v.trim() === "" ? undefined : v.trim();
-    };
-    const name = (k: keyof typeof AUTH0_CONFIG_KEYS) => `${AUTH0_CONFIG_KEYS[k]} (or ${AUTH0_ENV_VARS[k]})`;
-    const rawDomain = pick("domain");
-    if (rawDomain === undefined) {
-        throw new Auth0CredentialsError(`Auth0 credentials: ${name("domain")} is not set; set it to the tenant domain, e.g. acme.eu.auth0.com.`);
-    }
-    const domain = rawDomain.replace(/^https:\/\//i, "").replace(/\/+$/, "");
-    if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(domain)) {
-        throw new Auth0CredentialsError(`Auth0 credentials: ${name("domain")} must be a host name such as acme.eu.auth0.com, without a path.`);
-    }
-    const apiToken = pick("apiToken");
-    const clientId = pick("clientId");
-    const clientSecret = pick("clientSecret");
-    const audience = pick("audience");
-    if (apiToken === undefined && (clientId === undefined || clientSecret === undefined)) {
-        const missing = [clientId === undefined ? name("clientId") : undefined, clientSecret === undefined ? name("clientSecret") : undefined].filter(Boolean);
-        throw new Auth0CredentialsError(
-            `Auth0 credentials: ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not set, and neither is ${name("apiToken")}. ` +
-                `Use a machine-to-machine application authorized for the Management API with the scopes ${SCIM_TOKEN_API_SCOPES.join(" ")} ` +
-                `(pulumi config set auth0:clientId ...; pulumi config set --secret auth0:clientSecret ...).`,
-        );
-    }
-    return { domain, ...(apiToken ? { apiToken } : { clientId, clientSecret }), ...(audience ? { audience } : {}) };
-}
+// The credential settings live with the Entra ones (one source of truth); kept importable from here.
+export {
+    AUTH0_CONFIG_KEYS,
+    AUTH0_ENV_VARS,
+    type Auth0Credentials,
+    Auth0CredentialsError,
+    type ConfigLookup,
+    SCIM_TOKEN_API_SCOPES,
+    resolveAuth0Credentials,
+} from "./credentials";
 
 /** A Management API call that failed: names the operation, the HTTP status, Auth0's error code and message. */
 export class Auth0ApiError extends Error {
@@ -200,11 +141,12 @@ function hintFor(f: Failure, method: string, credentials: Auth0Credentials, scop
     if (f.tokenRequest) {
         return (
             `Could not get a Management API access token for client ${credentials.clientId ?? "(unset)"} at https://${credentials.domain}/oauth/token: ` +
-            "check auth0:clientId/auth0:clientSecret (AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET) and that the application is authorized for the Auth0 Management API."
+            `check ${auth0Name("clientId")} and ${credentials.clientAssertionSigningKey ? auth0Name("clientAssertionPrivateKey") : auth0Name("clientSecret")}, ` +
+            "and that the application is authorized for the Auth0 Management API."
         );
     }
     if (f.status === 401)
-        return "The Management API rejected the access token: check auth0:apiToken (AUTH0_API_TOKEN) or the client credentials, and auth0:domain.";
+        return `The Management API rejected the access token: check ${auth0Name("apiToken")} or the client credentials, and ${auth0Name("domain")}.`;
     if (f.status === 403)
         return `The machine-to-machine application likely lacks the Management API scope ${scope} (it needs ${SCIM_TOKEN_API_SCOPES.join(" ")}).`;
     if (f.status === 404 && method !== "DELETE")
@@ -237,7 +179,7 @@ export function describeTokens(tokens: ScimTokenInfo[]): string {
         .join("\n");
 }
 
-function loopbackFetch(domain: string, baseUrl: string): typeof fetch {
+export function loopbackFetch(domain: string, baseUrl: string): typeof fetch {
     const target = new URL(baseUrl);
     if (target.protocol !== "http:" && target.protocol !== "https:") throw new Auth0CredentialsError(`baseUrl must be http(s); got ${baseUrl}`);
     if (target.protocol === "http:" && !["127.0.0.1", "localhost", "[::1]"].includes(target.hostname)) {
@@ -248,6 +190,21 @@ function loopbackFetch(domain: string, baseUrl: string): typeof fetch {
         const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
         return fetch(url.startsWith(from) ? target.origin + url.slice(from.length) : url, init);
     };
+}
+
+/** The SDK client for the one method the credentials name (resolveAuth0Credentials picked it). */
+function managementClient(common: ManagementClient.ManagementClientOptions & { domain: string }, c: Auth0Credentials): ManagementClient {
+    if (c.apiToken) return new ManagementClient({ ...common, token: c.apiToken });
+    if (!c.clientId) throw new Auth0CredentialsError(`Auth0 credentials: ${auth0Name("clientId")} is not set.`);
+    if (c.clientAssertionSigningKey) {
+        return new ManagementClient({
+            ...common,
+            clientId: c.clientId,
+            clientAssertionSigningKey: c.clientAssertionSigningKey,
+            ...(c.clientAssertionSigningAlg ? { clientAssertionSigningAlg: c.clientAssertionSigningAlg } : {}),
+        });
+    }
+    return new ManagementClient({ ...common, clientId: c.clientId, clientSecret: c.clientSecret ?? "" });
 }
 
 /** SCIM token calls for one set of credentials. Cheap to make: the provider makes one per operation. */
@@ -272,11 +229,10 @@ export class ScimTokenApi {
             timeoutInSeconds: options.timeoutSeconds ?? 30,
             logging: { silent: true },
             ...(c.audience ? { audience: c.audience } : {}),
+            ...(c.customDomainHeader ? { withCustomDomainHeader: c.customDomainHeader } : {}),
             ...(options.baseUrl ? { fetch: loopbackFetch(c.domain, options.baseUrl) } : {}),
         };
-        this.client = c.apiToken
-            ? new ManagementClient({ ...common, token: c.apiToken })
-            : new ManagementClient({ ...common, clientId: c.clientId!, clientSecret: c.clientSecret! });
+        this.client = managementClient(common, c);
     }
 
     private path(connectionId: string, tokenId?: string): string {

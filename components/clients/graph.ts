@@ -8,20 +8,15 @@
 // dependency fewer, and every request goes through one small, readable loop.
 //
 // Credentials are resolved when a request is made, inside whatever process makes it (the Pulumi provider
-// process for the custom resources): nothing here is captured into a serialized provider or the state file.
-import {
-    type AccessToken,
-    ChainedTokenCredential,
-    ClientAssertionCredential,
-    ClientSecretCredential,
-    DefaultAzureCredential,
-    type TokenCredential,
-} from "@azure/identity";
-import { readFile } from "node:fs/promises";
+// process for the custom resources), from the same settings the azuread provider reads: the stack config the
+// provider host delivered, then ARM_* (components/clients/credentials). Nothing here is captured into a serialized
+// provider or the state file.
+import type { AccessToken, TokenCredential } from "@azure/identity";
+import { type CredentialTransport, type EntraSettings, azureadName, describeEntraSettings, entraCloud, graphCredential } from "./credentials";
 
 export const DEFAULT_GRAPH_URL = "https://graph.microsoft.com/v1.0";
 export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
-/** Overrides the Graph base URL (tests, national clouds). */
+/** Overrides the Graph base URL (tests; national clouds come from azuread:environment / ARM_ENVIRONMENT). */
 export const GRAPH_URL_ENV = "AUTH0_ENTRA_SCIM_GRAPH_URL";
 /** A ready Graph access token, used instead of the credential chain (tests, or `az account get-access-token`). */
 export const GRAPH_TOKEN_ENV = "AUTH0_ENTRA_SCIM_GRAPH_TOKEN";
@@ -29,12 +24,14 @@ export const GRAPH_TOKEN_ENV = "AUTH0_ENTRA_SCIM_GRAPH_TOKEN";
 export type HttpMethod = "GET" | "PUT" | "PATCH" | "POST" | "DELETE";
 
 export interface GraphClientOptions {
-    /** Default: env AUTH0_ENTRA_SCIM_GRAPH_URL, else https://graph.microsoft.com/v1.0. */
+    /** Default: env AUTH0_ENTRA_SCIM_GRAPH_URL, else the Graph of the cloud azuread:environment (or ARM_ENVIRONMENT) names. */
     baseUrl?: string;
-    /** Entra tenant to get tokens for. Default: ARM_TENANT_ID, else AZURE_TENANT_ID. */
+    /** Entra tenant to get tokens for. Default: azuread:tenantId, else ARM_TENANT_ID (as the azuread provider). */
     tenantId?: string;
-    /** Injected credential (tests or callers with their own chain). */
+    /** Injected credential (tests or callers with their own chain). Default: from the azuread settings, at the first request. */
     credential?: TokenCredential;
+    /** Tests: where the default credential's token requests go. */
+    credentialTransport?: CredentialTransport;
     /** A static bearer token; wins over `credential`. Default: env AUTH0_ENTRA_SCIM_GRAPH_TOKEN. */
     token?: string;
     /** Per-attempt timeout. Default 30 s. */
@@ -97,7 +94,8 @@ export class GraphError extends Error {
         let text = parts.join(" ");
         if (args.status !== 0 && (args.code || args.graphMessage)) text += `: ${args.code ?? "error"}: ${args.graphMessage ?? ""}`.trimEnd();
         if (missingPermission) text += `. The caller likely lacks ${missingPermission}.`;
-        if (args.status === 401) text += ". The token was rejected: check the credential and its tenant (ARM_TENANT_ID / AZURE_TENANT_ID).";
+        if (args.status === 401)
+            text += ". The token was rejected: check the credential and its tenant (azuread:tenantId or ARM_TENANT_ID, or the connection's own tenant).";
         if (args.attempts && args.attempts > 1) text += ` (after ${args.attempts} attempts)`;
         if (args.requestId) text += ` [request-id ${args.requestId}]`;
         super(text, args.cause !== undefined ? { cause: args.cause } : undefined);
@@ -140,62 +138,15 @@ export function retryAfterMs(header: string | null, now: number = Date.now()): n
     return Math.max(0, at - now);
 }
 
-const credentialCache = new Map<string, TokenCredential>();
-
-/**
- * The credential chain, in the order a Pulumi user's environment is most likely set up:
- * 1. ARM_CLIENT_ID + ARM_CLIENT_SECRET (the azuread provider's service principal settings);
- * 2. ARM_CLIENT_ID + an OIDC token (ARM_OIDC_TOKEN, ARM_OIDC_TOKEN_FILE_PATH, or GitHub Actions' token request
- *    when ARM_USE_OIDC=true): workload identity federation in CI, as the azuread provider does it;
- * 3. DefaultAzureCredential: AZURE_* environment, workload identity (AZURE_FEDERATED_TOKEN_FILE), managed
- *    identity, Azure CLI (`az login` on a workstation), Azure Developer CLI, Azure PowerShell.
- */
-export function defaultCredential(tenantId?: string): TokenCredential {
-    const env = process.env;
-    const tenant = tenantId ?? env.ARM_TENANT_ID ?? env.AZURE_TENANT_ID;
-    const key = tenant ?? "";
-    const cached = credentialCache.get(key);
-    if (cached) return cached;
-    const chain: TokenCredential[] = [];
-    const clientId = env.ARM_CLIENT_ID;
-    if (tenant && clientId && env.ARM_CLIENT_SECRET) {
-        chain.push(new ClientSecretCredential(tenant, clientId, env.ARM_CLIENT_SECRET));
-    }
-    const oidc = oidcAssertion(env);
-    if (tenant && clientId && oidc) chain.push(new ClientAssertionCredential(tenant, clientId, oidc));
-    chain.push(new DefaultAzureCredential(tenant ? { tenantId: tenant } : {}));
-    const credential = chain.length === 1 ? chain[0] : new ChainedTokenCredential(...chain);
-    credentialCache.set(key, credential);
-    return credential;
-}
-
-/** A function that fetches the OIDC token at call time (it expires quickly), or undefined when none is configured. */
-function oidcAssertion(env: NodeJS.ProcessEnv): (() => Promise<string>) | undefined {
-    if (env.ARM_OIDC_TOKEN) return async () => env.ARM_OIDC_TOKEN as string;
-    if (env.ARM_OIDC_TOKEN_FILE_PATH) return async () => (await readFile(env.ARM_OIDC_TOKEN_FILE_PATH as string, "utf8")).trim();
-    const useOidc = env.ARM_USE_OIDC === "true";
-    const requestUrl = env.ARM_OIDC_REQUEST_URL ?? env.ACTIONS_ID_TOKEN_REQUEST_URL;
-    const requestToken = env.ARM_OIDC_REQUEST_TOKEN ?? env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-    if (useOidc && requestUrl && requestToken) {
-        return async () => {
-            const url = new URL(requestUrl);
-            url.searchParams.set("audience", "api://AzureADTokenExchange");
-            const res = await fetch(url, { headers: { Authorization: `Bearer ${requestToken}` }, signal: AbortSignal.timeout(30_000) });
-            if (!res.ok) throw new Error(`OIDC token request failed with HTTP ${res.status}`);
-            const body = (await res.json()) as { value?: string };
-            if (!body.value) throw new Error("OIDC token request returned no token");
-            return body.value;
-        };
-    }
-    return undefined;
-}
-
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class GraphClient {
     readonly baseUrl: string;
+    /** The tenant the caller asked for; undefined: the azuread settings' tenant. */
     readonly tenantId?: string;
-    private readonly credential?: TokenCredential;
+    private credential?: TokenCredential;
+    private settings?: EntraSettings;
+    private readonly credentialTransport?: CredentialTransport;
     private readonly token?: string;
     private readonly timeoutMs: number;
     private readonly maxRetries: number;
@@ -204,10 +155,11 @@ export class GraphClient {
     private readonly fetchImpl: typeof fetch;
 
     constructor(options: GraphClientOptions = {}) {
-        this.baseUrl = (options.baseUrl ?? process.env[GRAPH_URL_ENV] ?? DEFAULT_GRAPH_URL).replace(/\/+$/, "");
-        this.tenantId = options.tenantId ?? process.env.ARM_TENANT_ID ?? process.env.AZURE_TENANT_ID;
+        this.baseUrl = (options.baseUrl ?? process.env[GRAPH_URL_ENV] ?? entraCloud().graphUrl).replace(/\/+$/, "");
+        this.tenantId = options.tenantId;
         this.token = options.token ?? (options.credential ? undefined : process.env[GRAPH_TOKEN_ENV]);
         this.credential = options.credential;
+        this.credentialTransport = options.credentialTransport;
         this.timeoutMs = options.timeoutMs ?? 30_000;
         this.maxRetries = options.maxRetries ?? 5;
         this.maxDelayMs = options.maxDelayMs ?? 120_000;
@@ -300,22 +252,29 @@ export class GraphClient {
 
     private async accessToken(operation: string, method: HttpMethod, path: string): Promise<string> {
         if (this.token) return this.token;
-        const credential = this.credential ?? defaultCredential(this.tenantId);
+        const fail = (graphMessage: string, cause?: unknown) => new GraphError({ operation, method, path, status: 0, graphMessage, cause });
         let token: AccessToken | null;
         try {
-            token = await credential.getToken(GRAPH_SCOPE, this.tenantId ? { tenantId: this.tenantId } : undefined);
+            if (!this.credential) ({ credential: this.credential, settings: this.settings } = graphCredential(this.tenantId, this.credentialTransport));
+            const tenantId = this.tenantId ?? this.settings?.tenantId?.value;
+            const scope = this.settings?.cloud.value.graphScope ?? GRAPH_SCOPE;
+            token = await this.credential.getToken(scope, tenantId ? { tenantId } : undefined);
         } catch (e) {
-            throw new GraphError({
-                operation,
-                method,
-                path,
-                status: 0,
-                graphMessage: `no Microsoft Graph token: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}. Set ARM_CLIENT_ID/ARM_CLIENT_SECRET or OIDC (ARM_USE_OIDC), AZURE_* variables, or run az login`,
-                cause: e,
-            });
+            const reason = e instanceof Error ? e.message.split("\n")[0] : String(e);
+            throw fail(`no Microsoft Graph token: ${reason}. ${this.credentialHint()}`, e);
         }
-        if (!token) throw new GraphError({ operation, method, path, status: 0, graphMessage: "the credential returned no Microsoft Graph token" });
+        if (!token) throw fail("the credential returned no Microsoft Graph token");
         return token.token;
+    }
+
+    /** Which settings were used, and where to change them; never a value. */
+    private credentialHint(): string {
+        const used = this.settings ? `Credential: ${describeEntraSettings(this.settings)}. ` : "";
+        return (
+            `${used}The custom resources read the azuread provider's settings: stack config ${azureadName("clientId")}, ` +
+            `${azureadName("clientSecret")} or ${azureadName("clientCertificate")}, ${azureadName("useOidc")}, ${azureadName("useMsi")}, ` +
+            `else az login (docs/credentials.md)`
+        );
     }
 }
 
@@ -365,7 +324,7 @@ export function isNotFound(e: unknown): boolean {
     return e instanceof GraphError && e.status === 404;
 }
 
-/** How a provider gets its client: built at call time from the environment; tests pass their own. */
+/** How a provider gets its client: built at call time from the stack config and environment; tests pass their own. */
 export type GraphClientFactory = (tenantId?: string) => GraphClient;
 
 export const graphClientFromEnvironment: GraphClientFactory = (tenantId) => new GraphClient(tenantId ? { tenantId } : {});

@@ -5,13 +5,12 @@ import * as aadiam from "@pulumi/azure-native/aadiam";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { type MonitoringTarget, PROJECT, supportedFrequencyMinutes, tenantKey } from "../config";
+import { GUID } from "../helpers/ids";
 
 /** Entra diagnostic categories the alert reads: AADProvisioningLogs (failures) and AuditLogs (quarantine). */
 export { supportedFrequencyMinutes };
 
 export const MONITORED_LOG_CATEGORIES = ["ProvisioningLogs", "AuditLogs"] as const;
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Component name for a tenant monitored from its `monitoring.tenants` entry. Short on purpose: children are

@@ -5,7 +5,11 @@
 // {statusCode, error, message[, errorCode]}. It also answers the client-credentials grant, and the SCIM
 // endpoint's bearer check, so a test can ask "would Entra's token still work now?".
 // Bounded: it refuses (503) after `maxRequests`, and `close()` ends every open connection.
+// B2B onboarding: GET /connections/{id}, self-service profiles and their sso-ticket POST (bodies checked against the
+// auth0 SDK's CreateSelfServiceProfileSsoTicketRequestContent), and Management API scopes per access token
+// (403 insufficient_scope, in Auth0's words, when a route's scope is missing).
 import * as http from "node:http";
+import type { Management } from "auth0";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 
@@ -34,6 +38,8 @@ export interface StandInConnection {
     id: string;
     name: string;
     strategy: string;
+    /** What GET /connections/{id} answers as options (e.g. what an admin set in the self-service flow). */
+    options: Record<string, unknown>;
     scimConfiguration?: ScimConfiguration;
     tokens: StandInToken[];
     /** The most tokens this connection ever held at once. */
@@ -77,6 +83,15 @@ export interface StandInOptions {
     maxRequests?: number;
     /** Token limit per connection; Auth0's is 2. */
     maxTokens?: number;
+    /** Management API scopes of every access token; default all the routes here need. */
+    scopes?: readonly string[];
+}
+
+/** A ticket the stand-in issued: the profile, the request body as sent, and the link it answered. */
+export interface StandInTicket {
+    profileId: string;
+    body: Management.CreateSelfServiceProfileSsoTicketRequestContent;
+    link: string;
 }
 
 export interface Auth0StandIn {
@@ -86,7 +101,11 @@ export interface Auth0StandIn {
     connections: Map<string, StandInConnection>;
     /** Every token value ever issued (for "never printed" checks). */
     issuedValues: string[];
-    addConnection(id: string, opts?: { name?: string; strategy?: string; scim?: boolean }): StandInConnection;
+    addConnection(id: string, opts?: { name?: string; strategy?: string; scim?: boolean; options?: Record<string, unknown> }): StandInConnection;
+    /** Seeds a self-service profile (as `pulumi up` would have made it). */
+    addProfile(id: string, profile?: Management.SelfServiceProfile): void;
+    /** Tickets issued so far. */
+    tickets: StandInTicket[];
     /** Seeds a token as if made earlier (e.g. by hand in the dashboard); returns it with its value. */
     addToken(connectionId: string, t?: Partial<StandInToken> & { lifetimeSeconds?: number }): StandInToken;
     tokens(connectionId: string): StandInToken[];
@@ -98,6 +117,53 @@ export interface Auth0StandIn {
     /** Would this bearer value pass Auth0's SCIM endpoint for the connection right now? */
     scimTokenWorks(connectionId: string, value: string): boolean;
     close(): Promise<void>;
+}
+
+/** The scope each Management API route needs (Auth0's API explorer lists them per endpoint). */
+const ROUTE_SCOPES: { method: string; path: RegExp; scope: string }[] = [
+    { method: "POST", path: /^\/api\/v2\/self-service-profiles\/[^/]+\/sso-ticket$/, scope: "create:sso_access_tickets" },
+    { method: "GET", path: /^\/api\/v2\/connections\/[^/]+$/, scope: "read:connections" },
+    { method: "GET", path: /\/scim-configuration\/tokens$/, scope: "read:scim_token" },
+    { method: "POST", path: /\/scim-configuration\/tokens$/, scope: "create:scim_token" },
+    { method: "DELETE", path: /\/scim-configuration\/tokens\/[^/]+$/, scope: "delete:scim_token" },
+    { method: "GET", path: /\/scim-configuration(\/default-mapping)?$/, scope: "read:scim_config" },
+];
+export const ALL_STAND_IN_SCOPES = [...new Set([...ROUTE_SCOPES.map((r) => r.scope), "create:scim_config", "update:scim_config", "delete:scim_config"])];
+
+// Every key of the SDK's request type: tsc fails here when the SDK adds or drops one.
+const TICKET_KEYS: Record<keyof Management.CreateSelfServiceProfileSsoTicketRequestContent, true> = {
+    connection_id: true,
+    connection_config: true,
+    enabled_clients: true,
+    enabled_organizations: true,
+    ttl_sec: true,
+    domain_aliases_config: true,
+    provisioning_config: true,
+    use_for_organization_discovery: true,
+    third_party_client_access_config: true,
+    enabled_features: true,
+};
+
+/** Auth0's checks on an sso-ticket body, as its docs state them; undefined when it is acceptable. */
+function ticketProblem(b: Record<string, unknown>): string | undefined {
+    const unknown = Object.keys(b).filter((k) => !(k in TICKET_KEYS));
+    if (unknown.length > 0) return `Payload validation error: 'Additional properties not allowed: ${unknown.join(",")}'.`;
+    if (b.connection_id !== undefined && b.connection_config !== undefined)
+        return "Payload validation error: 'connection_id and connection_config cannot be used together'.";
+    const ttl = b.ttl_sec;
+    if (ttl !== undefined && (typeof ttl !== "number" || !Number.isInteger(ttl) || ttl < 0 || ttl > 432000))
+        return "Payload validation error: 'ttl_sec' must be between 0 and 432000.";
+    const prov = b.provisioning_config as Record<string, unknown> | undefined;
+    const features = b.enabled_features as Record<string, unknown> | undefined;
+    if (features?.provisioning === true && !prov)
+        return "Payload validation error: 'provisioning_config is required when enabled_features.provisioning is true'.";
+    if (prov?.scopes !== undefined && (!Array.isArray(prov.scopes) || prov.scopes.length === 0 || prov.scopes.some((x) => !KNOWN_SCOPES.has(x as string)))) {
+        return "Payload validation error: 'Invalid provisioning_config.scopes'.";
+    }
+    const lifetime = prov?.token_lifetime;
+    if (lifetime !== undefined && lifetime !== null && (typeof lifetime !== "number" || lifetime <= 900))
+        return "Payload validation error: 'token_lifetime' must be greater than 900.";
+    return undefined;
 }
 
 const MAX_TOKENS_MESSAGE = (n: number) => `Maximum of ${n} tokens already issued for this connection`;
@@ -138,6 +204,9 @@ export async function startAuth0StandIn(options: StandInOptions = {}): Promise<A
     const requests: RecordedRequest[] = [];
     const injections: Injection[] = [];
     const accessTokens = new Set<string>(options.apiToken ? [options.apiToken] : []);
+    const grantedScopes = new Set(options.scopes ?? ALL_STAND_IN_SCOPES);
+    const profiles = new Map<string, Management.SelfServiceProfile>();
+    const tickets: StandInTicket[] = [];
     const issuedValues: string[] = [];
     let seq = 0;
 
@@ -147,6 +216,7 @@ export async function startAuth0StandIn(options: StandInOptions = {}): Promise<A
             id,
             name: opts.name ?? `conn-${id.slice(4, 10)}`,
             strategy: opts.strategy ?? "samlp",
+            options: opts.options ?? {},
             tokens: [],
             maxTokensHeld: 0,
         };
@@ -241,10 +311,23 @@ export async function startAuth0StandIn(options: StandInOptions = {}): Promise<A
                 Resources: [],
             });
         }
+        const bearer = (authorization ?? "").replace(/^Bearer /, "");
+        if (path.startsWith("/api/v2/") && !accessTokens.has(bearer)) {
+            return send(401, { ...errorBody(401, "Unauthorized", "Invalid token"), attributes: { error: "Invalid token" } });
+        }
+        const needed = ROUTE_SCOPES.find((r) => r.method === method && r.path.test(path))?.scope;
+        if (needed && !grantedScopes.has(needed))
+            return send(403, errorBody(403, "Forbidden", `Insufficient scope, expected any of: ${needed}`, "insufficient_scope"));
+        const ticket = /^\/api\/v2\/self-service-profiles\/([^/]+)\/sso-ticket$/.exec(path);
+        if (ticket && method === "POST") return createTicket(decodeURIComponent(ticket[1]), body, send);
+        const conn = /^\/api\/v2\/connections\/([^/]+)$/.exec(path);
+        if (conn && method === "GET") {
+            const c = connections.get(decodeURIComponent(conn[1]));
+            if (!c) return send(404, errorBody(404, "Not Found", "The connection does not exist", "inexistent_connection"));
+            return send(200, { id: c.id, name: c.name, strategy: c.strategy, options: c.options, enabled_clients: [], realms: [c.name] });
+        }
         const m = /^\/api\/v2\/connections\/([^/]+)\/scim-configuration(\/default-mapping|\/tokens(?:\/([^/]+))?)?$/.exec(path);
         if (!m) return send(404, errorBody(404, "Not Found", "Not Found"));
-        const bearer = (authorization ?? "").replace(/^Bearer /, "");
-        if (!accessTokens.has(bearer)) return send(401, { ...errorBody(401, "Unauthorized", "Invalid token"), attributes: { error: "Invalid token" } });
         const c = connections.get(decodeURIComponent(m[1]));
         if (!c) return send(404, errorBody(404, "Not Found", "The connection does not exist", "inexistent_connection"));
         const sub = m[2] ?? "";
@@ -278,7 +361,20 @@ export async function startAuth0StandIn(options: StandInOptions = {}): Promise<A
         }
         const access = `at_${randomId(24)}`;
         accessTokens.add(access);
-        send(200, { access_token: access, token_type: "Bearer", expires_in: 86400, scope: "read:scim_token create:scim_token delete:scim_token" });
+        send(200, { access_token: access, token_type: "Bearer", expires_in: 86400, scope: [...grantedScopes].join(" ") });
+    }
+
+    function createTicket(profileId: string, body: unknown, send: Send): void {
+        if (!profiles.has(profileId)) return send(404, errorBody(404, "Not Found", "Self-service profile not found", "self_service_profile_not_found"));
+        const b = (body ?? {}) as Record<string, unknown>;
+        const problem = ticketProblem(b);
+        if (problem) return send(400, errorBody(400, "Bad Request", problem, "invalid_body"));
+        if (typeof b.connection_id === "string" && !connections.has(b.connection_id)) {
+            return send(404, errorBody(404, "Not Found", "The connection does not exist", "inexistent_connection"));
+        }
+        const link = `https://${tenantName}.stand-in.invalid/self-service/connections-flow?ticket=${randomId(32)}`;
+        tickets.push({ profileId, body: b as Management.CreateSelfServiceProfileSsoTicketRequestContent, link });
+        send(201, { ticket: link });
     }
 
     function createToken(c: StandInConnection, body: unknown, send: Send): void {
@@ -358,6 +454,10 @@ export async function startAuth0StandIn(options: StandInOptions = {}): Promise<A
         connections,
         issuedValues,
         addConnection,
+        addProfile(id, profile = {}) {
+            profiles.set(id, { ...profile, id });
+        },
+        tickets,
         addToken(connectionId, t = {}) {
             const c = connections.get(connectionId) ?? addConnection(connectionId);
             const made = issue(c, t.scopes ?? ["get:users", "post:users", "patch:users", "delete:users"], t.lifetimeSeconds, t.created_at);

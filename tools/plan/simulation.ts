@@ -69,6 +69,21 @@ function simulatedCertificateBody(seed: string): string {
 
 const SIM_TENANT = "00000000-0000-4000-a000-000000000000";
 
+/** auth0.SelfServiceProfile: ids as recorded by terraform-provider-auth0 (`ssp_` and 22 letters and digits). */
+function simulateSelfServiceProfile(seed: string, inputs: Record<string, unknown>, now: string) {
+    return { id: `ssp_${simulatedAlnum(seed, 22)}`, state: { ...inputs, createdAt: now, updatedAt: now } };
+}
+
+/** auth0.ConnectionClients: its id is the connection's. */
+function simulateConnectionClients(inputs: Record<string, unknown>) {
+    return { id: String(inputs.connectionId), state: { ...inputs, name: "simulated", strategy: "samlp" } };
+}
+
+/** auth0.OrganizationConnection: terraform-provider-auth0 ids it `<organization id>::<connection id>`. */
+function simulateOrganizationConnection(inputs: Record<string, unknown>) {
+    return { id: `${String(inputs.organizationId)}::${String(inputs.connectionId)}`, state: { ...inputs, name: "simulated", strategy: "samlp" } };
+}
+
 /** Realistic provider answers, by type token; ids and values are derived from the resource name. */
 export function simulateResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
     const inputs = args.inputs as Record<string, unknown>;
@@ -77,6 +92,12 @@ export function simulateResource(args: pulumi.runtime.MockResourceArgs): { id: s
     switch (args.type) {
         case "auth0:index/connection:Connection":
             return { id: `con_${simulatedAlnum(seed, 16)}`, state: { ...inputs } };
+        case "auth0:index/selfServiceProfile:SelfServiceProfile":
+            return simulateSelfServiceProfile(seed, inputs, now);
+        case "auth0:index/connectionClients:ConnectionClients":
+            return simulateConnectionClients(inputs);
+        case "auth0:index/organizationConnection:OrganizationConnection":
+            return simulateOrganizationConnection(inputs);
         case "auth0:index/connectionScimConfiguration:ConnectionScimConfiguration":
             return {
                 id: String(inputs.connectionId),

@@ -1,0 +1,118 @@
+// `npm run ticket` and `npm run status` against the Auth0 stand-in on 127.0.0.1, with the Pulumi CLI replaced by a
+// fake that answers `stack output` and `config` as the CLI prints them.
+import { afterEach, describe, expect, it } from "vitest";
+import { type Auth0StandIn, startAuth0StandIn } from "../support/auth0StandIn";
+import { main as ticket } from "../../tools/ticket/cli";
+import { main as status } from "../../tools/status/cli";
+import type { OnboardingIo } from "../../tools/status/command";
+
+const API_TOKEN = "mgmt-api-token-for-tests";
+const PROFILE = "ssp_qFCQZB7iBxkvSD8PLFbdVL";
+const TICKET = {
+    enabled_features: { sso: true, provisioning: true, domain_verification: false },
+    provisioning_config: { scopes: ["get:users", "post:users", "patch:users", "delete:users"], token_lifetime: 7_776_000 },
+};
+
+let standIn: Auth0StandIn | undefined;
+afterEach(async () => {
+    await standIn?.close();
+    standIn = undefined;
+});
+
+function io(outputs: Record<string, unknown>, extra: Partial<OnboardingIo> = {}) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const waits: number[] = [];
+    const value: OnboardingIo = {
+        stdout: (t) => out.push(t),
+        stderr: (t) => err.push(t),
+        env: {},
+        baseUrl: standIn?.url,
+        sleep: async (ms) => {
+            waits.push(ms);
+        },
+        exec: async (_file, args) => {
+            if (args[0] === "stack") return { stdout: JSON.stringify({ connections: outputs }), stderr: "" };
+            return {
+                stdout: JSON.stringify({ "auth0:domain": { value: "acme.eu.auth0.com" }, "auth0:apiToken": { value: API_TOKEN, secret: true } }),
+                stderr: "",
+            };
+        },
+        ...extra,
+    };
+    return { value, out, err, waits };
+}
+
+const outputs = {
+    "customer-a": { connectionId: "con_AAAAAAAAAAAAAAAA", selfService: { profileId: PROFILE, ticket: TICKET } },
+    "customer-b": { connectionId: "con_BBBBBBBBBBBBBBBB", scimToken: "tok_x.secret", entraServicePrincipalId: "sp" },
+};
+
+describe("npm run ticket", () => {
+    it("sends the stack's ticket body for the connection and prints the link on stdout only", async () => {
+        standIn = await startAuth0StandIn({ apiToken: API_TOKEN });
+        standIn.addConnection("con_AAAAAAAAAAAAAAAA", { name: "customer-a" });
+        standIn.addProfile(PROFILE);
+        const run = io(outputs);
+        expect(await ticket(["--stack", "dev", "--connection", "customer-a", "--ttl-hours", "48"], run.value)).toBe(0);
+        expect(standIn.tickets).toHaveLength(1);
+        expect(standIn.tickets[0]).toMatchObject({ profileId: PROFILE, body: { ...TICKET, connection_id: "con_AAAAAAAAAAAAAAAA", ttl_sec: 48 * 3600 } });
+        const link = standIn.tickets[0].link;
+        expect(run.out.join("\n")).toContain(link);
+        expect(run.err.join("\n")).not.toContain(link.split("ticket=")[1]);
+    });
+
+    it("refuses a connection that is not in self-service mode, asking Auth0 nothing", async () => {
+        standIn = await startAuth0StandIn({ apiToken: API_TOKEN });
+        const run = io(outputs);
+        expect(await ticket(["--stack", "dev", "--connection", "customer-b"], run.value)).toBe(2);
+        expect(run.err.join("\n")).toContain("connection customer-b is not in self-service mode");
+        expect(run.err.join("\n")).toContain("customer-a");
+        expect(standIn.requests).toHaveLength(0);
+    });
+
+    it("names the missing Management API scope and prints no link", async () => {
+        standIn = await startAuth0StandIn({ apiToken: API_TOKEN, scopes: ["read:connections"] });
+        standIn.addConnection("con_AAAAAAAAAAAAAAAA");
+        standIn.addProfile(PROFILE);
+        const run = io(outputs);
+        expect(await ticket(["--stack", "dev", "--connection", "customer-a"], run.value)).toBe(1);
+        expect(run.err.join("\n")).toContain("create:sso_access_tickets");
+        expect(run.out).toEqual([]);
+        expect(standIn.tickets).toHaveLength(0);
+    });
+
+    it("says when the stack exports no profile", async () => {
+        standIn = await startAuth0StandIn({ apiToken: API_TOKEN });
+        const run = io({ "customer-a": { connectionId: "con_AAAAAAAAAAAAAAAA", selfService: { ticket: TICKET } } });
+        expect(await ticket(["--stack", "dev", "--connection", "customer-a"], run.value)).toBe(2);
+        expect(run.err.join("\n")).toContain("auth0-entra-scim:selfServiceProfile");
+    });
+});
+
+describe("npm run status", () => {
+    it("reports SAML, SCIM and token dates per connection, never token values, waiting out a 429", async () => {
+        const now = Date.parse("2026-03-01T12:00:00Z");
+        standIn = await startAuth0StandIn({ apiToken: API_TOKEN, now: () => new Date(now) });
+        standIn.addConnection("con_AAAAAAAAAAAAAAAA", {
+            name: "customer-a",
+            options: { signInEndpoint: "https://login.microsoftonline.com/t/saml2", thumbprints: ["499fdf1c"], expires: "2029-01-01T00:00:00.000Z" },
+        });
+        const used = standIn.addToken("con_AAAAAAAAAAAAAAAA", { last_used_at: "2026-03-01T11:20:00.000Z", lifetimeSeconds: 5 * 86_400 });
+        standIn.addConnection("con_BBBBBBBBBBBBBBBB", { name: "customer-b" });
+        standIn.addToken("con_BBBBBBBBBBBBBBBB", { created_at: "2026-01-01T00:00:00.000Z" });
+        standIn.inject({ method: "GET", path: /\/tokens$/, status: 429, headers: { "x-ratelimit-reset": String(now / 1000 + 2) } });
+        const run = io(outputs, { now: () => now });
+        expect(await status(["--stack", "dev", "--json"], run.value)).toBe(0);
+        const report = JSON.parse(run.out.join("\n"));
+        const [a, b] = report.connections;
+        expect(a).toMatchObject({ connection: "customer-a", mode: "self-service", samlConfigured: true, scimConfigured: true, provisioning: "flowing" });
+        expect(a.tokens[0]).toMatchObject({ tokenId: used.token_id, lastUsedAt: "2026-03-01T11:20:00.000Z", expiresSoon: true });
+        expect(b).toMatchObject({ connection: "customer-b", mode: "managed", samlConfigured: false, provisioning: "stalled" });
+        expect(run.waits).toEqual([2000]);
+        const text = run.out.join("\n") + run.err.join("\n");
+        for (const value of standIn.issuedValues) expect(text).not.toContain(value.split(".")[1]);
+        // At most three reads per connection, plus the one answered 429.
+        expect(standIn.requests.filter((r) => r.path.startsWith("/api/v2/"))).toHaveLength(7);
+    });
+});
