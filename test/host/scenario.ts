@@ -57,6 +57,7 @@ export async function startStandInsFor(regs: ProgramRegistration[], auth0Domain:
             AUTH0_DOMAIN: auth0Domain,
             AUTH0_CLIENT_ID: AUTH0_CLIENT.id,
             AUTH0_CLIENT_SECRET: AUTH0_CLIENT.secret,
+            AUTH0_STAND_IN_FOR: auth0Domain,
             AUTH0_STAND_IN_ORIGIN: auth0.url,
             NODE_OPTIONS: `--require ${LOOPBACK_ONLY}`,
         },
