@@ -1,9 +1,11 @@
 // One measurement in a fresh process (started by bench/run.ts through ts-node, transpile-only): the real program
 // for a generated config, or the flat baseline built from that run's recording, with or without the stack's
-// component tree ("components").
+// component tree ("components"), or the offline plan (`npm run plan`) of the same config ("plan").
 // Spec in BENCH_SPEC (JSON); the result goes to spec.resultFile as JSON.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as v8 from "node:v8";
+import * as YAML from "yaml";
 import { settle, simulate } from "../plan/simulation";
 import { generateStackConfig } from "./generate";
 import { type FlatPlan, flatClasses, registerFlat, toFlatPlan } from "./baseline";
@@ -12,8 +14,10 @@ import { providerFootprint, type ProviderFootprint } from "./report";
 const ROOT = path.resolve(__dirname, "..", "..");
 
 export interface ChildSpec {
-    kind: "stack" | "baseline" | "components";
+    kind: "stack" | "baseline" | "components" | "plan";
     connections: number;
+    /** The program's root (index.ts, components/); default this checkout. A scratch copy for experiments. */
+    programRoot?: string;
     /** stack: where to write the flat plan; baseline: where to read it. */
     planFile: string;
     resultFile: string;
@@ -25,6 +29,12 @@ export interface ChildResult {
     loadMs: number;
     evalMs: number;
     peakRssMb: number;
+    /** Largest V8 heap in use seen while evaluating (sampled every 20 ms; includes garbage not yet collected), MiB. */
+    peakHeapMb: number;
+    /** Heap in use after a full garbage collection once everything settled: what the run keeps alive, MiB. */
+    liveHeapMb: number;
+    /** This process's V8 heap limit (heap_size_limit), MiB. */
+    heapLimitMb: number;
     resources: number;
     customResources: number;
     components: number;
@@ -55,13 +65,50 @@ function countSerializations(): () => number {
     return () => calls;
 }
 
+const MiB = 2 ** 20;
+
+/** Samples the heap in use every 20 ms; `peak()` also takes one sample now. */
+function heapSampler(): { peak(): number; stop(): void } {
+    let peak = 0;
+    const sample = () => {
+        peak = Math.max(peak, process.memoryUsage().heapUsed);
+    };
+    const timer = setInterval(sample, 20);
+    return {
+        peak: () => {
+            sample();
+            return peak / MiB;
+        },
+        stop: () => clearInterval(timer),
+    };
+}
+
+/** The heap still in use after a full collection (the child runs with --expose-gc). */
+function liveHeapMb(): number {
+    (globalThis as { gc?: () => void }).gc?.();
+    return process.memoryUsage().heapUsed / MiB;
+}
+
+/** The generated config as a stack file, the way `npm run plan -- --config-file` reads one. */
+function writeStackFile(file: string, config: Record<string, unknown>): void {
+    fs.writeFileSync(file, YAML.stringify({ config }));
+}
+
 async function main(spec: ChildSpec): Promise<ChildResult> {
+    const root = spec.programRoot ?? ROOT;
     const serializations = countSerializations();
     const loadStart = performance.now();
     let plan: FlatPlan | undefined;
     let classes: ReturnType<typeof flatClasses> | undefined;
+    let runPlan: typeof import("../plan/cli").runPlan | undefined;
+    let formatPlan: typeof import("../plan/cli").formatPlan | undefined;
     if (spec.kind === "stack") {
         // The program's whole module graph (index.ts only adds the call), so the timed part is the evaluation.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require(path.join(root, "components", "stack"));
+    } else if (spec.kind === "plan") {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        ({ runPlan, formatPlan } = require("../plan/cli") as typeof import("../plan/cli"));
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         require(path.join(ROOT, "components", "stack"));
     } else {
@@ -70,21 +117,40 @@ async function main(spec: ChildSpec): Promise<ChildResult> {
     }
     const loadMs = performance.now() - loadStart;
     const generated = generateStackConfig(spec.connections);
-    const monitor = await simulate({ stack: "bench", preview: true, config: spec.kind === "stack" ? generated.pulumiConfig : {} });
+    const stackFile = `${spec.resultFile}.stack.yaml`;
+    if (spec.kind === "plan") writeStackFile(stackFile, generated.pulumiConfig);
+    const heap = heapSampler();
 
     // A hand-written flat program keeps every resource in a module-level const until the program ends; so does the
     // baseline (dropping them would let the garbage collector free what a real program keeps).
     let flatResources: unknown[] = [];
+    let monitor: Awaited<ReturnType<typeof simulate>>;
+    let planText = "";
     const start = performance.now();
-    if (spec.kind === "stack") {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        require(path.join(ROOT, "index"));
+    if (spec.kind === "plan") {
+        // What `npm run plan` does: evaluate (not a preview), resolve the outputs, format the plan.
+        const result = await runPlan!({ configFile: stackFile });
+        planText = formatPlan!(result);
+        monitor = result.monitor;
     } else {
-        flatResources = registerFlat(plan!, classes, spec.kind === "components");
+        monitor = await simulate({ stack: "bench", preview: true, config: spec.kind === "stack" ? generated.pulumiConfig : {} });
+        if (spec.kind === "stack") {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            require(path.join(root, "index"));
+        } else {
+            flatResources = registerFlat(plan!, classes, spec.kind === "components");
+        }
+        await settle();
     }
-    await settle();
     const evalMs = performance.now() - start;
-    if (spec.kind !== "stack" && flatResources.length !== plan!.resources.length) throw new Error("flat baseline: not every resource was made");
+    const peakHeapMb = heap.peak();
+    heap.stop();
+    fs.rmSync(stackFile, { force: true });
+    const live = liveHeapMb();
+    if ((spec.kind === "baseline" || spec.kind === "components") && flatResources.length !== plan!.resources.length) {
+        throw new Error("flat baseline: not every resource was made");
+    }
+    if (spec.kind === "plan" && planText === "") throw new Error("the plan printed nothing");
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
     const recorded = monitor.recorded;
@@ -94,6 +160,9 @@ async function main(spec: ChildSpec): Promise<ChildResult> {
         loadMs,
         evalMs,
         peakRssMb,
+        peakHeapMb,
+        liveHeapMb: live,
+        heapLimitMb: v8.getHeapStatistics().heap_size_limit / MiB,
         resources: recorded.length,
         customResources: recorded.filter((r) => r.custom).length,
         components: recorded.filter((r) => !r.custom).length,

@@ -1,5 +1,9 @@
 // Pure parts of the benchmark: the custom-provider footprint of a recording, medians, the targets' pass/miss
-// evaluation and the Markdown that goes to bench/RESULTS.md. No Pulumi runtime, no I/O.
+// evaluation and the Markdown that goes to tools/bench/RESULTS.md. No Pulumi runtime, no I/O.
+import type { ApiCallReport } from "./apiCalls";
+import type { HeapCheck, HeapFigures } from "./heap";
+import { table } from "./markdown";
+import { formatScaleSections } from "./scaleReport";
 
 /** What the footprint needs from a recorded registration (cli/simulation.ts RecordedResource). */
 export interface RecordedLike {
@@ -81,6 +85,10 @@ export interface SizeResult {
     /** Peak RSS of the process, MiB (largest over the runs). */
     stackRssMb: number;
     baselineRssMb: number;
+    stackHeap: HeapFigures;
+    baselineHeap: HeapFigures;
+    /** The offline plan (`npm run plan`) of the same config, one run. */
+    plan?: { ms: number; rssMb: number; heap: HeapFigures };
     /** Time to load the program's modules before the timed evaluation (first run). */
     loadMs: number;
     footprint: ProviderFootprint;
@@ -113,8 +121,9 @@ const CLI_TRANSPILE_LABEL: Record<CliTranspile, string> = {
 };
 
 export const TARGETS = {
-    baselineRatio: { connections: 500, max: 1.3 },
-    linearGrowth: { from: 50, to: 500, max: 11 },
+    baselineRatio: { connections: 500, max: 1.15 },
+    linearGrowth: { from: 50, to: 500, max: 10.5 },
+    heapRatio: { connections: 500, max: 1.1 },
     providerBytesPerConnection: { max: 10_000 },
     coldStartRatio: { max: 2 },
 } as const;
@@ -195,6 +204,18 @@ export function evaluateTargets(sizes: readonly SizeResult[], cold?: ColdResult)
                 : "",
     });
 
+    const heapRatio = big ? big.stackHeap.peakMb / big.baselineHeap.peakMb : undefined;
+    results.push({
+        id: "heapRatio",
+        target: `${TARGETS.heapRatio.connections} connections: peak heap <= ${TARGETS.heapRatio.max}x the flat baseline's`,
+        value: heapRatio,
+        shown: big ? `${heapRatio!.toFixed(2)}x (${big.stackHeap.peakMb.toFixed(0)} vs ${big.baselineHeap.peakMb.toFixed(0)} MiB)` : "not measured",
+        ...verdict(heapRatio, TARGETS.heapRatio.max),
+        why: big
+            ? `live heap after a full collection: ${big.stackHeap.liveMb.toFixed(0)} vs ${big.baselineHeap.liveMb.toFixed(0)} MiB (${(big.stackHeap.liveMb / big.baselineHeap.liveMb).toFixed(2)}x); peak RSS ${big.stackRssMb.toFixed(0)} vs ${big.baselineRssMb.toFixed(0)} MiB`
+            : "",
+    });
+
     // The largest per-connection figure of any size: small stacks have a larger share of managed connections.
     const worst = [...sizes].sort((a, b) => b.footprint.stateBytes / b.connections - a.footprint.stateBytes / a.connections)[0];
     const perConnection = worst ? worst.footprint.stateBytes / worst.connections : undefined;
@@ -236,12 +257,6 @@ export function fmtMs(ms: number): string {
     return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }
 
-function table(header: string[], rows: string[][]): string {
-    const lines = [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`];
-    for (const r of rows) lines.push(`| ${r.join(" | ")} |`);
-    return lines.join("\n");
-}
-
 /** The per-size table, in Markdown (it reads as plain text in a terminal too). */
 export function formatSizeTable(sizes: readonly SizeResult[]): string {
     return table(
@@ -253,6 +268,7 @@ export function formatSizeTable(sizes: readonly SizeResult[]): string {
             "ratio",
             "flat + components (ratio)",
             "peak RSS stack / baseline",
+            "peak heap stack / baseline (live)",
             "custom-provider bytes / connection (inputs; state)",
             "dynamic resources (distinct texts; serializations)",
             "est. state / connection",
@@ -268,6 +284,7 @@ export function formatSizeTable(sizes: readonly SizeResult[]): string {
                 `${(stack / base).toFixed(2)}x`,
                 `${fmtMs(median(s.withComponentsMs))} (${(median(s.withComponentsMs) / base).toFixed(2)}x)`,
                 `${s.stackRssMb.toFixed(0)} / ${s.baselineRssMb.toFixed(0)} MiB`,
+                `${s.stackHeap.peakMb.toFixed(0)} / ${s.baselineHeap.peakMb.toFixed(0)} MiB (${s.stackHeap.liveMb.toFixed(0)} / ${s.baselineHeap.liveMb.toFixed(0)})`,
                 `${Math.round(s.footprint.inputBytes / s.connections)}; ${Math.round(s.footprint.stateBytes / s.connections)}`,
                 `${s.footprint.dynamicResources} (${s.footprint.distinct}; ${s.providerSerializations})`,
                 kb(s.stateBytes / s.connections),
@@ -305,6 +322,10 @@ export interface MachineInfo {
     cpu: string;
     cores: number;
     memoryGiB: number;
+    /** This machine's default V8 heap limit (heap_size_limit), MiB. */
+    heapLimitMb: number;
+    /** 1-minute load average when the run ended: above the core count, other work shared the machine and times stretch. */
+    loadAverage?: number;
     node: string;
     platform: string;
 }
@@ -315,6 +336,8 @@ export interface BenchReport {
     commit: string;
     sizes: SizeResult[];
     cold?: ColdResult;
+    heapCheck?: HeapCheck;
+    apiCalls?: ApiCallReport;
     /** Type tokens and counts registered at the largest size. */
     types: Record<string, number>;
     durationS: number;
@@ -328,17 +351,20 @@ export function renderResults(report: BenchReport): string {
     const out = [
         "# Benchmark results",
         "",
-        `Produced by \`${report.command}\` (bench/run.ts) on ${report.date}, at commit ${report.commit}, in ${report.durationS.toFixed(0)} s.`,
-        `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB memory, Node ${m.node} (${m.platform}).`,
+        `Produced by \`${report.command}\` (tools/bench/run.ts) on ${report.date}, at commit ${report.commit}, in ${report.durationS.toFixed(0)} s.`,
+        `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB memory (default V8 heap limit ${m.heapLimitMb.toFixed(0)} MiB), Node ${m.node} (${m.platform})` +
+            (m.loadAverage !== undefined
+                ? `; load average ${m.loadAverage.toFixed(1)} at the end${m.loadAverage > m.cores ? " (the machine was shared: read ratios, not times)" : ""}.`
+                : "."),
         "",
         "Each figure comes from a fresh `node` process. The stack is the real program (index.ts through ts-node with the",
-        "project's tsconfig.json, as the Pulumi CLI loads it) evaluated in-process against the simulated providers of cli/simulation.ts in preview mode:",
+        "project's tsconfig.json, as the Pulumi CLI loads it) evaluated in-process against the simulated providers of tools/plan/simulation.ts in preview mode:",
         "time runs from `require(index)` until every registration and invoke was answered. The flat baseline registers the",
         "same custom resources (type tokens, count, input values, dependency edges, explicit providers, secrets) in one loop,",
-        "with no components, no config validation and no dynamic providers (bench/baseline.ts), from the stack's own",
+        "with no components, no config validation and no dynamic providers (tools/bench/baseline.ts), from the stack's own",
         'recording of the same run. "flat + components" is that baseline registered under the stack\'s own component tree',
         "(same types, names and nesting, no outputs): its difference to the flat baseline is what the components cost.",
-        "Configs come from bench/generate.ts: 90% managed Entra connections (2-4 users and 1-2",
+        "Configs come from tools/bench/generate.ts: 90% managed Entra connections (2-4 users and 1-2",
         "groups assigned, most with groups provisioned, some with token lifetimes, extra mappings and provision on demand),",
         "10% Auth0-only, one Entra tenant per 20 connections (at most 10), all but the first named at connection level.",
         "",
@@ -350,7 +376,8 @@ export function renderResults(report: BenchReport): string {
         "",
         formatSizeTable(report.sizes),
         "",
-        "Times are medians of the runs listed below; RSS is the largest peak of those runs.",
+        "Times are medians of the runs listed below; RSS and peak heap are the largest peaks of those runs (peak heap is sampled every",
+        "20 ms and includes garbage not yet collected); live heap is the median heap in use after a full collection at the end.",
         "",
         ...report.sizes.map(
             (s) =>
@@ -393,6 +420,7 @@ export function renderResults(report: BenchReport): string {
             "",
         );
     }
+    out.push(...formatScaleSections(report));
     out.push("See docs/scale.md for what the figures mean and the plan where a target is missed.", "");
     return out.join("\n");
 }

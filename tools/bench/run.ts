@@ -1,12 +1,18 @@
-// npm run bench [-- --sizes 1,10,50,100,500] [--reps N] [--cold-reps N] [--out FILE | --no-write]
-// Measures the stack at several sizes against a flat baseline, and the program's cold start, each in fresh
-// processes; prints the tables and writes bench/RESULTS.md. A script that prints figures, not a test.
+// npm run bench [-- --sizes 1,10,50,100,500] [--reps N] [--cold-reps N] [--heap-check MB | --no-heap-check]
+//                 [--no-plan] [--no-api-calls] [--program DIR] [--out FILE | --no-write]
+// Measures the stack at several sizes against a flat baseline (time, RSS, heap), the offline plan's memory, the
+// heap ceiling (with a confirming run under a reduced heap), the API calls of the custom resources per operation,
+// and the program's cold start, each in fresh processes; prints the tables and writes tools/bench/RESULTS.md.
+// A script that prints figures, not a test.
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as v8 from "node:v8";
+import { countApiCalls } from "./apiCalls";
 import type { ChildResult, ChildSpec } from "./child";
 import { generateStackConfig } from "./generate";
+import { type HeapCheck, type HeapCheckRun, type HeapFigures, bracket, ceilingConnections } from "./heap";
 import {
     type BenchReport,
     type CliTranspile,
@@ -16,8 +22,10 @@ import {
     formatColdTable,
     formatSizeTable,
     formatTargets,
+    median,
     renderResults,
 } from "./report";
+import { formatScaleSections, heapModelOf } from "./scaleReport";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const TSCONFIG = path.join(ROOT, "tsconfig.json");
@@ -28,11 +36,26 @@ export interface BenchOptions {
     /** Runs per size; undefined = 3 up to 100 connections, 2 above (the large sizes dominate the time). */
     reps?: number;
     coldReps: number;
+    /** Old-space limit (MiB) of the run that confirms the predicted heap ceiling; undefined = no such run. */
+    heapCheckMb?: number;
+    /** Measure the offline plan (`npm run plan`) at each size. */
+    plan: boolean;
+    /** Count the custom resources' API calls per operation against the local stand-ins. */
+    apiCalls: boolean;
+    /** Evaluate the program in this directory (a scratch copy under experiment) instead of this checkout. */
+    programRoot?: string;
     out?: string;
 }
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
-    const options: BenchOptions = { sizes: [1, 10, 50, 100, 500], coldReps: 5, out: path.join(ROOT, "tools", "bench", "RESULTS.md") };
+    const options: BenchOptions = {
+        sizes: [1, 10, 50, 100, 500],
+        coldReps: 5,
+        heapCheckMb: 512,
+        plan: true,
+        apiCalls: true,
+        out: path.join(ROOT, "tools", "bench", "RESULTS.md"),
+    };
     const value = (i: number, name: string) => {
         const v = argv[i + 1];
         if (v === undefined) throw new Error(`${name} needs a value`);
@@ -51,6 +74,11 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
                 .map((s) => positive(s.trim(), a));
         else if (a === "--reps") options.reps = positive(value(i++, a), a);
         else if (a === "--cold-reps") options.coldReps = positive(value(i++, a), a);
+        else if (a === "--heap-check") options.heapCheckMb = positive(value(i++, a), a);
+        else if (a === "--no-heap-check") options.heapCheckMb = undefined;
+        else if (a === "--no-plan") options.plan = false;
+        else if (a === "--no-api-calls") options.apiCalls = false;
+        else if (a === "--program") options.programRoot = path.resolve(value(i++, a));
         else if (a === "--out") options.out = path.resolve(value(i++, a));
         else if (a === "--no-write") options.out = undefined;
         else if (a === "--help" || a === "-h") throw new HelpRequested();
@@ -62,7 +90,10 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
 
 class HelpRequested extends Error {}
 
-const USAGE = "Usage: npm run bench [-- --sizes 1,10,50,100,500] [--reps N] [--cold-reps N] [--out FILE | --no-write]\n";
+const USAGE =
+    "Usage: npm run bench [-- --sizes 1,10,50,100,500] [--reps N] [--cold-reps N] [--heap-check MB | --no-heap-check] [--no-plan] [--no-api-calls]\n" +
+    "                     [--program DIR] [--out FILE | --no-write]\n" +
+    "  --program DIR: evaluate a scratch copy of the program (index.ts, components/) against this checkout's baseline and tools.\n";
 
 /** Runs node in the project root; `tolerant`: take stdout even when the process ends badly afterwards. */
 function runNode(args: string[], env: NodeJS.ProcessEnv, tolerant = false): Promise<string> {
@@ -85,17 +116,59 @@ function runNode(args: string[], env: NodeJS.ProcessEnv, tolerant = false): Prom
     });
 }
 
-async function measure(kind: ChildSpec["kind"], connections: number, planFile: string, tmp: string): Promise<ChildResult> {
+interface MeasureOptions {
+    programRoot?: string;
+    /** Runs the child with --max-old-space-size (MiB). */
+    maxOldSpaceMb?: number;
+}
+
+function childArgs(o: MeasureOptions): string[] {
+    return [
+        "--expose-gc",
+        ...(o.maxOldSpaceMb ? [`--max-old-space-size=${o.maxOldSpaceMb}`] : []),
+        "-r",
+        "ts-node/register/transpile-only",
+        path.join(ROOT, "tools", "bench", "child.ts"),
+    ];
+}
+
+function childEnv(spec: ChildSpec): NodeJS.ProcessEnv {
+    return { ...process.env, TS_NODE_PROJECT: TSCONFIG, BENCH_SPEC: JSON.stringify(spec) };
+}
+
+async function measure(kind: ChildSpec["kind"], connections: number, planFile: string, tmp: string, o: MeasureOptions = {}): Promise<ChildResult> {
     const resultFile = path.join(tmp, `${kind}-${connections}-${Date.now()}.json`);
-    const spec: ChildSpec = { kind, connections, planFile, resultFile };
-    await runNode(["-r", "ts-node/register/transpile-only", path.join(ROOT, "tools", "bench", "child.ts")], {
-        ...process.env,
-        TS_NODE_PROJECT: TSCONFIG,
-        BENCH_SPEC: JSON.stringify(spec),
-    });
+    const spec: ChildSpec = { kind, connections, planFile, resultFile, ...(o.programRoot ? { programRoot: o.programRoot } : {}) };
+    await runNode(childArgs(o), childEnv(spec));
     const result = JSON.parse(fs.readFileSync(resultFile, "utf8")) as ChildResult;
     fs.rmSync(resultFile, { force: true });
     return result;
+}
+
+/** V8's last words when the old generation cannot hold what the program keeps. */
+const OUT_OF_MEMORY = /heap out of memory|Reached heap limit|Ineffective mark-compacts near heap limit/;
+
+/** The stack under a reduced old-space limit: did it finish, or run out of heap? */
+async function runUnderHeapLimit(connections: number, maxOldSpaceMb: number, tmp: string, programRoot?: string): Promise<HeapCheckRun> {
+    const resultFile = path.join(tmp, `heapcheck-${connections}-${Date.now()}.json`);
+    const spec: ChildSpec = { kind: "stack", connections, planFile: path.join(tmp, `heapcheck-plan-${connections}.json`), resultFile, programRoot };
+    try {
+        await runNode(childArgs({ maxOldSpaceMb }), childEnv(spec));
+        const r = JSON.parse(fs.readFileSync(resultFile, "utf8")) as ChildResult;
+        return { connections, outcome: "finished", liveHeapMb: r.liveHeapMb, peakHeapMb: r.peakHeapMb };
+    } catch (err) {
+        const message = (err as Error).message;
+        if (OUT_OF_MEMORY.test(message)) return { connections, outcome: "out of memory" };
+        throw err;
+    } finally {
+        fs.rmSync(resultFile, { force: true });
+        fs.rmSync(spec.planFile, { force: true });
+    }
+}
+
+/** The largest peak and the median live heap of some runs. */
+function heapFigures(runs: readonly ChildResult[]): HeapFigures {
+    return { peakMb: Math.max(...runs.map((r) => r.peakHeapMb)), liveMb: median(runs.map((r) => r.liveHeapMb)) };
 }
 
 function sameRegistrations(stack: ChildResult, baseline: ChildResult): string | undefined {
@@ -114,13 +187,14 @@ async function measureSize(
     reps: number,
     tmp: string,
     log: (s: string) => void,
+    options: Pick<BenchOptions, "plan" | "programRoot">,
 ): Promise<{ size: SizeResult; types: Record<string, number> }> {
     const planFile = path.join(tmp, `plan-${connections}.json`);
     const stack: ChildResult[] = [];
     const baseline: ChildResult[] = [];
     const withComponents: ChildResult[] = [];
     for (let rep = 0; rep < reps; rep++) {
-        stack.push(await measure("stack", connections, planFile, tmp));
+        stack.push(await measure("stack", connections, planFile, tmp, { programRoot: options.programRoot }));
         baseline.push(await measure("baseline", connections, planFile, tmp));
         withComponents.push(await measure("components", connections, planFile, tmp));
         for (const twin of [baseline[rep], withComponents[rep]]) {
@@ -138,6 +212,11 @@ async function measureSize(
         );
     }
     fs.rmSync(planFile, { force: true });
+    let plan: ChildResult | undefined;
+    if (options.plan) {
+        plan = await measure("plan", connections, planFile, tmp);
+        log(`  ${connections} connections, offline plan: ${Math.round(plan.evalMs)} ms, peak heap ${Math.round(plan.peakHeapMb)} MiB`);
+    }
     const first = stack[0];
     return {
         size: {
@@ -150,6 +229,9 @@ async function measureSize(
             withComponentsMs: withComponents.map((r) => r.evalMs),
             stackRssMb: Math.max(...stack.map((r) => r.peakRssMb)),
             baselineRssMb: Math.max(...baseline.map((r) => r.peakRssMb)),
+            stackHeap: heapFigures(stack),
+            baselineHeap: heapFigures(baseline),
+            ...(plan ? { plan: { ms: plan.evalMs, rssMb: plan.peakRssMb, heap: heapFigures([plan]) } } : {}),
             loadMs: first.loadMs,
             footprint: first.footprint!,
             stateBytes: first.stateBytes,
@@ -289,6 +371,35 @@ async function measureCold(reps: number, tmp: string, log: (s: string) => void):
     return cold;
 }
 
+/**
+ * Predicts from the stack's live heap per connection where a reduced old-space limit is reached, then runs the
+ * stack under that limit 15% below and 15% above the prediction: the first should finish, the second run out of heap.
+ */
+async function checkHeapCeiling(
+    sizes: readonly SizeResult[],
+    maxOldSpaceMb: number,
+    tmp: string,
+    log: (s: string) => void,
+    programRoot?: string,
+): Promise<HeapCheck | undefined> {
+    const model = heapModelOf(sizes, "stack");
+    if (!model) {
+        log("  heap check skipped: it needs two sizes of 10 connections or more");
+        return undefined;
+    }
+    const predicted = ceilingConnections(model, maxOldSpaceMb);
+    const { below, above } = bracket(predicted);
+    log(`  heap check: --max-old-space-size=${maxOldSpaceMb} predicts ${predicted} connections; running ${below} and ${above}`);
+    const check: HeapCheck = {
+        maxOldSpaceMb,
+        predicted,
+        below: await runUnderHeapLimit(below, maxOldSpaceMb, tmp, programRoot),
+        above: await runUnderHeapLimit(above, maxOldSpaceMb, tmp, programRoot),
+    };
+    log(`  heap check: ${below} ${check.below.outcome}, ${above} ${check.above.outcome}`);
+    return check;
+}
+
 function git(args: string[]): string {
     try {
         return execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
@@ -304,10 +415,12 @@ export async function runBench(options: BenchOptions, log: (s: string) => void =
         const sizes: SizeResult[] = [];
         let types: Record<string, number> = {};
         for (const n of options.sizes) {
-            const measured = await measureSize(n, options.reps ?? (n <= 100 ? 3 : 2), tmp, log);
+            const measured = await measureSize(n, options.reps ?? (n <= 100 ? 3 : 2), tmp, log, options);
             sizes.push(measured.size);
             types = measured.types;
         }
+        const heapCheck = options.heapCheckMb ? await checkHeapCeiling(sizes, options.heapCheckMb, tmp, log, options.programRoot) : undefined;
+        const apiCalls = options.apiCalls ? await countApiCalls() : undefined;
         const cold = await measureCold(options.coldReps, tmp, log);
         const dirty = git(["status", "--porcelain", "--", "index.ts", "components", "tools"]);
         const cpus = os.cpus();
@@ -317,12 +430,16 @@ export async function runBench(options: BenchOptions, log: (s: string) => void =
                 cpu: cpus[0]?.model.trim() ?? "unknown",
                 cores: cpus.length,
                 memoryGiB: os.totalmem() / 2 ** 30,
+                heapLimitMb: v8.getHeapStatistics().heap_size_limit / 2 ** 20,
+                loadAverage: os.loadavg()[0],
                 node: process.version,
                 platform: `${os.platform()} ${os.release()}`,
             },
             commit: `${git(["rev-parse", "--short", "HEAD"]) || "unknown"}${dirty ? " with uncommitted changes to the program" : ""}`,
             sizes,
             cold,
+            ...(heapCheck ? { heapCheck } : {}),
+            ...(apiCalls ? { apiCalls } : {}),
             types,
             durationS: (Date.now() - started) / 1000,
             command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
@@ -353,6 +470,8 @@ if (require.main === module) {
                     "",
                     ...(report.cold ? [formatColdTable(report.cold), ""] : []),
                     formatTargets(evaluateTargets(report.sizes, report.cold)),
+                    "",
+                    ...formatScaleSections(report),
                     "",
                 ].join("\n"),
             );
