@@ -1,16 +1,17 @@
 // The CLI end to end: stack outputs (through a stand-in `pulumi`), flags + SCIM_TOKEN, the JSON report's
 // shape, the human table with progress, exit codes, and the token absent from every byte of output.
 import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GraphClient } from "../../components/clients/graph";
 import { type GraphStandIn, startGraphStandIn } from "../support/graphStandIn";
-import { ScimTestServer } from "../support/scimServer";
+import { ScimTestServer } from "../../tools/scim-server/server";
 import { type CliIo, main } from "../../tools/verify/cli";
 import { type Exec, execPulumi, readStackConnections } from "../../tools/verify/target";
 import { TOKEN } from "./helpers";
+import { ROOT, spawnTool } from "./processes";
 
 const SECRET_PART = TOKEN.slice(TOKEN.indexOf(".") + 1);
 
@@ -36,17 +37,58 @@ interface Captured {
     code: number;
     stdout: string;
     stderr: string;
+    /** What a terminal showing both streams would show at the end (in-process runs only). */
+    screen?: string[];
 }
 
-async function cli(argv: string[], o: { env?: NodeJS.ProcessEnv; exec?: Exec; graph?: GraphClient } = {}): Promise<Captured> {
+/** The lines a terminal shows for these writes: \r returns to the line's start, ESC[2K erases the line. */
+function terminalScreen(writes: string[]): string[] {
+    const lines: string[] = [];
+    let line = "";
+    let col = 0;
+    const text = writes.join("");
+    for (let i = 0; i < text.length; i++) {
+        if (text.startsWith("\x1b[2K", i)) {
+            line = "";
+            i += 3;
+        } else if (text[i] === "\r") {
+            col = 0;
+        } else if (text[i] === "\n") {
+            lines.push(line);
+            line = "";
+            col = 0;
+        } else {
+            line = line.slice(0, col) + text[i] + line.slice(col + 1);
+            col++;
+        }
+    }
+    if (line) lines.push(line);
+    return lines;
+}
+
+async function cli(argv: string[], o: { env?: NodeJS.ProcessEnv; exec?: Exec; graph?: GraphClient; tty?: boolean } = {}): Promise<Captured> {
     const out: string[] = [];
     const err: string[] = [];
-    const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: o.env ?? {}, exec: o.exec, graph: o.graph };
+    const terminal: string[] = [];
+    const io: CliIo = {
+        stdout: (t) => {
+            out.push(t);
+            terminal.push(`${t}\n`);
+        },
+        stderr: (t) => {
+            err.push(t);
+            terminal.push(`${t}\n`);
+        },
+        ...(o.tty ? { isTTY: true, columns: 100, stderrRaw: (t: string) => terminal.push(t) } : {}),
+        env: o.env ?? {},
+        exec: o.exec,
+        graph: o.graph,
+    };
     // At Auth0's cap rather than the default pace: the same pacing code, half the wall time.
     const paced =
         argv.includes("--rate") || argv.includes("--help") || !argv.some((a) => a === "--stack" || a === "--scim-url") ? argv : [...argv, "--rate", "25"];
     const code = await main(paced, io);
-    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+    return { code, stdout: out.join("\n"), stderr: err.join("\n"), screen: terminalScreen(terminal) };
 }
 
 function expectNoToken(c: Captured, token = TOKEN): void {
@@ -126,9 +168,40 @@ describe("--stack", () => {
         expect(c.stdout).toMatch(/PASS\s+users\.disable/);
         expect(c.stdout).toMatch(/SKIP\s+entra\.validate-credentials\s+the stack does not manage an Entra app/);
         expect(c.stdout).toMatch(/^OK: \d+ passed, 0 failed, \d+ skipped\.$/m);
-        expect(c.stderr).toMatch(/Verifying connection acme-entra \(aadOptscim062020 dialect\)/);
-        expect(c.stderr).toMatch(/PASS {2}users\.create {2}created/);
+        // Not a terminal (a CI log, where both streams land together): a start and a done line, no check twice.
+        expect(c.stderr.split("\n")).toEqual([
+            "Verifying connection acme-entra (aadOptscim062020 dialect)...",
+            expect.stringMatching(/^ {2}done: \d+ passed, 0 failed, \d+ skipped \(\d+\.\d s\)$/),
+        ]);
         expectNoToken(c);
+    });
+
+    it("on a terminal, progress is one status line erased before the table: no check shows twice", async () => {
+        const c = await cli(["--stack", "dev", "--allow-insecure-loopback"], { exec: stackOutputs({ "acme-entra": connectionOutput() }), tty: true });
+        expect(c.code).toBe(0);
+        for (const id of ["endpoint.reachable", "users.create", "users.disable", "cleanup.leftovers"]) {
+            expect(c.screen?.filter((l) => l.includes(id))).toHaveLength(1);
+        }
+        expect(c.screen?.[0]).toMatch(/^connection acme-entra \(stack dev\)/);
+        expect(c.screen?.at(-1)).toMatch(/^OK: /);
+        expect(c.stderr).toBe("");
+    });
+
+    it("the six identical Entra skips show their reason and hint once; --no-entra gives its own reason", async () => {
+        const c = await cli(["--stack", "dev", "--allow-insecure-loopback"], { exec: stackOutputs({ "acme-entra": connectionOutput() }) });
+        const entraRows = c.stdout.split("\n").filter((l) => /^ {2}SKIP\s+entra\./.test(l));
+        expect(entraRows).toHaveLength(6);
+        expect(entraRows.slice(1).every((l) => l.endsWith("(same as above)"))).toBe(true);
+        expect(c.stdout.match(/hint: pass --service-principal-id and --job-id/g)).toHaveLength(1);
+
+        const sp = graph.addServicePrincipal();
+        const job = graph.addJob(sp.id, { statusCode: "Active" });
+        const managed = { "acme-entra": connectionOutput({ entraServicePrincipalId: sp.id, synchronizationJobId: job }) };
+        graph.reset();
+        const off = await cli(["--stack", "dev", "--no-entra", "--json", "--allow-insecure-loopback"], { exec: stackOutputs(managed), graph: graphClient() });
+        const entra = JSON.parse(off.stdout).connections[0].checks.filter((k: { group: string }) => k.group === "entra");
+        expect(entra.map((k: { status: string; reason: string }) => [k.status, k.reason])).toEqual(Array(6).fill(["skip", "not run: --no-entra"]));
+        expect(graph.requests).toEqual([]);
     });
 
     it("checks every connection, or only the one named", async () => {
@@ -186,10 +259,36 @@ describe("flags and SCIM_TOKEN", () => {
             dialect: "scim2017",
             tokenScopes: ["get:users", "post:users", "patch:users", "delete:users"],
         });
-        expect(c.code).toBe(0);
+        // The 2017 dialect works against this server, but Entra should not be given a URL without the flag.
+        expect(report.connections[0].checks.filter((k: { status: string }) => k.status === "fail").map((k: { id: string }) => k.id)).toEqual([
+            "endpoint.dialect",
+        ]);
+        expect(c.code).toBe(1);
         expectNoToken(c);
+        const allowed = await cli(["--scim-url", scim.url, "--allow-scim2017", "--json", "--allow-insecure-loopback"], { env: { SCIM_TOKEN: TOKEN } });
+        expect(allowed.code).toBe(0);
         const flagged = await cli(["--scim-url", `${scim.url}?aadOptscim062020`, "--json", "--allow-insecure-loopback"], { env: { SCIM_TOKEN: TOKEN } });
         expect(JSON.parse(flagged.stdout).connections[0].target).toMatchObject({ dialect: "aadOptscim062020", tokenScopes: null, scimEndpointUrl: scim.url });
+    });
+
+    it("a token that is part of a check id: the id stays whole in the table and the JSON, the token in free text is redacted", async () => {
+        const unlucky = "reachable";
+        const strict = await ScimTestServer.start({ token: unlucky, scopes: ["get:users", "post:users", "delete:users"] });
+        try {
+            strict.misbehave({ echoAuthorization: true });
+            const argv = ["--scim-url", `${strict.url}?aadOptscim062020`, "--allow-insecure-loopback", "--no-entra"];
+            const human = await cli(argv, { env: { SCIM_TOKEN: unlucky } });
+            expect(human.stdout).toMatch(/PASS\s+endpoint\.reachable\s+answered HTTP 200/);
+            expect(human.stdout).toMatch(/for Bearer\s+\[REDACTED\]/);
+            expect(human.stdout).not.toMatch(/Bearer\s+reachable/);
+            const json = await cli([...argv, "--json"], { env: { SCIM_TOKEN: unlucky } });
+            const checks = JSON.parse(json.stdout).connections[0].checks as Array<{ id: string; reason: string }>;
+            expect(checks.map((k) => k.id)).toContain("endpoint.reachable");
+            expect(checks.find((k) => k.id === "users.disable")?.reason).toContain("for Bearer [REDACTED]");
+            expect(json.stdout).not.toMatch(/Bearer\s+reachable/);
+        } finally {
+            await strict.close();
+        }
     });
 
     it("refuses plain HTTP unless explicitly allowed for loopback, and sends nothing", async () => {
@@ -202,6 +301,54 @@ describe("flags and SCIM_TOKEN", () => {
         });
         expect(scim.requests).toEqual([]);
     });
+});
+
+describe("--json for pipelines", () => {
+    it("--output FILE writes the report there: stdout stays empty, stderr names the file and the verdict", async () => {
+        const file = path.join(tmp, "report.json");
+        const c = await cli(["--scim-url", `${scim.url}?aadOptscim062020`, "--json", "--output", file, "--allow-insecure-loopback", "--no-entra"], {
+            env: { SCIM_TOKEN: TOKEN },
+        });
+        expect(c.code).toBe(0);
+        expect(c.stdout).toBe("");
+        expect(c.stderr).toContain(`verify: report written to ${file} (OK: `);
+        const report = JSON.parse(readFileSync(file, "utf8"));
+        expect(report).toMatchObject({ reportVersion: 1, exitCode: 0, summary: { ok: true } });
+        expect(readFileSync(file, "utf8")).not.toContain(SECRET_PART);
+    });
+
+    it("--output into a folder that does not exist is a usage error before any request", async () => {
+        const c = await cli(["--scim-url", `${scim.url}?aadOptscim062020`, "--output", path.join(tmp, "no-such-dir", "r.json"), "--allow-insecure-loopback"], {
+            env: { SCIM_TOKEN: TOKEN },
+        });
+        expect(c.code).toBe(2);
+        expect(c.stderr).toMatch(/--output .*r\.json: the folder .*no-such-dir does not exist or cannot be written/);
+        expect(scim.requests).toEqual([]);
+    });
+
+    it("the documented `npm run -s verify -- ... --json` prints JSON a pipe can parse, nothing else", async () => {
+        const stdout = await new Promise<string>((resolve, reject) => {
+            const child = spawn(
+                "npm",
+                ["run", "-s", "verify", "--", "--scim-url", `${scim.url}?aadOptscim062020`, "--json", "--allow-insecure-loopback", "--no-entra"],
+                { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, SCIM_TOKEN: TOKEN } },
+            );
+            let out = "";
+            child.stdout.on("data", (d: Buffer) => {
+                out += d.toString();
+            });
+            const timer = setTimeout(() => {
+                child.kill("SIGKILL");
+                reject(new Error("npm run -s verify did not finish in 40 s"));
+            }, 40_000);
+            child.on("close", () => {
+                clearTimeout(timer);
+                resolve(out);
+            });
+        });
+        expect(JSON.parse(stdout)).toMatchObject({ reportVersion: 1, exitCode: 0 });
+        expect(stdout).not.toContain(SECRET_PART);
+    }, 60_000);
 });
 
 describe("usage errors exit 2 and never print the token", () => {
@@ -259,29 +406,10 @@ describe("reading outputs with the Pulumi CLI", () => {
 });
 
 describe("the npm script's entry point", () => {
-    function run(args: string[], env: NodeJS.ProcessEnv): Promise<Captured> {
-        return new Promise((resolve, reject) => {
-            const child = spawn(process.execPath, ["-r", "ts-node/register", "tools/verify/cli.ts", ...args], {
-                cwd: path.join(__dirname, "..", ".."),
-                env: { PATH: process.env.PATH, TS_NODE_TRANSPILE_ONLY: "true", TS_NODE_PROJECT: "tsconfig.json", ...env },
-            });
-            let stdout = "";
-            let stderr = "";
-            child.stdout.on("data", (d: Buffer) => {
-                stdout += d.toString();
-            });
-            child.stderr.on("data", (d: Buffer) => {
-                stderr += d.toString();
-            });
-            const timer = setTimeout(() => {
-                child.kill("SIGKILL");
-                reject(new Error("tools/verify/cli.ts did not finish in 25 s"));
-            }, 25_000);
-            child.on("close", (code) => {
-                clearTimeout(timer);
-                resolve({ code: code ?? -1, stdout, stderr });
-            });
-        });
+    async function run(args: string[], env: NodeJS.ProcessEnv): Promise<Captured> {
+        const p = spawnTool("tools/verify/cli.ts", args, env);
+        const code = await p.exit;
+        return { code: code ?? -1, ...p.out };
     }
 
     it("sets the process exit code from the report and prints JSON only", async () => {

@@ -22,13 +22,28 @@ function expectNothingLeft(): void {
 
 describe("full pass, ?aadOptscim062020 dialect", () => {
     it("passes every SCIM check and sends the compliant dialect", async () => {
-        const v = virtualClock();
-        const r = await verifyConnection(target(scim.server.url), TOKEN, options({ clock: v.clock }));
+        // A clock that moves only when the run waits: the pace shows exactly, however loaded the machine is.
+        let now = 0;
+        const sleeps: number[] = [];
+        const clock = {
+            now: () => now,
+            sleep: async (ms: number) => {
+                sleeps.push(ms);
+                now += ms;
+            },
+        };
+        const starts: number[] = [];
+        const timedFetch = (input: string, init: RequestInit) => {
+            starts.push(clock.now());
+            return fetch(input, init);
+        };
+        const r = await verifyConnection(target(scim.server.url), TOKEN, options({ clock, fetch: timedFetch }));
         expect(nonEntra(r).filter((c) => c.status !== "pass")).toEqual([]);
         expect(r.checks.map((c) => c.id)).toEqual(CHECK_IDS);
         expect(r.checks.map((c) => c.id)).toEqual(
             expect.arrayContaining([
                 "endpoint.https",
+                "endpoint.dialect",
                 "endpoint.content-type",
                 "endpoint.token-accepted",
                 "endpoint.wrong-token-refused",
@@ -74,15 +89,52 @@ describe("full pass, ?aadOptscim062020 dialect", () => {
         // Bounded and paced: every request counted, and never more than 25 starts per second.
         expect(r.requests.scim).toBe(scim.server.requests.length);
         expect(r.requests.scim).toBeLessThanOrEqual(r.requests.scimLimit);
-        expect(v.sleeps.length).toBeGreaterThan(10);
-        expect(Math.min(...v.sleeps)).toBeGreaterThan(0);
-        expect(v.sleeps.every((ms) => ms <= 40)).toBe(true);
+        expect(starts).toHaveLength(r.requests.scim);
+        const gaps = starts.slice(1).map((t, i) => t - starts[i]);
+        expect(new Set(gaps)).toEqual(new Set([40]));
+        expect(sleeps).toHaveLength(r.requests.scim - 1);
     });
 });
 
-describe("full pass, 2017 dialect (tenant URL without the flag)", () => {
-    it("passes and sends capitalised ops, string booleans and one op per attribute", async () => {
+describe("the tenant URL's dialect", () => {
+    const dialectCheck = (r: ConnectionReport) => r.checks.find((c) => c.id.includes("dialect"));
+
+    it("a tenant URL without ?aadOptscim062020 fails the dialect check, with the fixed URL in its hint", async () => {
         const r = await verifyConnection(target(scim.server.url, { flag: false }), TOKEN, options({ clock: virtualClock().clock }));
+        expect(dialectCheck(r)).toMatchObject({
+            id: "endpoint.dialect",
+            status: "fail",
+            reason: expect.stringContaining(`the tenant URL ${scim.server.url} has no ?aadOptscim062020`),
+            hint: expect.stringContaining(`give Entra the tenant URL ${scim.server.url}?aadOptscim062020`),
+        });
+        expect(dialectCheck(r)?.hint).toContain("--allow-scim2017");
+        // The only failure: the 2017 conversation itself works against this server.
+        expect(r.checks.filter((c) => c.status === "fail").map((c) => c.id)).toEqual(["endpoint.dialect"]);
+    });
+
+    it("Microsoft's roll-back flag fails it too, and says so", async () => {
+        const t = { ...target(scim.server.url), entraTenantUrl: `${scim.server.url}?aadOptscim062020&AzureAdScimPatch2017`, dialect: "scim2017" as const };
+        const r = await verifyConnection(t, TOKEN, options({ clock: virtualClock().clock }));
+        expect(dialectCheck(r)).toMatchObject({ status: "fail", reason: expect.stringContaining("roll-back flag AzureAdScimPatch2017") });
+    });
+
+    it("passes with the flag, and without it only when --allow-scim2017 says the 2017 dialect is intended", async () => {
+        const flagged = await verifyConnection(target(scim.server.url), TOKEN, options({ clock: virtualClock().clock }));
+        expect(dialectCheck(flagged)).toMatchObject({ status: "pass", reason: expect.stringContaining("carries ?aadOptscim062020") });
+        const allowed = await verifyConnection(target(scim.server.url, { flag: false }), TOKEN, options({ clock: virtualClock().clock, allowScim2017: true }));
+        expect(dialectCheck(allowed)).toMatchObject({ status: "pass", reason: expect.stringContaining("allowed by --allow-scim2017") });
+    });
+
+    it("is judged even when nothing can be sent (plain HTTP refused)", async () => {
+        const r = await verifyConnection(target(scim.server.url, { flag: false }), TOKEN, options({ allowInsecureLoopback: false }));
+        expect(dialectCheck(r)?.status).toBe("fail");
+        expect(scim.server.requests).toEqual([]);
+    });
+});
+
+describe("full pass, 2017 dialect (tenant URL without the flag, --allow-scim2017)", () => {
+    it("passes and sends capitalised ops, string booleans and one op per attribute", async () => {
+        const r = await verifyConnection(target(scim.server.url, { flag: false }), TOKEN, options({ clock: virtualClock().clock, allowScim2017: true }));
         expect(r.target.dialect).toBe("scim2017");
         expect(nonEntra(r).filter((c) => c.status !== "pass")).toEqual([]);
         const user = patches(/^\/Users\//);

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GRAPH_TOKEN_ENV, GRAPH_URL_ENV, GraphClient } from "../../components/clients/graph";
 import { type GraphStandIn, defaultScimSchema, startGraphStandIn } from "../support/graphStandIn";
-import { ScimTestServer } from "../support/scimServer";
+import { ScimTestServer } from "../../tools/scim-server/server";
 import { verifyConnection } from "../../tools/verify/run";
 import { ON_DEMAND_CAVEAT, type SynchronizationJob, judgeJob, summariseProvisionOnDemand } from "../../tools/verify/checks/entra";
 import { TOKEN, USER_SCOPES, options, target, virtualClock } from "./helpers";

@@ -1,6 +1,6 @@
 // Shared by the verify tests: a target for the local SCIM server and options that never sleep for long.
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { type ScimServerOptions, ScimTestServer } from "../support/scimServer";
+import { type ScimServerOptions, ScimTestServer } from "../../tools/scim-server/server";
 import type { ConnectionTarget } from "../../tools/verify/report";
 import { DEFAULT_LIMITS, type RequestLimits } from "../../tools/verify/http";
 import { DEFAULT_OPTIONS, type VerifyOptions } from "../../tools/verify/run";

@@ -1,11 +1,11 @@
 // Every misbehaviour of the SCIM server is caught and named by the check that should catch it, and the
 // run still leaves nothing behind (except where the server itself refuses to delete).
 import { describe, expect, it } from "vitest";
-import { ScimTestServer } from "../support/scimServer";
+import { ScimTestServer } from "../../tools/scim-server/server";
 import { CHECK_IDS, verifyConnection } from "../../tools/verify/run";
 import { TEST_PREFIX } from "../../tools/verify/checks/common";
 import { TOKEN, USER_SCOPES, limits, options, target, useScimServer, virtualClock } from "./helpers";
-import type { CheckResult, ConnectionReport } from "../../tools/verify/report";
+import { type CheckResult, type ConnectionReport, buildReport, renderTable } from "../../tools/verify/report";
 import type { VerifyOptions } from "../../tools/verify/run";
 
 const scim = useScimServer({ token: TOKEN, seedUsers: 3 });
@@ -92,16 +92,16 @@ describe("PATCH", () => {
         expect(testUsersLeft()).toEqual([]);
     });
 
-    it("the same server passes the 2017 dialect, which Entra sends without the flag", async () => {
+    it("the same server passes the 2017 dialect, which Entra sends without the flag (when that is intended)", async () => {
         scim.server.misbehave({ rejectLowercaseOps: true });
-        const r = await run({}, target(scim.server.url, { flag: false }));
+        const r = await run({ allowScim2017: true }, target(scim.server.url, { flag: false }));
         expect(failed(r)).toEqual([]);
     });
 
     it("a server that rejects string booleans fails the 2017 disable and says to add the flag", async () => {
         scim.server.misbehave({ rejectStringBooleans: true });
         const r = await run({}, target(scim.server.url, { flag: false }));
-        expect(failed(r)).toEqual(["users.disable"]);
+        expect(failed(r)).toEqual(["endpoint.dialect", "users.disable"]);
         expect(check(r, "users.disable").reason).toContain('rejects the string "False"');
         expect(check(r, "users.disable").hint).toContain("?aadOptscim062020");
     });
@@ -186,6 +186,30 @@ describe("bounds", () => {
         expect(gaveUp.requests.log.slice(0, 3).map((e) => e.status)).toEqual([429, 429, 429]);
     });
 
+    it("sustained 429s are reported as rate limiting with the Retry-After seen, never as a refused token", async () => {
+        scim.server.misbehave({ throttleFirst: 1000, retryAfterSeconds: 0 });
+        const r = await run();
+        expect(check(r, "endpoint.token-accepted")).toMatchObject({
+            status: "fail",
+            reason: "not judged, HTTP 429 rate limited: 3 answer(s) HTTP 429 in a row, Retry-After 0; waited 0.0 s between attempts",
+            hint: expect.stringContaining("says nothing about the token"),
+        });
+        expect(check(r, "endpoint.wrong-token-refused")).toMatchObject({ status: "skip", reason: expect.stringContaining("rate limited") });
+        expect(check(r, "cleanup.leftovers").reason).toBe("the endpoint is rate limiting (HTTP 429): nothing was created, nothing listed");
+        for (const c of r.checks) expect(`${c.reason} ${c.hint ?? ""}`).not.toMatch(/did not accept the token|revoked|refused: HTTP/);
+        expect(scim.server.requests.filter((q) => q.method !== "GET")).toEqual([]);
+    });
+
+    it("a Retry-After longer than the run waits is named, and not waited for", async () => {
+        scim.server.misbehave({ throttleFirst: 1000, retryAfterSeconds: 30 });
+        const v = virtualClock();
+        const r = await verifyConnection(target(scim.server.url), TOKEN, options({ clock: v.clock, limits: limits({ maxRetryAfterMs: 5_000 }) }));
+        expect(check(r, "endpoint.token-accepted").reason).toBe(
+            "not judged, HTTP 429 rate limited: 1 answer(s) HTTP 429 in a row, Retry-After 30 (longer than the 5 s this run waits)",
+        );
+        expect(v.sleeps.filter((ms) => ms >= 1000)).toEqual([]);
+    });
+
     it("a spent request budget stops the checks, and cleanup's reserve still deletes the test user", async () => {
         const r = await run({ limits: limits({ maxRequests: 6 }) });
         expect(r.checks.some((c) => c.status === "fail" && /budget of 6 requests/.test(c.reason))).toBe(true);
@@ -240,7 +264,15 @@ describe("leftovers", () => {
         expect(scim.server.users().some((u) => u.id === old.id)).toBe(true);
 
         const cleaned = await run({ deleteLeftovers: true });
-        expect(check(cleaned, "cleanup.leftovers").status).toBe("pass");
+        expect(check(cleaned, "cleanup.leftovers")).toMatchObject({
+            status: "pass",
+            reason: expect.stringMatching(/^deleted 2 left by earlier runs \(--delete-leftovers\): .+; listed users and groups named .+: none left$/),
+        });
+        expect(check(cleaned, "cleanup.leftovers").reason).toContain(`User ${old.userName} (${old.id})`);
+        expect(cleaned.cleanup.deletedLeftovers?.map((o) => o.id).sort()).toEqual([old.id, oldGroup.id].sort());
+        const table = renderTable(buildReport(new Date(), 0, [cleaned]));
+        expect(table).toMatch(/^ {2}Deleted 2 test object\(s\) left by earlier runs: /m);
+        expect(table).toContain(`Group ${oldGroup.displayName} (${oldGroup.id})`);
         expect(cleaned.cleanup.deleted.map((o) => o.id)).toEqual(expect.arrayContaining([old.id, oldGroup.id]));
         expect(scim.server.users()).toHaveLength(3);
         expect(scim.server.groups()).toEqual([]);

@@ -22,3 +22,26 @@ describe("Redactor", () => {
         expect(short.apply("about")).toBe("about");
     });
 });
+
+describe("Redactor: free text only", () => {
+    const ids = ["endpoint.reachable", "users.delete"];
+
+    it("never redacts inside a fixed check id, though the token is part of it; the same token in free text is redacted", () => {
+        const r = new Redactor(["reachable"], ids);
+        expect(r.apply("FAIL  endpoint.reachable  HTTP 403 for Bearer reachable")).toBe(`FAIL  endpoint.reachable  HTTP 403 for Bearer ${REDACTED}`);
+    });
+
+    it("a token that contains a check id is still redacted whole", () => {
+        const r = new Redactor(["xx-endpoint.reachable-yy"], ids);
+        expect(r.apply("Bearer xx-endpoint.reachable-yy; endpoint.reachable")).toBe(`Bearer ${REDACTED}; endpoint.reachable`);
+    });
+
+    it("leaves the keys of a JSON report alone and redacts the values", () => {
+        const r = new Redactor(["reason"], ids);
+        expect(r.applyDeep({ id: "users.delete", reason: "reason given", evidence: ["a reason"] })).toEqual({
+            id: "users.delete",
+            reason: `${REDACTED} given`,
+            evidence: [`a ${REDACTED}`],
+        });
+    });
+});

@@ -29,7 +29,8 @@ export interface PatchRequest {
     Operations: PatchOperation[];
 }
 
-function hasParam(url: URL, name: string): boolean {
+/** Whether the URL has the query parameter, in any case (Entra reads its flags case-insensitively). */
+export function hasParam(url: URL, name: string): boolean {
     return [...url.searchParams.keys()].some((k) => k.toLowerCase() === name.toLowerCase());
 }
 

@@ -58,6 +58,22 @@ export class ScimRequestError extends Error {
     }
 }
 
+/** What a run saw of a 429 it could not get past: the evidence that it was rate limiting, not the token. */
+export interface RateLimitSeen {
+    /** 429 answers in a row for this request, retries included. */
+    attempts: number;
+    /** The last Retry-After header, as sent; absent when the server sent none. */
+    retryAfter?: string;
+    /** Auth0's X-RateLimit-Reset (epoch seconds), when sent. */
+    rateLimitReset?: string;
+    /** Time spent waiting between the attempts. */
+    waitedMs: number;
+    /** Why the run stopped retrying: its attempts are spent, or the wait asked for is longer than it waits. */
+    gaveUp: "attempts" | "wait-too-long";
+    /** The longest wait this run accepts (RequestLimits.maxRetryAfterMs). */
+    maxWaitMs: number;
+}
+
 export interface ScimResponse {
     status: number;
     contentType: string;
@@ -65,7 +81,11 @@ export interface ScimResponse {
     body: unknown;
     /** The body as text, redacted and cut to a few hundred characters, for evidence. */
     excerpt: string;
+    /** Set on a final 429. */
+    rateLimited?: RateLimitSeen;
 }
+
+type Answer = ScimResponse & { retryAfter?: string | null; rateLimitReset?: string | null };
 
 export interface RequestLogEntry {
     phase: Phase;
@@ -93,6 +113,31 @@ export function encodeQuery(query: Record<string, string> | undefined): string {
     if (!query) return "";
     const parts = Object.entries(query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
     return parts.length ? `?${parts.join("&")}` : "";
+}
+
+/** A request answered 429 this many times in a row is reported as rate limited. */
+export const MAX_429_ATTEMPTS = 3;
+
+function withRateLimit(res: Answer, seen: Omit<RateLimitSeen, "retryAfter" | "rateLimitReset">): ScimResponse {
+    const { retryAfter, rateLimitReset, ...answer } = res;
+    return {
+        ...answer,
+        rateLimited: {
+            ...(retryAfter ? { retryAfter } : {}),
+            ...(rateLimitReset ? { rateLimitReset } : {}),
+            ...seen,
+        },
+    };
+}
+
+/** "rate limited: 3 answers HTTP 429 in a row, Retry-After 30 (longer than the 5 s this run waits)". */
+export function describeRateLimit(r: RateLimitSeen): string {
+    const header = r.retryAfter !== undefined ? `Retry-After ${r.retryAfter}` : r.rateLimitReset ? `X-RateLimit-Reset ${r.rateLimitReset}` : "no Retry-After";
+    const why =
+        r.gaveUp === "wait-too-long"
+            ? ` (longer than the ${r.maxWaitMs / 1000} s this run waits)`
+            : `; waited ${(r.waitedMs / 1000).toFixed(1)} s between attempts`;
+    return `rate limited: ${r.attempts} answer(s) HTTP 429 in a row, ${header}${why}`;
 }
 
 export class ScimClient {
@@ -126,17 +171,20 @@ export class ScimClient {
     async request(method: string, path: string, options: RequestOptions = {}): Promise<ScimResponse> {
         const phase = options.phase ?? "check";
         const relative = `${path}${encodeQuery(options.query)}`;
-        for (let attempt = 0; ; attempt++) {
+        let waitedMs = 0;
+        for (let attempt = 1; ; attempt++) {
             const res = await this.once(method, relative, options, phase);
-            if (res.status !== 429 || attempt >= 2) return res;
+            if (res.status !== 429) return res;
             const wait = this.retryAfterMs(res);
-            if (wait === undefined) return res;
-            await this.clock.sleep(wait);
+            const gaveUp = attempt >= MAX_429_ATTEMPTS ? "attempts" : wait === undefined ? "wait-too-long" : undefined;
+            if (gaveUp) return withRateLimit(res, { attempts: attempt, waitedMs, gaveUp, maxWaitMs: this.limits.maxRetryAfterMs });
+            await this.clock.sleep(wait!);
+            waitedMs += wait!;
         }
     }
 
     /** Retry-After (seconds or a date), else Auth0's X-RateLimit-Reset (epoch seconds), else 1 s; none past the cap. */
-    private retryAfterMs(res: ScimResponse & { retryAfter?: string | null; rateLimitReset?: string | null }): number | undefined {
+    private retryAfterMs(res: Answer): number | undefined {
         const now = this.clock.now();
         let ms = retryAfterMs(res.retryAfter ?? null, now);
         if (ms === undefined && res.rateLimitReset && /^\d+$/.test(res.rateLimitReset)) ms = Math.max(0, Number(res.rateLimitReset) * 1000 - now);
@@ -158,12 +206,7 @@ export class ScimClient {
         }
     }
 
-    private async once(
-        method: string,
-        relative: string,
-        options: RequestOptions,
-        phase: Phase,
-    ): Promise<ScimResponse & { retryAfter?: string | null; rateLimitReset?: string | null }> {
+    private async once(method: string, relative: string, options: RequestOptions, phase: Phase): Promise<Answer> {
         this.checkBudget(phase, method, relative);
         const interval = 1000 / Math.min(this.limits.requestsPerSecond, AUTH0_SCIM_RATE_LIMIT);
         const wait = this.lastStart + interval - this.clock.now();

@@ -34,6 +34,8 @@ export interface CleanupReport {
     testPrefix: string;
     /** Objects this run created and then deleted (confirmed gone). */
     deleted: TestObject[];
+    /** Of `deleted`, those an earlier run had left (deleted because of --delete-leftovers). */
+    deletedLeftovers?: TestObject[];
     /** Objects named with the prefix still on the endpoint after the run, from this run or earlier ones. */
     leftovers: TestObject[];
     /** "complete": the listing covered users (and groups when checked); "partial" / "failed": see note. */
@@ -75,7 +77,7 @@ export interface Summary {
     passed: number;
     failed: number;
     skipped: number;
-    /** True only when no check failed. */
+    /** True only when no check failed and the run was not interrupted. */
     ok: boolean;
 }
 
@@ -86,8 +88,10 @@ export interface VerifyReport {
     durationMs: number;
     connections: ConnectionReport[];
     summary: Summary;
-    /** 0 all non-skipped checks passed, 1 a check failed; see README for 2 and 3. */
-    exitCode: 0 | 1;
+    /** Present (true) when Ctrl-C stopped the run: cleanup ran, checks not reached are skips. */
+    interrupted?: true;
+    /** 0 all non-skipped checks passed, 1 a check failed, 130 interrupted; docs/verify.md has 2 and 3. */
+    exitCode: 0 | 1 | 130;
 }
 
 export function summarise(checks: CheckResult[]): Summary {
@@ -97,8 +101,9 @@ export function summarise(checks: CheckResult[]): Summary {
     return { passed, failed, skipped, ok: failed === 0 };
 }
 
-export function buildReport(startedAt: Date, durationMs: number, connections: ConnectionReport[]): VerifyReport {
-    const summary = summarise(connections.flatMap((c) => c.checks));
+export function buildReport(startedAt: Date, durationMs: number, connections: ConnectionReport[], interrupted = false): VerifyReport {
+    const counted = summarise(connections.flatMap((c) => c.checks));
+    const summary = { ...counted, ok: counted.ok && !interrupted };
     return {
         reportVersion: REPORT_VERSION,
         tool: "auth0-entra-scim verify",
@@ -106,16 +111,17 @@ export function buildReport(startedAt: Date, durationMs: number, connections: Co
         durationMs,
         connections,
         summary,
-        exitCode: summary.ok ? 0 : 1,
+        ...(interrupted ? { interrupted: true as const } : {}),
+        exitCode: interrupted ? 130 : summary.ok ? 0 : 1,
     };
 }
 
-const MARK: Record<CheckStatus, string> = { pass: "PASS", fail: "FAIL", skip: "SKIP" };
-
-/** One progress line per finished check, for stderr while the run goes on. */
-export function progressLine(c: CheckResult): string {
-    return `  ${MARK[c.status]}  ${c.id}  ${c.reason}`;
+/** "User name (id)". */
+export function describeObject(o: TestObject): string {
+    return `${o.type} ${o.name}${o.id ? ` (${o.id})` : ""}`;
 }
+
+const MARK: Record<CheckStatus, string> = { pass: "PASS", fail: "FAIL", skip: "SKIP" };
 
 function wrap(text: string, width: number): string[] {
     const lines: string[] = [];
@@ -148,21 +154,26 @@ export function renderTable(report: VerifyReport, width = 100): string {
         const idWidth = Math.max(...c.checks.map((k) => k.id.length), 5);
         const textWidth = Math.max(40, width - idWidth - 10);
         out.push(`  ${"STATUS".padEnd(6)}  ${"CHECK".padEnd(idWidth)}  RESULT`);
-        for (const k of c.checks) {
-            const text = wrap(k.reason, textWidth);
-            if (k.hint && k.status !== "pass") text.push(...wrap(`hint: ${k.hint}`, textWidth));
+        c.checks.forEach((k, i) => {
+            // A run of skips or failures with the same reason and hint (six Entra skips) shows them once.
+            const same = (a: CheckResult | undefined) => !!a && k.status !== "pass" && a.status === k.status && a.reason === k.reason && a.hint === k.hint;
+            const text = same(c.checks[i - 1]) ? ["(same as above)"] : wrap(k.reason, textWidth);
+            if (k.hint && k.status !== "pass" && !same(c.checks[i + 1])) text.push(...wrap(`hint: ${k.hint}`, textWidth));
             out.push(`  ${MARK[k.status].padEnd(6)}  ${k.id.padEnd(idWidth)}  ${text[0]}`);
             for (const more of text.slice(1)) out.push(`  ${"".padEnd(6)}  ${"".padEnd(idWidth)}  ${more}`);
-        }
+        });
+        const earlier = c.cleanup.deletedLeftovers ?? [];
+        if (earlier.length) out.push(`  Deleted ${earlier.length} test object(s) left by earlier runs: ${earlier.map(describeObject).join(", ")}`);
         const left = c.cleanup.leftovers;
         out.push(
             left.length
-                ? `  Leftovers named ${c.cleanup.testPrefix}*: ${left.map((o) => `${o.type} ${o.name}${o.id ? ` (${o.id})` : ""}`).join(", ")}`
+                ? `  Leftovers named ${c.cleanup.testPrefix}*: ${left.map(describeObject).join(", ")}`
                 : `  No test objects left behind (listing ${c.cleanup.listing}${c.cleanup.note ? `: ${c.cleanup.note}` : ""}).`,
         );
         out.push("");
     }
     const s = report.summary;
-    out.push(`${s.ok ? "OK" : "FAILED"}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped.`);
+    const verdict = report.interrupted ? "INTERRUPTED (cleanup ran; checks not reached are skipped)" : s.ok ? "OK" : "FAILED";
+    out.push(`${verdict}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped.`);
     return out.join("\n");
 }

@@ -3,8 +3,9 @@
 import { type Clock, DEFAULT_LIMITS, type FetchLike, type RequestLimits, ScimClient, realClock } from "./http";
 import { Redactor } from "./redact";
 import type { CheckResult, ConnectionReport, ConnectionTarget } from "./report";
-import { type RunContext, TEST_PREFIX, emptyCreated, newRunId, result } from "./checks/common";
+import { type Created, type RunContext, TEST_PREFIX, emptyCreated, newRunId, result } from "./checks/common";
 import { checkEndpoint, checkTransport } from "./checks/endpoint";
+import { checkDialect } from "./checks/tenantUrl";
 import { USER_CHECKS, userConversation } from "./checks/users";
 import { GROUP_CHECKS, groupConversation, skipGroups, testGroupName } from "./checks/groups";
 import { checkScopes } from "./checks/scopes";
@@ -16,25 +17,30 @@ export interface VerifyOptions {
     limits: RequestLimits;
     /** Plain HTTP to 127.0.0.1/::1/localhost (tests only). */
     allowInsecureLoopback: boolean;
+    /** A tenant URL without ?aadOptscim062020 (Entra's 2017 dialect) passes the dialect check. */
+    allowScim2017: boolean;
     /** Run the group conversation although the token's scopes are unknown. */
     forceGroups: boolean;
     /** Delete objects named with the test prefix left by earlier runs. */
     deleteLeftovers: boolean;
     provisionOnDemandUserId?: string;
     expectProvisioningOff?: boolean;
-    /** Graph client for the Entra checks; default: built from the environment (components/graph.ts). */
+    /** Graph client for the Entra checks; default: built from the environment (components/graph.ts); null: --no-entra. */
     graph?: GraphClient | null;
     clock?: Clock;
     fetch?: FetchLike;
     onCheck?: (c: CheckResult) => void;
     /** Polled between steps: Ctrl-C stops the checks, cleanup still runs. */
     interrupted?: () => boolean;
+    /** Given the run's live record of the test objects it created, for a second Ctrl-C to name. */
+    trackCreated?: (created: Created) => void;
     runId?: string;
 }
 
 export const DEFAULT_OPTIONS: VerifyOptions = {
     limits: DEFAULT_LIMITS,
     allowInsecureLoopback: false,
+    allowScim2017: false,
     forceGroups: false,
     deleteLeftovers: false,
 };
@@ -42,6 +48,7 @@ export const DEFAULT_OPTIONS: VerifyOptions = {
 /** Stable order of checks in the report, whatever order they finished in. */
 const ORDER = [
     "endpoint.https",
+    "endpoint.dialect",
     "endpoint.reachable",
     "endpoint.content-type",
     "endpoint.token-accepted",
@@ -65,6 +72,9 @@ const ORDER = [
     "run.internal-error",
 ];
 
+/** Never redacted, even when a token happens to be part of one: pipelines key on them. */
+export const FIXED_CHECK_IDS: readonly string[] = ORDER;
+
 /** The ids every connection report holds (plus users.interrupted / run.internal-error when those happen). */
 export const CHECK_IDS: readonly string[] = ORDER.filter((id) => id !== "users.interrupted" && id !== "run.internal-error");
 
@@ -83,7 +93,7 @@ function groupsWanted(scopes: string[] | null, force: boolean): { run: boolean; 
 export async function verifyConnection(target: ConnectionTarget, token: string, options: VerifyOptions): Promise<ConnectionReport> {
     const clock = options.clock ?? realClock;
     const t0 = clock.now();
-    const redactor = new Redactor([token]);
+    const redactor = new Redactor([token], FIXED_CHECK_IDS);
     const client = new ScimClient(target.scimEndpointUrl, token, options.limits, redactor, clock, options.fetch);
     const checks: CheckResult[] = [];
     const ctx: RunContext = {
@@ -101,14 +111,20 @@ export async function verifyConnection(target: ConnectionTarget, token: string, 
             options.onCheck?.(safe);
         },
     };
+    options.trackCreated?.(ctx.created);
     const groups = groupsWanted(target.tokenScopes, options.forceGroups);
     const ownUsers: string[] = [];
     const ownGroups = groups.run ? [testGroupName(ctx.runId)] : [];
     let usable = false;
+    let unusableWhy: string | undefined;
     let cleanupReport: ConnectionReport["cleanup"];
     try {
-        if (checkTransport(ctx, target.scimEndpointUrl, options.allowInsecureLoopback).allowed) {
-            usable = (await checkEndpoint(ctx)).usable;
+        const transport = checkTransport(ctx, target.scimEndpointUrl, options.allowInsecureLoopback);
+        checkDialect(ctx, target, options.allowScim2017);
+        if (transport.allowed) {
+            ({ usable, why: unusableWhy } = await checkEndpoint(ctx));
+        } else {
+            unusableWhy = "nothing was sent (see endpoint.https)";
         }
         if (usable) {
             const conv = await userConversation(ctx, async (userId) => {
@@ -134,7 +150,12 @@ export async function verifyConnection(target: ConnectionTarget, token: string, 
         );
     } finally {
         try {
-            cleanupReport = await cleanup(ctx, { deleteLeftovers: options.deleteLeftovers, groups: groups.run, endpointUsable: usable }, ownUsers, ownGroups);
+            cleanupReport = await cleanup(
+                ctx,
+                { deleteLeftovers: options.deleteLeftovers, groups: groups.run, endpointUsable: usable, unusableWhy },
+                ownUsers,
+                ownGroups,
+            );
         } catch (err) {
             ctx.record(
                 result("run.internal-error", "cleanup", "Unexpected error", "fail", `cleanup itself failed: ${(err as Error).message}`, {
@@ -146,9 +167,11 @@ export async function verifyConnection(target: ConnectionTarget, token: string, 
     }
 
     let graphCount = 0;
-    if (!ctx.interrupted()) {
+    if (options.graph === null) {
+        for (const [id, title] of ENTRA_CHECKS) ctx.record(result(id, "entra", title, "skip", "not run: --no-entra"));
+    } else if (!ctx.interrupted()) {
         let graph: CountingGraph | undefined;
-        if (options.graph !== null && target.entraServicePrincipalId && target.synchronizationJobId) {
+        if (target.entraServicePrincipalId && target.synchronizationJobId) {
             graph = new CountingGraph(
                 options.graph ??
                     new GraphClient({

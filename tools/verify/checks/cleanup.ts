@@ -1,7 +1,7 @@
 // Cleanup runs in every path (failures, timeouts, interruption): it deletes what this run created or may
 // have created, then lists everything named with the test prefix, from this run or earlier ones.
 import { filterEq } from "../dialect";
-import type { CleanupReport, TestObject } from "../report";
+import { type CleanupReport, type TestObject, describeObject } from "../report";
 import { type RunContext, TEST_PREFIX, type Tracked, asListResponse, describeFailure, is2xx, pathId, result, send } from "./common";
 
 type Json = Record<string, unknown>;
@@ -85,6 +85,8 @@ export interface CleanupOptions {
     groups: boolean;
     /** False when the endpoint refused the token or did not answer: nothing was created, nothing can be listed. */
     endpointUsable: boolean;
+    /** Why it was not usable, for the skip's reason. */
+    unusableWhy?: string;
 }
 
 export async function cleanup(ctx: RunContext, options: CleanupOptions, ownUserNames: string[], ownGroupNames: string[]): Promise<CleanupReport> {
@@ -110,7 +112,7 @@ export async function cleanup(ctx: RunContext, options: CleanupOptions, ownUserN
                 "cleanup",
                 "This run's test objects deleted",
                 "fail",
-                `could not confirm deletion of ${remaining.map((t) => `${t.type} ${t.name} (${t.id})`).join(", ")}`,
+                `could not confirm deletion of ${remaining.map(describeObject).join(", ")}`,
                 {
                     hint: "delete them in the Auth0 dashboard (User Management > Users, search for the name), or run again with --delete-leftovers",
                 },
@@ -130,7 +132,13 @@ export async function cleanup(ctx: RunContext, options: CleanupOptions, ownUserN
 
     if (!options.endpointUsable) {
         ctx.record(
-            result("cleanup.leftovers", "cleanup", `No objects named ${TEST_PREFIX}* left`, "skip", "the endpoint did not accept the token: nothing to list"),
+            result(
+                "cleanup.leftovers",
+                "cleanup",
+                `No objects named ${TEST_PREFIX}* left`,
+                "skip",
+                `${options.unusableWhy ?? "the endpoint was not usable"}: nothing was created, nothing listed`,
+            ),
         );
         return { testPrefix: TEST_PREFIX, deleted, leftovers: remaining.map(({ type, id, name }) => ({ type, id, name })), listing: "skipped" };
     }
@@ -141,12 +149,17 @@ export async function cleanup(ctx: RunContext, options: CleanupOptions, ownUserN
     const complete = listings.every((l) => l.complete);
     const notes = listings.map((l) => l.note).filter((n): n is string => !!n);
 
+    const deletedLeftovers: TestObject[] = [];
     if (options.deleteLeftovers && leftovers.length) {
         const earlier: Tracked[] = leftovers.map((o) => ({ ...o, gone: false }));
         for (const t of [...earlier.filter((o) => o.type === "Group"), ...earlier.filter((o) => o.type === "User")]) await deleteTracked(ctx, t);
-        for (const t of earlier) if (t.gone) deleted.push({ type: t.type, id: t.id, name: t.name });
+        for (const t of earlier) if (t.gone) deletedLeftovers.push({ type: t.type, id: t.id, name: t.name });
+        deleted.push(...deletedLeftovers);
         leftovers = earlier.filter((t) => !t.gone).map(({ type, id, name }) => ({ type, id, name }));
     }
+    const deletedText = deletedLeftovers.length
+        ? `deleted ${deletedLeftovers.length} left by earlier runs (--delete-leftovers): ${deletedLeftovers.map(describeObject).join(", ")}; `
+        : "";
     for (const t of remaining) {
         if (!leftovers.some((o) => o.id === t.id)) leftovers.push({ type: t.type, id: t.id, name: t.name });
     }
@@ -163,7 +176,7 @@ export async function cleanup(ctx: RunContext, options: CleanupOptions, ownUserN
                 "cleanup",
                 `No objects named ${TEST_PREFIX}* left`,
                 "fail",
-                `${leftovers.length} left: ${leftovers.map((o) => `${o.type} ${o.name} (${o.id})`).join(", ")}`,
+                `${deletedText}${leftovers.length} left: ${leftovers.map(describeObject).join(", ")}`,
                 {
                     hint: options.deleteLeftovers
                         ? "they could not be deleted: delete them in the Auth0 dashboard"
@@ -178,7 +191,7 @@ export async function cleanup(ctx: RunContext, options: CleanupOptions, ownUserN
                 "cleanup",
                 `No objects named ${TEST_PREFIX}* left`,
                 "pass",
-                `listed users${options.groups ? " and groups" : ""} named ${TEST_PREFIX}*: none`,
+                `${deletedText}listed users${options.groups ? " and groups" : ""} named ${TEST_PREFIX}*: none left`,
             ),
         );
     } else {
@@ -188,12 +201,19 @@ export async function cleanup(ctx: RunContext, options: CleanupOptions, ownUserN
                 "cleanup",
                 `No objects named ${TEST_PREFIX}* left`,
                 listing === "partial" ? "pass" : "fail",
-                `${listing === "partial" ? "none found, but " : ""}${notes.join("; ")}`,
+                `${deletedText}${listing === "partial" ? "none found, but " : ""}${notes.join("; ")}`,
                 {
                     hint: listing === "failed" ? "look for users named the prefix in the Auth0 dashboard" : undefined,
                 },
             ),
         );
     }
-    return { testPrefix: TEST_PREFIX, deleted, leftovers, listing, ...(notes.length ? { note: notes.join("; ") } : {}) };
+    return {
+        testPrefix: TEST_PREFIX,
+        deleted,
+        ...(deletedLeftovers.length ? { deletedLeftovers } : {}),
+        leftovers,
+        listing,
+        ...(notes.length ? { note: notes.join("; ") } : {}),
+    };
 }

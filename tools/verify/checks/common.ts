@@ -2,7 +2,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Dialect } from "../dialect";
 import { LIST_RESPONSE_SCHEMA } from "../dialect";
-import { type ScimClient, ScimRequestError, type ScimResponse, type RequestOptions } from "../http";
+import { type RequestOptions, type ScimClient, ScimRequestError, type ScimResponse, describeRateLimit } from "../http";
 import type { CheckGroup, CheckResult, CheckStatus, TestObject } from "../report";
 
 /** Every test user and group name starts with this, so that leftovers can be listed and recognised. */
@@ -87,6 +87,7 @@ export function is2xx(o: Outcome): o is Success {
 /** "HTTP 400 invalidSyntax: Unsupported op" from a SCIM Error body, or the status and an excerpt. */
 export function describeFailure(o: Outcome): string {
     if (!o.ok) return o.error.message;
+    if (o.res.rateLimited) return `HTTP 429 ${describeRateLimit(o.res.rateLimited)}`;
     const body = o.res.body as { detail?: unknown; scimType?: unknown; message?: unknown; error?: unknown } | undefined;
     const code = typeof body?.scimType === "string" ? ` ${body.scimType}` : typeof body?.error === "string" ? ` ${body.error}` : "";
     const detail = typeof body?.detail === "string" ? body.detail : typeof body?.message === "string" ? body.message : o.res.excerpt;
@@ -148,6 +149,10 @@ export function scopeHint(scope: string): string {
     return `the token lacks ${scope}: issue a token with it (stack config scim.tokenScopes, then pulumi up) and give Entra the new token`;
 }
 
+export const RATE_LIMIT_HINT =
+    "the endpoint is rate limiting, which says nothing about the token: Auth0 allows 25 SCIM requests/s per connection and 100/s per tenant, " +
+    "and something else (Entra's own cycle, other connections, another run) is using that budget; run again after the Retry-After, or with a lower --rate";
+
 /** A hint for a failed request, by its kind and status. */
 export function genericHint(o: Outcome, scope?: string): string | undefined {
     if (!o.ok) {
@@ -157,7 +162,7 @@ export function genericHint(o: Outcome, scope?: string): string | undefined {
         return "check the URL, DNS and any proxy between this machine and the endpoint";
     }
     if ((o.res.status === 401 || o.res.status === 403) && scope) return scopeHint(scope);
-    if (o.res.status === 429) return "rate limited: Auth0 allows 25 SCIM requests/s per connection; something else is using this connection's budget";
+    if (o.res.status === 429) return RATE_LIMIT_HINT;
     if (o.res.status >= 500) return "a server error: Entra retries failed exports and, if they keep failing, quarantines the provisioning job";
     return undefined;
 }

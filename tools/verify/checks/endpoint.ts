@@ -1,7 +1,7 @@
 // Check 1: the endpoint is HTTPS, answers SCIM, takes the token and refuses a wrong one.
 // The probe is the request Entra's "Test Connection" and validateCredentials send: a lookup of a random user.
 import { filterEq } from "../dialect";
-import { type RunContext, TEST_EMAIL_DOMAIN, TEST_PREFIX, describeFailure, genericHint, randomSuffix, result, send } from "./common";
+import { RATE_LIMIT_HINT, type RunContext, TEST_EMAIL_DOMAIN, TEST_PREFIX, describeFailure, genericHint, randomSuffix, result, send } from "./common";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "[::1]", "localhost"]);
 
@@ -60,6 +60,8 @@ export function checkTransport(ctx: RunContext, scimUrl: string, allowInsecureLo
 export interface EndpointVerdict {
     /** The token was accepted: the conversation can run. */
     usable: boolean;
+    /** Why not, in a few words, for the checks that are skipped because of it. */
+    why?: string;
 }
 
 export async function checkEndpoint(ctx: RunContext): Promise<EndpointVerdict> {
@@ -81,7 +83,7 @@ export async function checkEndpoint(ctx: RunContext): Promise<EndpointVerdict> {
         ]) {
             ctx.record(result(id, "endpoint", title, "skip", "the endpoint did not answer"));
         }
-        return { usable: false };
+        return { usable: false, why: "the endpoint did not answer" };
     }
     ctx.record(result("endpoint.reachable", "endpoint", "Endpoint reachable", "pass", `answered HTTP ${probe.res.status}`, { evidence: [probe.line] }));
 
@@ -118,6 +120,13 @@ export async function checkEndpoint(ctx: RunContext): Promise<EndpointVerdict> {
                 evidence: [probe.line],
             }),
         );
+    } else if (probe.res.rateLimited) {
+        ctx.record(
+            result("endpoint.token-accepted", "endpoint", "Token accepted", "fail", `not judged, ${describeFailure(probe)}`, {
+                hint: RATE_LIMIT_HINT,
+                evidence: [probe.line],
+            }),
+        );
     } else if (status === 401 || status === 403) {
         ctx.record(
             result("endpoint.token-accepted", "endpoint", "Token accepted", "fail", `the token was refused: ${describeFailure(probe)}`, {
@@ -146,7 +155,14 @@ export async function checkEndpoint(ctx: RunContext): Promise<EndpointVerdict> {
 
     const wrong = `tok_verify${randomSuffix()}.${randomSuffix()}${randomSuffix()}${randomSuffix()}`;
     const refused = await send(ctx, "GET", "/Users", { query, tokenOverride: wrong });
-    if (!refused.ok) {
+    if (refused.ok && refused.res.rateLimited) {
+        ctx.record(
+            result("endpoint.wrong-token-refused", "endpoint", "Wrong token refused", "skip", `not judged, ${describeFailure(refused)}`, {
+                hint: RATE_LIMIT_HINT,
+                evidence: [refused.line],
+            }),
+        );
+    } else if (!refused.ok) {
         ctx.record(
             result("endpoint.wrong-token-refused", "endpoint", "Wrong token refused", "fail", describeFailure(refused), {
                 hint: genericHint(refused),
@@ -185,5 +201,5 @@ export async function checkEndpoint(ctx: RunContext): Promise<EndpointVerdict> {
             ),
         );
     }
-    return { usable };
+    return { usable, ...(usable ? {} : { why: probe.res.rateLimited ? "the endpoint is rate limiting (HTTP 429)" : "the endpoint did not accept the token" }) };
 }

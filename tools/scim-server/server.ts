@@ -1,6 +1,7 @@
 // A real SCIM 2.0 service provider (scimmy + scimmy-routers on express 5) on 127.0.0.1, shaped like
 // Auth0's inbound SCIM endpoint (/scim/v2/connections/{id}, bearer token, token scopes), with switchable
-// misbehaviours for the post-deploy check's tests. SCIMMY keeps its resource declarations in module-global
+// misbehaviours: the verify tests use it, and `npm run scim-server` serves it for a newcomer to try verify.
+// Not part of the package: scimmy, scimmy-routers and express are dev dependencies. SCIMMY keeps its resource declarations in module-global
 // state, so handlers are declared once and reach the running server's store through the router context.
 import express from "express";
 import type { Request, Response, NextFunction } from "express";
@@ -32,8 +33,10 @@ export interface ScimMisbehaviour {
     slowOn?: string[];
     /** Echoes the Authorization header in error messages (to test that the check redacts it). */
     echoAuthorization?: boolean;
-    /** Answers this many requests with 429 (Retry-After 0) before serving again: Auth0's per-connection rate limit. */
+    /** Answers this many requests with 429 before serving again: Auth0's per-connection rate limit. */
     throttleFirst?: number;
+    /** The Retry-After (seconds) sent with those 429s; 0 when absent. */
+    retryAfterSeconds?: number;
     /** Refuses `sw` (starts with) filters with 400 invalidFilter, as servers that implement only `eq` do. */
     rejectStartsWithFilter?: boolean;
     /** Answers with Content-Type application/json instead of application/scim+json. */
@@ -47,10 +50,12 @@ export interface ScimServerOptions {
     /** Pre-existing users, as a real connection has (so that ignored filters show). */
     seedUsers?: number;
     connectionId?: string;
-    /** Requests answered before the server answers 503 to everything (a bound for runaway tests). */
+    /** Requests answered before the server answers 503 to everything (a bound for runaway tests); 0: no bound. */
     maxRequests?: number;
-    /** The server closes itself after this long, whatever the test does. */
+    /** The server closes itself after this long, whatever the test does; 0: serves until closed. */
     lifetimeMs?: number;
+    /** Loopback port; 0 (default) lets the system pick a free one. */
+    port?: number;
 }
 
 export interface RecordedRequest {
@@ -307,13 +312,16 @@ export class ScimTestServer {
             }),
         );
         await new Promise<void>((resolve, reject) => {
-            const server = app.listen(0, "127.0.0.1", (err?: Error) => (err ? reject(err) : resolve()));
+            const server = app.listen(this.options.port ?? 0, "127.0.0.1", (err?: Error) => (err ? reject(err) : resolve()));
             this.server = server;
         });
         const port = (this.server!.address() as AddressInfo).port;
         this.base = `http://127.0.0.1:${port}${mount}`;
-        this.lifetime = setTimeout(() => void this.close(), this.options.lifetimeMs ?? 60_000);
-        this.lifetime.unref();
+        const lifetimeMs = this.options.lifetimeMs ?? 60_000;
+        if (lifetimeMs > 0) {
+            this.lifetime = setTimeout(() => void this.close(), lifetimeMs);
+            this.lifetime.unref();
+        }
     }
 
     private tokenOk(req: Request): boolean {
@@ -335,13 +343,14 @@ export class ScimTestServer {
         res.on("finish", () => {
             record.status = res.statusCode;
         });
-        if (this.requests.length > (this.options.maxRequests ?? 500)) {
+        const maxRequests = this.options.maxRequests ?? 500;
+        if (maxRequests > 0 && this.requests.length > maxRequests) {
             scimError(res, 503, "test server request bound reached");
             return;
         }
         if (m.throttleFirst && m.throttleFirst > 0) {
             m.throttleFirst--;
-            res.setHeader("Retry-After", "0");
+            res.setHeader("Retry-After", String(m.retryAfterSeconds ?? 0));
             scimError(res, 429, "Too many requests");
             return;
         }
