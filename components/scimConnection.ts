@@ -124,6 +124,7 @@ export class ScimConnection extends pulumi.ComponentResource {
                     servicePrincipalObjectId: this.entraApplication.servicePrincipalObjectId,
                     tenantUrl,
                     secretToken: this.auth0.token,
+                    assignments: this.entraApplication.assignments,
                 },
                 entraOpts,
             );

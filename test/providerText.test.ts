@@ -90,7 +90,8 @@ describe("texts already in state, through Pulumi's real host in the project root
             `};`,
             "",
         ].join("\n");
-    for (const type of CUSTOM_RESOURCE_TYPES) {
+    // The types that existed before the package layout (ProvisionOnDemand came after: no old text names it).
+    for (const type of ["ScimToken", "SynchronizationSchema", "PreferredTokenSigningKey", "ProvisioningStatus"] as const) {
         const legacyPath = `components/providers/${PROVIDER_MODULES[type].split("/").pop()}`;
         it(`${type}: a text stored before the package layout (${legacyPath}) still checks the program's inputs`, async () => {
             const r = dynamic.find((d) => shortType(d) === type)!;

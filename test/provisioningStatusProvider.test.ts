@@ -1,4 +1,5 @@
 // ProvisioningStatus's provider against the Graph stand-in, and the status.code mapping over published job documents.
+import type { SynchronizationStatusCode } from "@microsoft/microsoft-graph-types";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -33,23 +34,29 @@ describe("isProvisioningOn", () => {
         expect(isProvisioningOn(fixture("graph-synchronizationjob-create-response-aws-notconfigured.json"))).toBe(false);
         expect(isProvisioningOn({ status: { code: "Active" } })).toBe(true);
         expect(isProvisioningOn({ status: { code: "NotRun" } })).toBe(false);
-        expect(isProvisioningOn({ status: { code: "SomethingNew" }, schedule: { state: "Active" } })).toBe(true);
+        // A code Microsoft may add later: the schedule decides.
+        expect(isProvisioningOn({ status: { code: "SomethingNew" as SynchronizationStatusCode }, schedule: { state: "Active" } })).toBe(true);
         expect(isProvisioningOn({ status: null, schedule: { state: "Disabled" } })).toBe(false);
     });
 });
 
 describe("ProvisioningStatus provider", () => {
-    it("create with enabled starts the job and reports its status", async () => {
+    it("create with enabled reads the job, starts it and reports its status: NotRun until its first cycle completes", async () => {
         const r = await h.provider.create(on);
-        expect(r).toEqual({ id: `${spId}/${jobId}`, outs: { ...on, statusCode: "Active" } });
-        expect(h.g.requests.map((x) => `${x.method} ${x.path}`)).toEqual([`POST ${jobPath()}/start`, `GET ${jobPath()}`]);
-        expect(job().status.code).toBe("Active");
+        expect(r).toEqual({ id: `${spId}/${jobId}`, outs: { ...on, statusCode: "NotRun" } });
+        expect(h.g.requests.map((x) => `${x.method} ${x.path}`)).toEqual([`GET ${jobPath()}`, `POST ${jobPath()}/start`, `GET ${jobPath()}`]);
+        expect(job().schedule.state).toBe("Active");
     });
 
-    it("create without enabled pauses the job", async () => {
+    it("create without enabled pauses a running job and leaves an idle one alone", async () => {
+        const idle = await h.provider.create({ ...on, enabled: false });
+        expect((idle.outs as ProvisioningStatusOutputs).statusCode).toBe("NotConfigured");
+        expect(h.g.requestsTo("POST", jobPath())).toEqual([]);
+        job().status.code = "Active";
+        job().schedule.state = "Active";
         const r = await h.provider.create({ ...on, enabled: false });
         expect((r.outs as ProvisioningStatusOutputs).statusCode).toBe("Paused");
-        expect(h.g.requests[0].path).toBe(`${jobPath()}/pause`);
+        expect(h.g.requestsTo("POST", jobPath()).map((x) => x.path)).toEqual([`${jobPath()}/pause`]);
     });
 
     it("diff is local: no change when equal, update for enabled, replace for another job", async () => {
@@ -84,7 +91,7 @@ describe("ProvisioningStatus provider", () => {
         const off = await h.provider.update!("x", outs, { ...on, enabled: false });
         expect(off.outs).toMatchObject({ enabled: false, statusCode: "Paused" });
         const back = await h.provider.update!("x", off.outs as ProvisioningStatusOutputs, on);
-        expect(back.outs).toMatchObject({ enabled: true, statusCode: "Active" });
+        expect(back.outs).toMatchObject({ enabled: true, statusCode: "NotRun" });
         expect(h.g.requests.filter((r) => r.method === "POST").map((r) => r.path.split("/").pop())).toEqual(["start", "pause", "start"]);
     });
 
@@ -97,12 +104,12 @@ describe("ProvisioningStatus provider", () => {
     });
 
     it("waits out a 404 right after the job was created, honours 429 Retry-After, retries 503", async () => {
-        h.g.injectNotFound("POST", `${jobPath()}/start`);
-        h.g.injectThrottle("POST", `${jobPath()}/start`, 6);
+        h.g.injectNotFound("GET", jobPath());
         h.g.injectUnavailable("GET", jobPath(), 1, 504);
+        h.g.injectThrottle("POST", `${jobPath()}/start`, 6);
         await h.provider.create(on);
-        expect(h.g.requests.map((r) => `${r.method} ${r.status}`)).toEqual(["POST 404", "POST 429", "POST 204", "GET 504", "GET 200"]);
-        expect(h.sleeps).toEqual([2000, 6000, 1000]);
+        expect(h.g.requests.map((r) => `${r.method} ${r.status}`)).toEqual(["GET 404", "GET 504", "GET 200", "POST 429", "POST 204", "GET 200"]);
+        expect(h.sleeps).toEqual([2000, 1000, 6000]);
     });
 
     it("surfaces a 403 as a clear error naming Synchronization.ReadWrite.All", async () => {

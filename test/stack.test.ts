@@ -28,7 +28,7 @@ const T = {
     schema: "pulumi-nodejs:dynamic/auth0-entra-scim:SynchronizationSchema",
     status: "pulumi-nodejs:dynamic/auth0-entra-scim:ProvisioningStatus",
     signingKey: "pulumi-nodejs:dynamic/auth0-entra-scim:PreferredTokenSigningKey",
-    onDemand: "azuread:index/synchronizationJobProvisionOnDemand:SynchronizationJobProvisionOnDemand",
+    onDemand: "pulumi-nodejs:dynamic/auth0-entra-scim:ProvisionOnDemand",
 };
 
 interface Run {
@@ -213,11 +213,13 @@ describe("a managed connection", () => {
             provisionGroups: true,
             attributeMappings: [],
         });
-        const pod = one(r.monitor, T.onDemand);
+        const pod = one(r.monitor, T.onDemand, USERS[0]);
         expect(pod.inputs).toMatchObject({
-            servicePrincipalId: sp.id,
-            synchronizationJobId: job.id,
-            parameters: [{ ruleId: schema.state.synchronizationRuleId, subjects: [{ objectId: USERS[0], objectTypeName: "User" }] }],
+            servicePrincipalId: sp.state.objectId,
+            synchronizationJobId: jobId,
+            ruleId: schema.state.synchronizationRuleId,
+            objectId: USERS[0],
+            objectTypeName: "User",
         });
         expect(pod.dependencies).toContain(schema.urn);
         const status = one(r.monitor, T.status);

@@ -1,4 +1,5 @@
 // Dynamic provider of PreferredTokenSigningKey: PATCH /servicePrincipals/{id} {preferredTokenSigningKeyThumbprint}.
+import type { ServicePrincipal } from "@microsoft/microsoft-graph-types";
 import type * as pulumi from "@pulumi/pulumi";
 import { type GraphClientFactory, graphClientFromEnvironment, graphPaths, isNotFound } from "../clients/graph";
 import { changedKeys, diffResult, requireStrings } from "../dynamic/support";
@@ -10,9 +11,8 @@ export interface PreferredTokenSigningKeyInputs {
     tenantId?: string;
 }
 
-interface ServicePrincipalKeyView {
-    preferredTokenSigningKeyThumbprint?: string | null;
-}
+/** The one service principal property this resource reads and writes. */
+type ServicePrincipalKeyView = Pick<ServicePrincipal, "preferredTokenSigningKeyThumbprint">;
 
 /** Thumbprints are hex; Graph and azuread may differ in case. */
 function sameThumbprint(a: string | null | undefined, b: string | null | undefined): boolean {
@@ -23,7 +23,7 @@ export function createProvider(clientFor: GraphClientFactory = graphClientFromEn
     const activate = (p: PreferredTokenSigningKeyInputs) =>
         clientFor(p.tenantId).patch(
             graphPaths.servicePrincipal(p.servicePrincipalId),
-            { preferredTokenSigningKeyThumbprint: p.thumbprint },
+            { preferredTokenSigningKeyThumbprint: p.thumbprint } satisfies ServicePrincipalKeyView,
             // A certificate or service principal created a moment ago may not be visible yet.
             { operation: `activate token signing key ${p.thumbprint} on service principal ${p.servicePrincipalId}`, retryOnNotFound: true },
         );

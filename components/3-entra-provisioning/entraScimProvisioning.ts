@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import type { EntraSettings } from "../config";
 import { SCIM_JOB_TEMPLATE_ID } from "../helpers/urls";
-import { provisioningSettingsCredentials, synchronizationJobIdFromResourceId } from "./provisioningSettings";
+import { type SynchronizationCredential, provisioningSettingsCredentials, synchronizationJobIdFromResourceId } from "./provisioningSettings";
+import { ProvisionOnDemand } from "./provisionOnDemand";
 import { SynchronizationSchema } from "./synchronizationSchemaResource";
 import { ProvisioningStatus } from "./provisioningStatus";
 
@@ -16,6 +17,8 @@ export interface EntraScimProvisioningArgs {
     tenantUrl: pulumi.Input<string>;
     /** Auth0 SCIM bearer token (secret). */
     secretToken: pulumi.Input<string>;
+    /** The app role assignments of the users and groups: provision on demand runs after them (Entra skips unassigned subjects). */
+    assignments?: pulumi.Resource[];
 }
 
 /**
@@ -29,7 +32,8 @@ export class EntraScimProvisioning extends pulumi.ComponentResource {
     /** Graph's job id, e.g. `scim.<tenant>.<guid>`. */
     public readonly synchronizationJobId: pulumi.Output<string>;
     public readonly synchronizationSchema: SynchronizationSchema;
-    public readonly provisionOnDemand?: azuread.SynchronizationJobProvisionOnDemand;
+    /** One provision-on-demand test per configured user and group (entra.provisionOnDemand), in config order. */
+    public readonly provisionOnDemand: ProvisionOnDemand[];
     public readonly provisioningStatus: ProvisioningStatus;
 
     constructor(name: string, args: EntraScimProvisioningArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -45,8 +49,8 @@ export class EntraScimProvisioning extends pulumi.ComponentResource {
                     pulumi
                         .all([args.tenantUrl, args.secretToken])
                         .apply(([tenantUrl, token]) => [
-                            { key: "BaseAddress", value: tenantUrl },
-                            { key: "SecretToken", value: token },
+                            { key: "BaseAddress", value: tenantUrl } satisfies SynchronizationCredential,
+                            { key: "SecretToken", value: token } satisfies SynchronizationCredential,
                             ...provisioningSettingsCredentials(settings),
                         ]),
                 ),
@@ -80,22 +84,27 @@ export class EntraScimProvisioning extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        // The walkthrough's test: provision each chosen object once, with the schema in place and after its
+        // assignment. One resource per subject, named after it: Entra's API takes one subject per request.
         const subjects = [
-            ...settings.provisionOnDemand.users.map((objectId) => ({ objectId, objectTypeName: "User" })),
-            ...settings.provisionOnDemand.groups.map((objectId) => ({ objectId, objectTypeName: "Group" })),
+            ...settings.provisionOnDemand.users.map((objectId) => ({ objectId, objectTypeName: "User" as const })),
+            ...settings.provisionOnDemand.groups.map((objectId) => ({ objectId, objectTypeName: "Group" as const })),
         ];
-        if (subjects.length > 0) {
-            // The walkthrough's test: provision the chosen objects once, with the schema in place.
-            this.provisionOnDemand = new azuread.SynchronizationJobProvisionOnDemand(
-                `${name}-provision-on-demand`,
-                {
-                    servicePrincipalId: args.servicePrincipalId,
-                    synchronizationJobId: this.synchronizationJob.id,
-                    parameters: [{ ruleId: this.synchronizationSchema.synchronizationRuleId, subjects }],
-                },
-                { parent: this, dependsOn: [this.synchronizationSchema] },
-            );
-        }
+        this.provisionOnDemand = subjects.map(
+            (subject) =>
+                new ProvisionOnDemand(
+                    `${name}-provision-on-demand-${subject.objectTypeName.toLowerCase()}-${subject.objectId}`,
+                    {
+                        servicePrincipalId: args.servicePrincipalObjectId,
+                        synchronizationJobId: this.synchronizationJobId,
+                        ruleId: this.synchronizationSchema.synchronizationRuleId,
+                        objectId: subject.objectId,
+                        objectTypeName: subject.objectTypeName,
+                        tenantId: settings.tenantId,
+                    },
+                    { parent: this, dependsOn: [this.synchronizationSchema, ...(args.assignments ?? [])] },
+                ),
+        );
 
         this.provisioningStatus = new ProvisioningStatus(
             `${name}-status`,
@@ -105,7 +114,7 @@ export class EntraScimProvisioning extends pulumi.ComponentResource {
                 enabled: settings.provisioningEnabled,
                 tenantId: settings.tenantId,
             },
-            { parent: this, dependsOn: [this.synchronizationSchema, ...(this.provisionOnDemand ? [this.provisionOnDemand] : [])] },
+            { parent: this, dependsOn: [this.synchronizationSchema, ...this.provisionOnDemand] },
         );
 
         this.registerOutputs({ synchronizationJobId: this.synchronizationJobId });

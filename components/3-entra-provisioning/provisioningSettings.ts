@@ -1,15 +1,18 @@
 // Synchronization secret keys for the portal's provisioning "Admin Credentials" and "Settings".
+import type { SynchronizationSecret, SynchronizationSecretKeyStringValuePair } from "@microsoft/microsoft-graph-types";
 import type { EntraSettings } from "../config";
 
-export interface SynchronizationCredential {
-    key: string;
-    value: string;
-}
+/** One synchronization secret key/value pair (Graph's synchronizationSecretKeyStringValuePair), as azuread takes it. */
+export type SynchronizationCredential = Required<Pick<SynchronizationSecretKeyStringValuePair, "key">> & { key: SynchronizationSecret; value: string };
 
 /**
- * `SyncNotificationSettings` holds the failure e-mail notification and accidental-deletion prevention.
- * Only `Enabled` and `DeleteThresholdEnabled` are documented by Microsoft; `Recipients` (';'-separated)
- * and `DeleteThresholdValue` are the names reported in the field (shared/reference/entra-provisioning.md).
+ * `SyncNotificationSettings` holds the failure e-mail notification and accidental-deletion prevention. Its four
+ * fields are published in Microsoft's cloud-sync Graph how-to, "Accidental deletes" (MicrosoftDocs/entra-docs
+ * docs/identity/hybrid/cloud-sync/how-to-inbound-synch-ms-graph.md; learn.microsoft.com/entra/identity/hybrid/
+ * cloud-sync/how-to-inbound-synch-ms-graph#accidental-deletes): `Enabled` (notification e-mails when the job is
+ * quarantined), `Recipients`, `DeleteThresholdEnabled`, `DeleteThresholdValue`, sent as a JSON string through
+ * PUT .../synchronization/secrets. That page says secrets take no PATCH: a PUT must carry every key to keep it.
+ * UNCONFIRMED: the ';' separator between several recipients (the published example has one address).
  */
 export function syncNotificationSettings(settings: Pick<EntraSettings, "notificationEmails" | "deletionThreshold">): string {
     return JSON.stringify({

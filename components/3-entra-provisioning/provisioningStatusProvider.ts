@@ -1,4 +1,6 @@
-// Dynamic provider of ProvisioningStatus: POST .../jobs/{id}/start or .../pause; read maps status.code to on/off.
+// Dynamic provider of ProvisioningStatus: reads the job, then POST .../jobs/{id}/start or .../pause only when the
+// job is not already where the stack wants it; read maps the job's status code and schedule state to on/off.
+import type { SynchronizationJob } from "@microsoft/microsoft-graph-types";
 import type * as pulumi from "@pulumi/pulumi";
 import { type GraphClient, type GraphClientFactory, graphClientFromEnvironment, graphPaths, isNotFound } from "../clients/graph";
 import { changedKeys, diffResult, requireStrings } from "../dynamic/support";
@@ -15,46 +17,59 @@ export interface ProvisioningStatusOutputs extends ProvisioningStatusInputs {
     statusCode: string;
 }
 
-interface SynchronizationJobView {
-    schedule?: { state?: string } | null;
-    status?: { code?: string } | null;
+/** The parts of a job that say whether it runs. */
+export type SynchronizationJobState = Pick<SynchronizationJob, "schedule" | "status">;
+
+/**
+ * On or off as the portal shows it, from the status code and the schedule state together:
+ * - Active, and Quarantine (a started job Entra retries at longer intervals): on;
+ * - Paused, NotConfigured: off;
+ * - NotRun means "configured, and possibly started, but hasn't completed its first run" (Microsoft's
+ *   synchronizationStatus): on when the schedule is active (started, first cycle pending), else off;
+ * - a code this code does not know: the schedule state decides.
+ */
+export function isProvisioningOn(job: SynchronizationJobState): boolean {
+    switch (job.status?.code) {
+        case "Active":
+        case "Quarantine":
+            return true;
+        case "Paused":
+        case "NotConfigured":
+            return false;
+        default:
+            return job.schedule?.state === "Active";
+    }
 }
 
 /**
- * On or off as the portal shows it. Quarantine is a started job that Entra retries at longer intervals: on.
- * NotConfigured, NotRun and Paused: off. An unknown code falls back to the schedule state.
+ * Whether turning provisioning On needs POST .../start. Microsoft: use start only when the job is paused or in
+ * quarantine; calling it on a running job can stop the service. A job that is off for another reason (never
+ * started: NotConfigured, or NotRun with a disabled schedule) needs start to begin its first cycle.
  */
-export function isProvisioningOn(job: SynchronizationJobView): boolean {
-    switch ((job.status?.code ?? "").toLowerCase()) {
-        case "active":
-        case "quarantine":
-            return true;
-        case "paused":
-        case "notconfigured":
-        case "notrun":
-            return false;
-        default:
-            return (job.schedule?.state ?? "").toLowerCase() === "active";
-    }
+export function needsStart(job: SynchronizationJobState): boolean {
+    return job.status?.code === "Quarantine" || !isProvisioningOn(job);
 }
 
 export function createProvider(clientFor: GraphClientFactory = graphClientFromEnvironment): pulumi.dynamic.ResourceProvider {
     const getJob = (client: GraphClient, p: ProvisioningStatusInputs, retryOnNotFound: boolean) =>
-        client.get<SynchronizationJobView>(graphPaths.job(p.servicePrincipalId, p.synchronizationJobId), {
+        client.get<SynchronizationJob>(graphPaths.job(p.servicePrincipalId, p.synchronizationJobId), {
             operation: `read synchronization job ${p.synchronizationJobId}`,
             retryOnNotFound,
         });
 
-    /** Start or pause, then report the status Graph gives back. */
+    /** Start or pause when the job is not already so, then report the status Graph gives back. */
     const apply = async (p: ProvisioningStatusInputs): Promise<ProvisioningStatusOutputs> => {
         const client = clientFor(p.tenantId);
-        const action = p.enabled ? "start" : "pause";
+        // Right after the job is created Graph may answer 404 for a while.
+        const before = await getJob(client, p, true);
+        const action = p.enabled ? (needsStart(before) ? "start" : undefined) : isProvisioningOn(before) ? "pause" : undefined;
+        if (action === undefined) return { ...p, statusCode: before.status?.code ?? "" };
         await client.post(graphPaths.jobAction(p.servicePrincipalId, p.synchronizationJobId, action), undefined, {
             operation: `${action} synchronization job ${p.synchronizationJobId} (provisioning status ${p.enabled ? "On" : "Off"})`,
             retryOnNotFound: true,
         });
-        const job = await getJob(client, p, true);
-        return { ...p, statusCode: job.status?.code ?? "" };
+        const after = await getJob(client, p, true);
+        return { ...p, statusCode: after.status?.code ?? "" };
     };
 
     return {
@@ -79,7 +94,7 @@ export function createProvider(clientFor: GraphClientFactory = graphClientFromEn
                 servicePrincipalId: props?.servicePrincipalId ?? sp,
                 synchronizationJobId: props?.synchronizationJobId ?? rest.join("/"),
             } as ProvisioningStatusOutputs;
-            let job: SynchronizationJobView;
+            let job: SynchronizationJob;
             try {
                 job = await getJob(clientFor(p.tenantId), p, false);
             } catch (e) {

@@ -6,70 +6,24 @@
 // - the object mapping whose sourceObjectName is `Group` is enabled or disabled ("Provision Entra ID Groups");
 // - attribute mappings from config are added or override Microsoft's.
 // Everything else (directories, other mappings, metadata, unknown fields) is carried over untouched.
+import type {
+    AttributeDefinition,
+    AttributeFlowType,
+    AttributeMapping,
+    AttributeMappingSource,
+    ObjectDefinition,
+    ObjectMapping,
+    SynchronizationRule,
+    SynchronizationSchema,
+} from "@microsoft/microsoft-graph-types";
 import type { EntraAttributeMapping } from "../config";
 import { WORK_EMAIL_SCIM } from "../config";
 
-export interface AttributeMappingSource {
-    expression?: string | null;
-    name?: string | null;
-    parameters?: { key: string; value: AttributeMappingSource }[] | null;
-    type?: string;
-    [key: string]: unknown;
-}
+// Microsoft's Graph v1.0 types: tsc checks what is read and PUT against Microsoft's own definitions.
+export type { AttributeMapping, AttributeMappingSource, ObjectMapping, SynchronizationRule };
 
-export interface AttributeMapping {
-    targetAttributeName: string;
-    source?: AttributeMappingSource | null;
-    matchingPriority?: number;
-    flowType?: string;
-    flowBehavior?: string;
-    defaultValue?: string | null;
-    exportMissingReferences?: boolean;
-    [key: string]: unknown;
-}
-
-export interface ObjectMapping {
-    enabled?: boolean;
-    name?: string;
-    sourceObjectName?: string;
-    targetObjectName?: string;
-    attributeMappings?: AttributeMapping[];
-    [key: string]: unknown;
-}
-
-export interface SynchronizationRule {
-    id?: string;
-    name?: string;
-    sourceDirectoryName?: string;
-    targetDirectoryName?: string;
-    objectMappings?: ObjectMapping[];
-    [key: string]: unknown;
-}
-
-export interface AttributeDefinition {
-    name: string;
-    type?: string;
-    [key: string]: unknown;
-}
-
-export interface ObjectDefinition {
-    name?: string;
-    attributes?: AttributeDefinition[];
-    [key: string]: unknown;
-}
-
-export interface DirectoryDefinition {
-    id?: string;
-    name?: string;
-    objects?: ObjectDefinition[];
-    [key: string]: unknown;
-}
-
-export interface SynchronizationSchemaDocument {
-    directories?: DirectoryDefinition[];
-    synchronizationRules?: SynchronizationRule[];
-    [key: string]: unknown;
-}
+/** A schema as GET returns it: Microsoft's synchronizationSchema, plus the response's `@odata.context`. */
+export type SynchronizationSchemaDocument = SynchronizationSchema & { "@odata.context"?: string };
 
 /** What the stack declares about the schema. */
 export interface ManagedSchemaSettings {
@@ -206,7 +160,7 @@ interface MappingEdit {
     object: "User" | "Group";
     targetAttributeName: string;
     source: AttributeMappingSource;
-    flowType?: string;
+    flowType?: AttributeFlowType;
     matchingPriority?: number;
 }
 
@@ -278,7 +232,7 @@ function checkMatchingPriorities(doc: SynchronizationSchemaDocument): void {
                             "each matching attribute needs its own precedence: change entra.emailMatchingPrecedence or the matchingPriority in entra.attributeMappings",
                     );
                 }
-                seen.set(p, a.targetAttributeName);
+                seen.set(p, a.targetAttributeName ?? "");
             }
         }
     }
@@ -418,7 +372,7 @@ export function readManagedSettings(doc: SynchronizationSchemaDocument, declared
 
 /** Id of the synchronization rule that holds the User object mapping (provision on demand needs it). */
 export function userRuleId(doc: SynchronizationSchemaDocument): string | undefined {
-    return objectMappings(doc, "User")[0]?.rule.id;
+    return objectMappings(doc, "User")[0]?.rule.id ?? undefined;
 }
 
 /** Order-independent text of one mapping, for comparisons. */
@@ -460,8 +414,6 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 }
 
 /** The body for PUT: the document without response metadata such as `@odata.context`. */
-export function schemaPutBody(doc: SynchronizationSchemaDocument): SynchronizationSchemaDocument {
-    const out: SynchronizationSchemaDocument = {};
-    for (const [k, v] of Object.entries(doc)) if (!k.includes("@odata.context")) out[k] = v;
-    return out;
+export function schemaPutBody(doc: SynchronizationSchemaDocument): SynchronizationSchema {
+    return Object.fromEntries(Object.entries(doc).filter(([k]) => !k.includes("@odata.context"))) as SynchronizationSchema;
 }

@@ -24,6 +24,7 @@ export const PROVIDER_MODULES = {
     SynchronizationSchema: "components/3-entra-provisioning/synchronizationSchemaProvider",
     PreferredTokenSigningKey: "components/1-entra-app/preferredTokenSigningKeyProvider",
     ProvisioningStatus: "components/3-entra-provisioning/provisioningStatusProvider",
+    ProvisionOnDemand: "components/3-entra-provisioning/provisionOnDemandProvider",
 } as const;
 
 /** The package name the loader resolves from the provider process's working directory. */

@@ -123,8 +123,9 @@ export function describeLayout(title: string, setup: () => Promise<Layout>, o: S
                     outs = updated.properties;
                     last = next;
                 }
+                const before = s.graph.requests.length + s.auth0.requests.length;
                 await host.delete(r.urn, created.id, outs, last);
-                lc.deleted(s, last, outs);
+                lc.deleted(s, last, outs, s.graph.requests.length + s.auth0.requests.length - before);
             }
         }, 90_000);
 

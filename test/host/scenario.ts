@@ -70,7 +70,7 @@ export async function startStandInsFor(regs: ProgramRegistration[], auth0Domain:
 type Props = Record<string, unknown>;
 
 interface Job {
-    job: { status: { code?: string } };
+    job: { schedule: { state: string } };
     schema: {
         synchronizationRules: {
             objectMappings: { sourceObjectName: string; attributeMappings: { targetAttributeName: string; matchingPriority: number }[] }[];
@@ -95,8 +95,8 @@ export interface Lifecycle {
     created(s: StandIns, inputs: Props, outs: Props): void;
     /** The tenant after Update with `change`'s inputs. */
     updated?(s: StandIns, inputs: Props, outs: Props): void;
-    /** The tenant after Delete. */
-    deleted(s: StandIns, inputs: Props, outs: Props): void;
+    /** The tenant after Delete; `calls`: requests Auth0 and Graph received during it. */
+    deleted(s: StandIns, inputs: Props, outs: Props, calls: number): void;
     /** An identity input: unknown in a preview, it must neither fail Check nor hide a replacement. */
     identity: string;
 }
@@ -135,16 +135,34 @@ export function lifecycles(expect: Expect): Record<CustomResourceType, Lifecycle
             identity: "servicePrincipalId",
             created: (s, i) => expect(s.graph.state.servicePrincipals.get(String(i.servicePrincipalId))?.preferredTokenSigningKeyThumbprint).toBe(i.thumbprint),
             updated: (s, i) => expect(s.graph.state.servicePrincipals.get(String(i.servicePrincipalId))?.preferredTokenSigningKeyThumbprint).toBe(i.thumbprint),
-            // Delete leaves the key active (the certificate's own deletion removes it).
-            deleted: (s, i) => expect(s.graph.state.servicePrincipals.get(String(i.servicePrincipalId))?.preferredTokenSigningKeyThumbprint).toBe(i.thumbprint),
+            // Delete leaves the key active (the certificate's own deletion removes it), without a call.
+            deleted(s, i, _outs, calls) {
+                expect(s.graph.state.servicePrincipals.get(String(i.servicePrincipalId))?.preferredTokenSigningKeyThumbprint).toBe(i.thumbprint);
+                expect(calls).toBe(0);
+            },
         },
         ProvisioningStatus: {
             change: (i) => ({ ...i, enabled: !i.enabled }),
             changeIs: "update",
             identity: "synchronizationJobId",
-            created: (s, i) => expect(job(s, i).job.status.code).toBe(i.enabled ? "Active" : "Paused"),
-            updated: (s, i) => expect(job(s, i).job.status.code).toBe(i.enabled ? "Active" : "Paused"),
-            deleted: (s, i) => expect(job(s, i).job.status.code).toBe("Paused"),
+            created: (s, i) => expect(job(s, i).job.schedule.state).toBe(i.enabled ? "Active" : "Disabled"),
+            updated: (s, i) => expect(job(s, i).job.schedule.state).toBe(i.enabled ? "Active" : "Disabled"),
+            deleted: (s, i) => expect(job(s, i).job.schedule.state).toBe("Disabled"),
+        },
+        ProvisionOnDemand: {
+            change: (i) => ({ ...i, objectId: "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0" }),
+            changeIs: "replace",
+            identity: "objectId",
+            created(s, i, outs) {
+                const sent = s.graph.requestsTo("POST", /\/provisionOnDemand$/).map((r) => JSON.stringify(r.body));
+                expect(
+                    sent.some((b) => b.includes(`"objectId":"${i.objectId}"`) && b.includes(`"ruleId":"${i.ruleId}"`)),
+                    "one request for this subject",
+                ).toBe(true);
+                expect(outs.result).toBe("Success");
+            },
+            // An on-demand run is an event: deleting it undoes nothing and calls nothing.
+            deleted: (_s, _i, _outs, calls) => expect(calls).toBe(0),
         },
     };
 }

@@ -127,6 +127,7 @@ const settings = parseStackConfig({
                 appName: "Auth0 - Contoso",
                 assignments: { users: ["6f1c1c1e-2a8b-4f4e-9a57-0d3b9c1f2e11"] },
                 provisioningEnabled: true,
+                provisionOnDemand: { users: ["6f1c1c1e-2a8b-4f4e-9a57-0d3b9c1f2e11"] },
             },
         },
     ],

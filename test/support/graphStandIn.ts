@@ -2,6 +2,17 @@
 // principal calls the stack makes with Graph's shapes (v1.0), records every request, and can inject the
 // failures real tenants give (404 right after create, 429 with Retry-After, 503, 403 with Graph's error body).
 // Shared by the custom-resource tests and the post-deploy check's tests: start it with startGraphStandIn().
+import type {
+    ServicePrincipal,
+    StringKeyStringValuePair,
+    SynchronizationJob,
+    SynchronizationJobApplicationParameters,
+    SynchronizationSchedule,
+    SynchronizationSchema,
+    SynchronizationSecretKeyStringValuePair,
+    SynchronizationStatus,
+    SynchronizationStatusCode,
+} from "@microsoft/microsoft-graph-types";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as http from "node:http";
@@ -14,8 +25,8 @@ export const STAND_IN_TOKEN = "stand-in-graph-token";
 const FIXTURES = path.join(__dirname, "..", "fixtures");
 
 /** The composed default `scim` schema (test/fixtures/graph-default-scim-schema.json). */
-export function defaultScimSchema(): Record<string, unknown> {
-    return JSON.parse(readFileSync(path.join(FIXTURES, "graph-default-scim-schema.json"), "utf8")) as Record<string, unknown>;
+export function defaultScimSchema(): SynchronizationSchema {
+    return JSON.parse(readFileSync(path.join(FIXTURES, "graph-default-scim-schema.json"), "utf8")) as SynchronizationSchema;
 }
 
 export interface RecordedRequest {
@@ -29,36 +40,42 @@ export interface RecordedRequest {
     status: number;
     /** True when an injected response answered. */
     injected: boolean;
+    /** Date.now() when the request arrived. */
+    at: number;
 }
 
-export interface StandInServicePrincipal {
-    id: string;
-    appId: string;
-    displayName: string;
-    preferredTokenSigningKeyThumbprint: string | null;
-    [key: string]: unknown;
-}
+export type StandInServicePrincipal = ServicePrincipal & { id: string; appId: string; displayName: string };
 
 export interface StandInJob {
     servicePrincipalId: string;
-    job: {
-        id: string;
-        templateId: string;
-        schedule: { expiration: null; interval: string; state: string };
-        status: Record<string, unknown>;
-        synchronizationJobSettings: { name: string; value: string }[];
-    };
-    schema: Record<string, unknown>;
+    job: SynchronizationJob & { id: string; schedule: SynchronizationSchedule; status: SynchronizationStatus };
+    schema: SynchronizationSchema;
     /** What DELETE .../schema restores. */
-    defaultSchema: Record<string, unknown>;
+    defaultSchema: SynchronizationSchema;
 }
+
+/** What provisionOnDemand answers for one subject: Graph's stringKeyStringValuePair (both strings hold JSON). */
+export type OnDemandAnswer = (subject: { objectId: string; objectTypeName: string }) => StringKeyStringValuePair;
 
 export interface GraphStandInState {
     servicePrincipals: Map<string, StandInServicePrincipal>;
     /** Keyed by job id. */
     jobs: Map<string, StandInJob>;
     /** Last PUT .../synchronization/secrets body per service principal. */
-    secrets: Map<string, { key: string; value: string }[]>;
+    secrets: Map<string, SynchronizationSecretKeyStringValuePair[]>;
+    /** provisionOnDemand answers by subject object id; unlisted subjects get `onDemandSuccess`. */
+    onDemand: Map<string, OnDemandAnswer>;
+    /** When set, provisionOnDemand answers 429 with Retry-After beyond `limit` requests per `windowMs` (Graph: 5 per 10 s). */
+    onDemandRateLimit?: { limit: number; windowMs: number };
+}
+
+export interface AddJobOptions {
+    schema?: SynchronizationSchema;
+    /** Default Paused. */
+    statusCode?: SynchronizationStatusCode;
+    /** Default: Active for a job that runs (Active, Quarantine), else Disabled (as Graph shows a paused job). */
+    scheduleState?: SynchronizationSchedule["state"];
+    jobId?: string;
 }
 
 export interface Injection {
@@ -81,7 +98,7 @@ export interface GraphStandIn {
     /** Adds a service principal; returns it. */
     addServicePrincipal(sp?: Partial<StandInServicePrincipal>): StandInServicePrincipal;
     /** Adds a `scim` job on a service principal with the default schema (or the one given); returns the job id. */
-    addJob(servicePrincipalId: string, options?: { schema?: Record<string, unknown>; statusCode?: string; jobId?: string }): string;
+    addJob(servicePrincipalId: string, options?: AddJobOptions): string;
     inject(injection: Injection): void;
     /** The next `times` matching requests get Graph's 404, then the real answer. */
     injectNotFound(method: string, path: string | RegExp, times?: number): void;
@@ -123,10 +140,15 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
     const maxRequests = options.maxRequests ?? 500;
     const requests: RecordedRequest[] = [];
     const injections: (Injection & { left: number })[] = [];
-    const state: GraphStandInState = { servicePrincipals: new Map(), jobs: new Map(), secrets: new Map() };
+    const state: GraphStandInState = { servicePrincipals: new Map(), jobs: new Map(), secrets: new Map(), onDemand: new Map() };
     let base = "";
 
-    const route = (method: string, p: string, query: Record<string, string>, body: unknown): { status: number; body?: unknown } => {
+    const route = (
+        method: string,
+        p: string,
+        query: Record<string, string>,
+        body: unknown,
+    ): { status: number; body?: unknown; headers?: Record<string, string> } => {
         const parts = p.split("/").filter(Boolean).map(decodeURIComponent);
         if (parts[0] !== "servicePrincipals" || parts.length < 2)
             return graphError(400, "BadRequest", `Resource not found for the segment '${parts[0] ?? ""}'.`);
@@ -134,12 +156,12 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
         if (!sp) return notFound(parts[1]);
         if (parts.length === 2) {
             if (method === "GET") {
-                const select = query.$select?.split(",").map((s) => s.trim());
-                const view: Record<string, unknown> = select ? Object.fromEntries(select.map((k) => [k, sp[k] ?? null])) : { ...sp };
+                const select = query.$select?.split(",").map((s) => s.trim()) as (keyof ServicePrincipal)[] | undefined;
+                const view: ServicePrincipal = select ? Object.fromEntries(select.map((k) => [k, sp[k] ?? null])) : { ...sp };
                 return { status: 200, body: { "@odata.context": `${base}/$metadata#servicePrincipals(${select ? select.join(",") : ""})/$entity`, ...view } };
             }
             if (method === "PATCH") {
-                Object.assign(sp, body as object);
+                Object.assign(sp, body as ServicePrincipal);
                 return { status: 204 };
             }
             return graphError(405, "Request_BadRequest", `Method ${method} not allowed`);
@@ -148,7 +170,7 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
         if (parts[3] === "secrets" && method === "PUT") {
             state.secrets.set(
                 sp.id,
-                ((body as { value?: { key: string; value: string }[] }).value ?? []).map((kv) => ({ ...kv })),
+                ((body as { value?: SynchronizationSecretKeyStringValuePair[] }).value ?? []).map((kv) => ({ ...kv })),
             );
             return { status: 204 };
         }
@@ -178,7 +200,7 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
                 };
             if (method === "PUT") {
                 // PUT replaces the whole schema.
-                job.schema = structuredClone(body as Record<string, unknown>);
+                job.schema = structuredClone(body as SynchronizationSchema);
                 return { status: 204 };
             }
             if (method === "DELETE") {
@@ -187,7 +209,8 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
             }
         }
         if (method === "POST" && action === "start") {
-            job.job.status.code = "Active";
+            // Microsoft: NotRun = "configured, and possibly started, but hasn't completed its first run".
+            job.job.status.code = job.job.status.lastSuccessfulExecution ? "Active" : "NotRun";
             job.job.schedule.state = "Active";
             return { status: 204 };
         }
@@ -197,24 +220,32 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
             return { status: 204 };
         }
         if (method === "POST" && action === "validateCredentials") return { status: 204 };
-        if (method === "POST" && action === "provisionOnDemand") {
-            const subject = (body as { parameters?: { subjects?: { objectId?: string; objectTypeName?: string }[] }[] }).parameters?.[0]?.subjects?.[0];
-            return {
-                status: 200,
-                body: {
-                    "@odata.context": `${base}/$metadata#microsoft.graph.stringKeyStringValuePair`,
-                    key: JSON.stringify({ result: "Success", details: {} }),
-                    value: JSON.stringify({
-                        action: "Create",
-                        reportableIdentifier: subject?.objectId ?? null,
-                        sourceIdentity: { id: subject?.objectId ?? null, type: subject?.objectTypeName ?? "User", displayName: null, details: null },
-                        statusInfo: { status: "Success", errorCode: null, reason: null, additionalDetails: null, errorCategory: null, recommendedAction: null },
-                        targetSystem: { id: null, name: "customappsso", details: null },
-                    }),
-                },
-            };
-        }
+        if (method === "POST" && action === "provisionOnDemand") return provisionOnDemand(body);
         return graphError(400, "BadRequest", `Unsupported ${method} ${p}`);
+    };
+
+    /** One subject per request (Entra's on-demand API takes a single user, or a single group with up to 5 members). */
+    const onDemandArrivals: number[] = [];
+    const provisionOnDemand = (body: unknown): { status: number; body?: unknown; headers?: Record<string, string> } => {
+        const limit = state.onDemandRateLimit;
+        if (limit) {
+            const now = Date.now();
+            const recent = onDemandArrivals.filter((t) => t > now - limit.windowMs);
+            if (recent.length >= limit.limit) {
+                const retryAfter = Math.max(1, Math.ceil((recent[0] + limit.windowMs - now) / 1000));
+                return { ...graphError(429, "TooManyRequests", "provisionOnDemand rate limit"), headers: { "Retry-After": String(retryAfter) } };
+            }
+            onDemandArrivals.push(now);
+        }
+        const parameters = (body as { parameters?: SynchronizationJobApplicationParameters[] }).parameters ?? [];
+        const subjects = parameters.flatMap((x) => x.subjects ?? []);
+        const members = subjects[0]?.links?.members ?? [];
+        if (parameters.length !== 1 || !parameters[0].ruleId || subjects.length !== 1 || members.length > 5) {
+            return graphError(400, "BadRequest", "Provide one ruleId and one subject (a group may carry up to 5 members).");
+        }
+        const subject = { objectId: subjects[0].objectId ?? "", objectTypeName: subjects[0].objectTypeName ?? "" };
+        const answer: StringKeyStringValuePair = (state.onDemand.get(subject.objectId) ?? onDemandSuccess)(subject);
+        return { status: 200, body: { "@odata.context": `${base}/$metadata#microsoft.graph.stringKeyStringValuePair`, ...answer } };
     };
 
     const server = http.createServer((req, res) => {
@@ -232,6 +263,7 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
                 body = text;
             }
             const method = req.method ?? "GET";
+            const at = Date.now();
             let answer: { status: number; body?: unknown; headers?: Record<string, string> };
             let injected = false;
             const inj = injections.find((i) => i.left > 0 && (i.method === undefined || i.method === method) && matches(i.path, p));
@@ -246,7 +278,7 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
             } else {
                 answer = route(method, p, query, body);
             }
-            requests.push({ method, path: p, query, authorization: req.headers.authorization, body, status: answer.status, injected });
+            requests.push({ method, path: p, query, authorization: req.headers.authorization, body, status: answer.status, injected, at });
             const headers: Record<string, string> = { "request-id": randomUUID(), ...(answer.headers ?? {}) };
             if (answer.body !== undefined) headers["Content-Type"] = "application/json";
             res.writeHead(answer.status, headers);
@@ -273,18 +305,20 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
         return full;
     }
 
-    function addJob(servicePrincipalId: string, o: { schema?: Record<string, unknown>; statusCode?: string; jobId?: string } = {}): string {
+    function addJob(servicePrincipalId: string, o: AddJobOptions = {}): string {
         const id = o.jobId ?? `scim.${randomUUID().replace(/-/g, "")}.${randomUUID()}`;
         const schema = o.schema ?? defaultScimSchema();
         schema.id = id;
+        const code = o.statusCode ?? "Paused";
+        const runs = code === "Active" || code === "Quarantine";
         state.jobs.set(id, {
             servicePrincipalId,
             job: {
                 id,
                 templateId: "scim",
-                schedule: { expiration: null, interval: "PT40M", state: "Disabled" },
+                schedule: { expiration: null, interval: "PT40M", state: o.scheduleState ?? (runs ? "Active" : "Disabled") },
                 status: {
-                    code: o.statusCode ?? "Paused",
+                    code,
                     countSuccessiveCompleteFailures: 0,
                     escrowsPruned: false,
                     lastExecution: null,
@@ -346,6 +380,36 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
             }),
     };
 }
+
+/** Microsoft's published provisionOnDemand result (synchronization-synchronizationjob-provisionondemand.md, Example 1) reduced to its shape. */
+export function onDemandResult(
+    subject: { objectId: string; objectTypeName: string },
+    outcome: {
+        result: string;
+        errorCode?: string;
+        errorMessage?: string;
+        action?: string;
+        steps?: { name: string; type: string; status: string; description: string }[];
+    },
+): StringKeyStringValuePair {
+    const details = outcome.errorCode ? { errorCode: outcome.errorCode, errorMessage: outcome.errorMessage ?? null } : {};
+    return {
+        key: JSON.stringify({ result: outcome.result, details }),
+        value: JSON.stringify({
+            action: outcome.action ?? (outcome.result === "Success" ? "Create" : "Other"),
+            changeId: randomUUID(),
+            provisioningSteps: outcome.steps ?? [],
+            reportableIdentifier: `${subject.objectId}@contoso.example`,
+            statusInfo: { status: outcome.result, errorCode: null, reason: null, additionalDetails: null, errorCategory: null, recommendedAction: null },
+            sourceIdentity: { id: subject.objectId, type: subject.objectTypeName, displayName: null, details: null },
+            targetIdentity: { id: outcome.result === "Success" ? randomUUID() : null, type: subject.objectTypeName, displayName: null, details: null },
+            targetSystem: { id: null, name: "customappsso", details: null },
+        }),
+    };
+}
+
+/** The default answer: the subject was created in the target. */
+export const onDemandSuccess: OnDemandAnswer = (subject) => onDemandResult(subject, { result: "Success", action: "Create" });
 
 /**
  * A provider's client factory pointed at the stand-in. Waits are recorded in `sleeps` instead of slept, and

@@ -217,6 +217,31 @@ describe("--stack", () => {
         expect(one.code).toBe(0);
     });
 
+    it("skips self-service connections (the customer's admin holds their token) and says so, instead of failing the whole stack", async () => {
+        const selfService = {
+            connectionId: "con_selfService0001",
+            scimEndpointUrl: scim.url,
+            entraTenantUrl: `${scim.url}?aadOptscim062020`,
+            samlEntityId: "urn:auth0:acme:customer-b",
+            samlReplyUrl: "https://acme.example/login/callback?connection=customer-b",
+            selfService: { ticket: {} },
+        };
+        const mixed = await cli(["--stack", "dev", "--json", "--allow-insecure-loopback"], {
+            exec: stackOutputs({ "a-ok": connectionOutput(), "customer-b": selfService }),
+        });
+        expect(JSON.parse(mixed.stdout).connections.map((x: { target: { connection: string } }) => x.target.connection)).toEqual(["a-ok"]);
+        expect(mixed.stderr).toContain("verify: skipped connection customer-b is a self-service connection");
+        expect(mixed.code).toBe(0);
+        const named = await cli(["--stack", "dev", "--connection", "customer-b", "--allow-insecure-loopback"], {
+            exec: stackOutputs({ "customer-b": selfService }),
+        });
+        expect(named.code).toBe(2);
+        expect(named.stderr).toContain("--scim-url and SCIM_TOKEN");
+        const only = await cli(["--stack", "dev", "--allow-insecure-loopback"], { exec: stackOutputs({ "customer-b": selfService }) });
+        expect(only.code).toBe(2);
+        expect(only.stderr).toContain("has only self-service connections");
+    });
+
     it("a server that echoes the bearer token in its errors: redacted in the table, the progress and the JSON", async () => {
         const echo = await ScimTestServer.start({ token: "tok_expected.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" });
         try {

@@ -242,7 +242,7 @@ describe("verdicts on published shapes", () => {
         expect(s).toMatchObject({
             status: "fail",
             reason: expect.stringMatching(
-                /^Failure for ada@contoso.com: SystemForCrossDomainIdentityManagementServiceIncompatible .*failed step EntryExportAdd: Failed to create User/,
+                /^Failure for ada@contoso.com: SystemForCrossDomainIdentityManagementServiceIncompatible .*failed step EntryExportAdd \(Export\): Failed to create User/,
             ),
             hint: "Check the SCIM endpoint's logs",
         });

@@ -194,6 +194,12 @@ export function simulateResource(args: pulumi.runtime.MockResourceArgs): { id: s
                 id: `${String(inputs.servicePrincipalId)}/${String(inputs.synchronizationJobId)}/status`,
                 state: { ...inputs, statusCode: inputs.enabled ? "Active" : "Paused" },
             };
+        case "pulumi-nodejs:dynamic/auth0-entra-scim:ProvisionOnDemand":
+            // What a subject Entra provisions for the first time answers: Success, Create, its new SCIM id.
+            return {
+                id: `${String(inputs.servicePrincipalId)}/${String(inputs.synchronizationJobId)}/${String(inputs.objectTypeName)}/${String(inputs.objectId)}`,
+                state: { ...inputs, result: "Success", action: "Create", targetId: simulatedGuid(`${seed}/target`) },
+            };
         default:
             return { id: `${args.name}-id`, state: { ...inputs } };
     }

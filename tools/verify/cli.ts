@@ -13,7 +13,17 @@ import { Interrupt } from "./interrupt";
 import { ERASE_LINE, type Progress, type ProgressIo, progressFor } from "./progress";
 import { type VerifyReport, renderTable } from "./report";
 import { FIXED_CHECK_IDS, DEFAULT_OPTIONS, verifyConnection } from "./run";
-import { type Exec, type Target, UsageError, execPulumi, readStackConnections, targetFromFlags, targetsFromStack } from "./target";
+import {
+    type Exec,
+    type Target,
+    UsageError,
+    execPulumi,
+    readStackConnections,
+    selfServiceConnections,
+    selfServiceReason,
+    targetFromFlags,
+    targetsFromStack,
+} from "./target";
 import { buildReport } from "./report";
 
 export const USAGE = `Usage:
@@ -138,6 +148,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         if (values.stack) {
             const connections = await readStackConnections(values.stack, io.exec ?? execPulumi);
             targets = targetsFromStack(values.stack, connections, values.connection);
+            if (!values.connection) for (const name of selfServiceConnections(connections)) io.stderr(`verify: skipped ${selfServiceReason(name)}`);
         } else {
             targets = [
                 targetFromFlags({

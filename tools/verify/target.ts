@@ -28,6 +28,23 @@ export interface ConnectionOutput {
     provisioningEnabled?: boolean;
     /** Not exported yet; when present, Graph tokens are requested for this tenant (connections in several tenants). */
     entraTenantId?: string;
+    /** Present for self-service connections: the customer's admin made the SCIM token, the stack never sees it. */
+    selfService?: unknown;
+}
+
+/** Connections verify cannot check from the stack's outputs alone, with why (printed, never silently dropped). */
+export function selfServiceConnections(connections: Record<string, ConnectionOutput>): string[] {
+    return Object.keys(connections)
+        .filter((name) => connections[name]?.selfService !== undefined && connections[name]?.selfService !== null)
+        .sort();
+}
+
+/** Why a self-service connection is not checked from the stack, and how to check it anyway. */
+export function selfServiceReason(name: string): string {
+    return (
+        `connection ${name} is a self-service connection: its SCIM token was made by the customer's admin in Auth0's hosted flow and is not a stack output. ` +
+        "Check it with --scim-url and SCIM_TOKEN=<a token the customer gives you>, or see `npm run status` for its provisioning state."
+    );
 }
 
 export interface Target {
@@ -83,8 +100,12 @@ export function targetsFromStack(stack: string, connections: Record<string, Conn
     if (only !== undefined && !names.includes(only)) {
         throw new UsageError(`stack ${stack} has no connection "${only}"; it has: ${names.join(", ") || "none"}`);
     }
+    const selfService = selfServiceConnections(connections);
+    if (only !== undefined && selfService.includes(only)) throw new UsageError(selfServiceReason(only));
+    const checked = (only ? [only] : names).filter((name) => !selfService.includes(name));
+    if (checked.length === 0) throw new UsageError(`stack ${stack} has only self-service connections: ${selfServiceReason(selfService.join(", "))}`);
     const targets: Target[] = [];
-    for (const name of only ? [only] : names) {
+    for (const name of checked) {
         const c = connections[name] ?? {};
         const token = stringOrUndefined(c.scimToken);
         const tenantUrl = stringOrUndefined(c.entraTenantUrl);

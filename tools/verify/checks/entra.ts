@@ -1,7 +1,14 @@
 // Check 4: the Entra side, through Microsoft Graph with the shared client (components/graph.ts):
 // validateCredentials with the saved credentials, the synchronization job's state, the group mapping
 // against the token's scopes, and optionally one provision-on-demand.
+import type {
+    StringKeyStringValuePair,
+    SynchronizationError,
+    SynchronizationJob,
+    SynchronizationJobApplicationParameters,
+} from "@microsoft/microsoft-graph-types";
 import { type GraphClient, GraphError, graphPaths } from "../../../components/clients/graph";
+import { readProvisionOnDemandResult } from "../../../components/3-entra-provisioning/provisionOnDemandResult";
 import { isProvisioningOn } from "../../../components/3-entra-provisioning/provisioningStatusProvider";
 import { type SynchronizationSchemaDocument, readManagedSettings, userRuleId } from "../../../components/3-entra-provisioning/synchronizationSchema";
 import { GROUP_TOKEN_SCOPES } from "../../../components/config";
@@ -22,30 +29,8 @@ const title = (id: string): string => ENTRA_CHECKS.find(([k]) => k === id)![1];
 
 export const ON_DEMAND_CAVEAT = "Microsoft: the ?aadOptscim062020 flag does not apply to on-demand provisioning, so this request used Entra's 2017 dialect";
 
-interface GraphErrorInfo {
-    code?: string;
-    message?: string;
-    tenantActionable?: boolean;
-}
-
-export interface SynchronizationJob {
-    id?: string;
-    schedule?: { state?: string; interval?: string } | null;
-    status?: {
-        code?: string;
-        countSuccessiveCompleteFailures?: number;
-        quarantine?: {
-            reason?: string;
-            currentBegan?: string;
-            nextAttempt?: string;
-            seriesBegan?: string;
-            seriesCount?: number;
-            error?: GraphErrorInfo | null;
-        } | null;
-        lastExecution?: { state?: string; timeBegan?: string; timeEnded?: string; error?: GraphErrorInfo | null } | null;
-        lastSuccessfulExecution?: { timeEnded?: string } | null;
-    } | null;
-}
+// Microsoft's Graph v1.0 types for the job, its status, quarantine and errors (re-exported for the tests).
+export type { SynchronizationJob };
 
 export interface EntraCheckOptions {
     provisionOnDemandUserId?: string;
@@ -71,7 +56,7 @@ function isMissingCredential(e: unknown): boolean {
     return e instanceof GraphError && e.status === 0 && /Microsoft Graph token/.test(e.graphMessage ?? "");
 }
 
-function errorText(e: GraphErrorInfo | null | undefined): string {
+function errorText(e: SynchronizationError | null | undefined): string {
     if (!e) return "";
     return [e.code, e.message].filter(Boolean).join(": ");
 }
@@ -94,14 +79,16 @@ function skipAll(ctx: RunContext, reason: string, hint?: string, ids = ENTRA_CHE
 export function judgeJob(job: SynchronizationJob, expectOff: boolean): Array<{ id: string; status: "pass" | "fail"; reason: string; hint?: string }> {
     const s = job.status ?? {};
     const code = s.code ?? "(none)";
-    const on = isProvisioningOn({ status: job.status ?? null, schedule: job.schedule ?? null });
+    const on = isProvisioningOn(job);
     const out: Array<{ id: string; status: "pass" | "fail"; reason: string; hint?: string }> = [];
 
     if (on) {
+        // NotRun with an active schedule: started, its first cycle not completed yet (Microsoft's synchronizationStatus).
+        const firstCycle = code === "NotRun" ? ": started, its first cycle has not completed yet" : "";
         out.push({
             id: "entra.job-enabled",
             status: "pass",
-            reason: `status ${code}, schedule ${job.schedule?.state ?? "?"}${job.schedule?.interval ? ` every ${job.schedule.interval}` : ""}`,
+            reason: `status ${code}, schedule ${job.schedule?.state ?? "?"}${job.schedule?.interval ? ` every ${job.schedule.interval}` : ""}${firstCycle}`,
         });
     } else if (expectOff) {
         out.push({ id: "entra.job-enabled", status: "pass", reason: `status ${code}: Off, as the stack declares` });
@@ -163,48 +150,26 @@ interface OnDemandSummary {
     hint?: string;
 }
 
-function parseMaybe(text: unknown): Record<string, unknown> | undefined {
-    if (typeof text !== "string") return typeof text === "object" && text !== null ? (text as Record<string, unknown>) : undefined;
-    try {
-        const v = JSON.parse(text) as unknown;
-        return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : undefined;
-    } catch {
-        return undefined;
+/** Reads provisionOnDemand's key/value pair with the stack's own reader, so verify and `pulumi up` judge alike. */
+export function summariseProvisionOnDemand(response: StringKeyStringValuePair): OnDemandSummary {
+    const o = readProvisionOnDemandResult(response);
+    const who = o.subjectName ? ` for ${o.subjectName}` : "";
+    if (/^success$/i.test(o.result)) {
+        return { status: "pass", reason: `Success${who}${o.action ? `, action ${o.action}` : ""}${o.targetId ? `, target id ${o.targetId}` : ""}` };
     }
-}
-
-/** Reads provisionOnDemand's key/value pair (both JSON-encoded strings) into a verdict. */
-export function summariseProvisionOnDemand(response: { key?: unknown; value?: unknown }): OnDemandSummary {
-    const key = parseMaybe(response.key) ?? {};
-    const value = parseMaybe(response.value) ?? {};
-    const outcome = String(key.result ?? (value.statusInfo as Record<string, unknown> | undefined)?.status ?? "unknown");
-    const details = (key.details ?? {}) as Record<string, unknown>;
-    const statusInfo = (value.statusInfo ?? {}) as Record<string, unknown>;
-    const steps = Array.isArray(value.provisioningSteps) ? (value.provisioningSteps as Array<Record<string, unknown>>) : [];
-    const failedStep = steps.find((s) => /fail/i.test(String(s.status ?? "")));
-    const who = typeof value.reportableIdentifier === "string" ? ` for ${value.reportableIdentifier}` : "";
-    const action = typeof value.action === "string" ? `action ${value.action}` : "";
-    const target = (value.targetIdentity ?? {}) as Record<string, unknown>;
-    const errorCode = details.errorCode ?? statusInfo.errorCode;
-    const errorMessage = details.errorMessage ?? statusInfo.reason;
-
-    if (/^success$/i.test(outcome)) {
-        return { status: "pass", reason: `Success${who}${action ? `, ${action}` : ""}${target.id ? `, target id ${String(target.id)}` : ""}` };
-    }
-    if (/^skipped$/i.test(outcome)) {
-        const benign = errorCode === "RedundantExport";
+    if (/^skipped$/i.test(o.result)) {
         return {
-            status: benign ? "pass" : "fail",
-            reason: `Skipped${who}${errorCode ? ` (${String(errorCode)}${errorMessage ? `: ${String(errorMessage)}` : ""})` : ""}`,
-            hint: benign ? undefined : "a skip other than RedundantExport usually means the user is not assigned to the app or is out of the scoping filter",
+            status: o.provisioned ? "pass" : "fail",
+            reason: `Skipped${who}${o.errorCode ? ` (${o.errorCode}${o.reason ? `: ${o.reason}` : ""})` : ""}`,
+            hint: o.provisioned
+                ? undefined
+                : "a skip other than RedundantExport usually means the user is not assigned to the app or is out of the scoping filter",
         };
     }
     return {
         status: "fail",
-        reason:
-            `${outcome}${who}${errorCode ? `: ${String(errorCode)}` : ""}${errorMessage ? ` ${String(errorMessage)}` : ""}` +
-            `${failedStep ? `; failed step ${String(failedStep.name)}: ${String(failedStep.description ?? "")}` : ""}`,
-        hint: typeof statusInfo.recommendedAction === "string" ? statusInfo.recommendedAction : "see the step details in the Entra portal's provisioning logs",
+        reason: `${o.result || "no result"}${who}${o.errorCode ? `: ${o.errorCode}` : ""}${o.reason ? ` ${o.reason}` : ""}${o.step ? `; failed step ${o.step}` : ""}`,
+        hint: o.recommendedAction ?? "see the step details in the Entra portal's provisioning logs",
     };
 }
 
@@ -352,11 +317,11 @@ export async function entraChecks(
         return;
     }
     try {
-        const res = await graph.post<{ key?: unknown; value?: unknown }>(
+        const res = await graph.post<StringKeyStringValuePair>(
             graphPaths.jobAction(sp, job, "provisionOnDemand"),
             {
                 parameters: [{ ruleId, subjects: [{ objectId: options.provisionOnDemandUserId, objectTypeName: "User" }] }],
-            },
+            } satisfies { parameters: SynchronizationJobApplicationParameters[] },
             `provision user ${options.provisionOnDemandUserId} on demand through job ${job}`,
         );
         const s = summariseProvisionOnDemand(res ?? {});
