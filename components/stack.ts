@@ -1,9 +1,9 @@
 // The stack's program body, apart from index.ts so that tests and the offline plan can drive it
 // and so that index.ts exports nothing but stack outputs.
 import * as pulumi from "@pulumi/pulumi";
-import * as azuread from "@pulumi/azuread";
-import { ConfigError, PROJECT, type RawStackConfig, type StackSettings, parseStackConfig, tenantKey } from "./config";
+import { ConfigError, type ConnectionConfig, PROJECT, type RawStackConfig, type StackSettings, parseStackConfig, tenantKey } from "./config";
 import { ScimConnection, type ScimConnectionOutputs } from "./scimConnection";
+import { tenantProviders } from "./tenantProviders";
 import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
 import { declareSelfServiceProfile } from "./self-service/selfServiceProfile";
 import { ProvisioningMonitoring, createProvisioningMonitoring, tenantMonitoringName } from "./monitoring/provisioningMonitoring";
@@ -28,34 +28,41 @@ export function readRawConfig(): RawStackConfig {
         connections: get(project, "connections"),
         monitoring: get(project, "monitoring"),
         selfServiceProfile: get(project, "selfServiceProfile"),
+        azureSubscriptionId: new pulumi.Config("azure-native").get("subscriptionId") ?? process.env.ARM_SUBSCRIPTION_ID,
+        configKeys: Object.keys(pulumi.runtime.allConfig()),
     };
 }
 
-/** One azuread provider per connection-level tenant, shared by the connections in that tenant. */
-function tenantProviders(settings: StackSettings): Map<string, azuread.Provider> {
-    const providers = new Map<string, azuread.Provider>();
-    for (const c of settings.connections) {
-        const tenantId = c.entra?.tenantIdFromConnection ? c.entra.tenantId : undefined;
-        if (tenantId && !providers.has(tenantKey(tenantId))) {
-            providers.set(tenantKey(tenantId), new azuread.Provider(`azuread-${tenantId}`, { tenantId }));
-        }
+/**
+ * Declares every connection of validated settings. `configs` are the `connections` entries they were read from, in
+ * order: each ScimConnection takes its entry as written (and reads it with the same rules), the stack's tenant values
+ * as read, and its tenant's azuread provider in `opts.providers`.
+ */
+export function declareStack(settings: StackSettings, configs: readonly ConnectionConfig[]): Record<string, ScimConnectionOutputs> {
+    if (configs.length !== settings.connections.length) {
+        throw new Error(
+            `declareStack: ${configs.length} connection configs for ${settings.connections.length} connections; pass the entries the settings were read from.`,
+        );
     }
-    return providers;
-}
-
-export function declareStack(settings: StackSettings): Record<string, ScimConnectionOutputs> {
     const providers = tenantProviders(settings);
     const connections: Record<string, ScimConnectionOutputs> = {};
     const profile = settings.selfServiceProfile ? declareSelfServiceProfile(settings.selfServiceProfile) : undefined;
     // Service principals per tenant: Entra's provisioning logs live in each tenant.
     const monitored = new Map<string, pulumi.Output<string>[]>();
-    for (const c of settings.connections) {
-        const integration = new ScimConnection(c.name, {
-            settings: c,
-            stack: settings,
-            azureadProvider: c.entra ? providers.get(tenantKey(c.entra.tenantId)) : undefined,
-            selfServiceProfileId: profile?.id,
-        });
+    settings.connections.forEach((c, i) => {
+        const provider = c.entra ? providers.get(tenantKey(c.entra.tenantId)) : undefined;
+        const integration = new ScimConnection(
+            c.name,
+            {
+                auth0Domain: settings.auth0Domain,
+                auth0TenantName: settings.auth0TenantName,
+                customDomain: settings.customDomain,
+                entraTenantId: settings.entraTenantId,
+                connection: configs[i],
+                selfServiceProfileId: profile?.id,
+            },
+            provider ? { providers: { azuread: provider } } : undefined,
+        );
         connections[c.name] = integration.outputs;
         const sp = integration.outputs.entraServicePrincipalId;
         if (sp && c.entra) {
@@ -63,7 +70,7 @@ export function declareStack(settings: StackSettings): Record<string, ScimConnec
             ids.push(sp);
             monitored.set(tenantKey(c.entra.tenantId), ids);
         }
-    }
+    });
     if (settings.monitoring) declareMonitoring(settings, settings.monitoring, monitored);
     return connections;
 }
@@ -116,5 +123,6 @@ export function runStack(raw: RawStackConfig = readRawConfig()): Record<string, 
         if (err instanceof ConfigError) throw new pulumi.RunError(err.message);
         throw err;
     }
-    return declareStack(settings);
+    // parseStackConfig accepted the list, so each entry is one of settings.connections, in order.
+    return declareStack(settings, raw.connections as ConnectionConfig[]);
 }

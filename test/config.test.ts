@@ -7,10 +7,23 @@ import {
     type RawStackConfig,
     USER_TOKEN_SCOPES,
     WORK_EMAIL_SCIM,
+    CONNECTION_KEYS,
+    type ScimMapping,
+    knownKeys,
     mergeScimMappings,
+    parseScimConnectionArgs,
+    type ScimConnectionArgs,
     parseStackConfig,
     tenantNameFromDomain,
 } from "../components/config";
+import { generateStackConfig } from "../tools/bench/generate";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** A real self-signed certificate (public part only), as an IdP's metadata would carry it. */
+const CERT_PEM = fs.readFileSync(path.join(__dirname, "fixtures", "saml-signing-cert.pem"), "utf8");
+/** What Auth0's dashboard stores and the Management API must be sent: base64 of the whole PEM text. */
+const CERT_FOR_AUTH0 = Buffer.from(CERT_PEM, "utf8").toString("base64");
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const USER = "6f1c1c1e-2a8b-4f4e-9a57-0d3b9c1f2e11";
@@ -97,10 +110,10 @@ describe("defaults", () => {
 
     it("keeps an Auth0-only connection's SAML settings", () => {
         const s = parseStackConfig(
-            base([{ name: "c", saml: { signInEndpoint: "https://idp.example/saml2", signingCert: "MIIBase64==" } }], { entraTenantId: undefined }),
+            base([{ name: "c", saml: { signInEndpoint: "https://idp.example/saml2", signingCert: CERT_PEM } }], { entraTenantId: undefined }),
         );
         expect(s.connections[0].entra).toBeUndefined();
-        expect(s.connections[0].saml).toMatchObject({ signInEndpoint: "https://idp.example/saml2", signingCert: "MIIBase64==" });
+        expect(s.connections[0].saml).toMatchObject({ signInEndpoint: "https://idp.example/saml2", signingCert: CERT_FOR_AUTH0 });
     });
 });
 
@@ -204,7 +217,7 @@ describe("bad input: every problem, each with its config path", () => {
     it("reports an Auth0-only connection without SAML settings, or with both kinds", () => {
         expect(paths(base([{ name: "c" }]))).toEqual(["connections[0].saml"]);
         expect(paths(base([{ name: "c", saml: { signInEndpoint: "https://idp.example/saml2" } }]))).toEqual(["connections[0].saml.signingCert"]);
-        expect(paths(base([{ name: "c", saml: { metadataUrl: "https://idp.example/md", signingCert: "MIIB" } }]))).toEqual(["connections[0].saml"]);
+        expect(paths(base([{ name: "c", saml: { metadataUrl: "https://idp.example/md", signingCert: CERT_PEM } }]))).toEqual(["connections[0].saml"]);
         expect(paths(base([{ name: "c", saml: { metadataUrl: "http://idp.example/md" } }]))).toEqual(["connections[0].saml.metadataUrl"]);
         expect(paths(base([{ name: "c", entra: {}, saml: { metadataUrl: "https://idp.example/md" } }]))).toEqual(["connections[0].saml"]);
     });
@@ -548,5 +561,120 @@ describe("bad input: every problem, each with its config path", () => {
                 ),
             ),
         ).toEqual(["connections[1].entra.appName"]);
+    });
+});
+
+describe("the contract's declarations", () => {
+    it("take each block's known keys from its declared type", () => {
+        // @ts-expect-error a key the type does not declare (tsc fails this file if knownKeys stops refusing it)
+        knownKeys<ScimMapping>({ scim: true, auth0: true, extra: true });
+        // @ts-expect-error a declared key left out
+        knownKeys<ScimMapping>({ scim: true });
+        expect(CONNECTION_KEYS).toEqual([
+            "name",
+            "displayName",
+            "setUserRootAttributes",
+            "domainAliases",
+            "scim",
+            "entra",
+            "saml",
+            "enabledClients",
+            "organizations",
+            "selfService",
+        ]);
+    });
+});
+
+describe("ScimConnection args", () => {
+    it("read each entry of connections to the settings the stack config gives it, for a realistic stack", () => {
+        const raw = generateStackConfig(60).raw;
+        const withSelfService = [
+            ...(raw.connections as unknown[]),
+            {
+                name: "self-served",
+                selfService: { domainVerification: "optional", pendingDomains: ["partner.example"] },
+                organizations: [{ id: "org_bCE84ZIRjtX58FeO" }],
+            },
+        ];
+        const selfServiceProfile = { name: "Customers", userAttributes: [{ name: "email", description: "Work e-mail", isOptional: false }] };
+        const stack = parseStackConfig({ ...raw, connections: withSelfService, selfServiceProfile });
+        expect(stack.connections.filter((c) => c.entra && !c.entra.tenantIdFromConnection).length).toBeGreaterThan(0);
+        expect(stack.connections.filter((c) => c.entra?.tenantIdFromConnection).length).toBeGreaterThan(0);
+        expect(stack.connections.filter((c) => c.saml?.signingCert).length).toBeGreaterThan(0);
+        expect(stack.connections.filter((c) => c.selfService).length).toBe(1);
+        stack.connections.forEach((c, i) => {
+            const args = {
+                auth0Domain: stack.auth0Domain,
+                auth0TenantName: stack.auth0TenantName,
+                entraTenantId: stack.entraTenantId,
+                connection: withSelfService[i] as ScimConnectionArgs["connection"],
+                ...(c.selfService ? { selfServiceProfileId: "ssp_stands_in_for_the_profile" } : {}),
+            };
+            expect(parseScimConnectionArgs(args).connection, c.name).toEqual(c);
+        });
+    });
+
+    it("name problems by their path in the args", () => {
+        try {
+            parseScimConnectionArgs({ auth0Domain: "acme.eu.auth0.com", connection: { name: "c", entra: { assignments: { groups: ["Sales"] } } } });
+            expect.unreachable();
+        } catch (err) {
+            expect((err as ConfigError).problems.map((p) => p.path)).toEqual(["connection.entra.tenantId", "connection.entra.assignments.groups[0]"]);
+        }
+    });
+
+    it("need the self-service profile for a self-service connection, as the stack needs its selfServiceProfile", () => {
+        const connection = { name: "c", selfService: {} };
+        try {
+            parseScimConnectionArgs({ auth0Domain: "acme.eu.auth0.com", connection });
+            expect.unreachable();
+        } catch (err) {
+            expect((err as ConfigError).problems.map((p) => p.path)).toEqual(["selfServiceProfileId"]);
+        }
+        expect(parseScimConnectionArgs({ auth0Domain: "acme.eu.auth0.com", connection, selfServiceProfileId: "ssp_1" }).connection.selfService).toBeDefined();
+    });
+});
+
+describe("the IdP signing certificate of an Auth0-only connection", () => {
+    const saml = (signingCert: unknown) => base([{ name: "c", saml: { signInEndpoint: "https://idp.example/saml2", signingCert } }]);
+    const body = CERT_PEM.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, "");
+
+    it("takes a PEM, base64 of a PEM, or the base64 DER body, and gives Auth0 base64 of the PEM", () => {
+        const forms = {
+            pem: CERT_PEM,
+            pemWithCrlfAndIndent: `  ${CERT_PEM.replace(/\n/g, "\r\n")}`,
+            base64OfPem: CERT_FOR_AUTH0,
+            base64OfCrlfPem: Buffer.from(CERT_PEM.replace(/\n/g, "\r\n")).toString("base64"),
+            derBody: body,
+            derBodyWrapped: body.replace(/(.{76})/g, "$1\n"),
+        };
+        for (const [form, value] of Object.entries(forms)) {
+            expect(parseStackConfig(saml(value)).connections[0].saml?.signingCert, form).toBe(CERT_FOR_AUTH0);
+        }
+    });
+
+    it("refuses what is not one X.509 certificate, naming the path and the accepted forms", () => {
+        const notACert = Buffer.from("x".repeat(300)).toString("base64");
+        const key = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n";
+        for (const bad of [
+            notACert,
+            "MIIBase64==",
+            "not base64 at all!",
+            key,
+            CERT_PEM + CERT_PEM,
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
+        ]) {
+            const p = problems(saml(bad));
+            expect(
+                p.map((x) => x.path),
+                bad.slice(0, 30),
+            ).toEqual(["connections[0].saml.signingCert"]);
+            expect(p[0].message).toMatch(/PEM .*base64 of .*PEM.*base64 DER body/);
+        }
+        const keyProblem = problems(saml(key))[0].message;
+        expect(keyProblem).toMatch(/PRIVATE KEY/);
+        // A private key pasted by mistake is not repeated in the error output.
+        expect(keyProblem).not.toContain("MIIEvQIBADAN");
+        expect(problems(saml(CERT_PEM + CERT_PEM))[0].message).toMatch(/2 certificates/);
     });
 });

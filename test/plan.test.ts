@@ -1,30 +1,10 @@
 // The offline plan as a reviewer runs it: the real CLI in a child process, loaded through ts-node.
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { spawnSync } from "node:child_process";
+import { describe, it, expect } from "vitest";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { planCli } from "./support/planCli";
 
-const ROOT = path.resolve(__dirname, "..");
-let tmp: string;
-
-function plan(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-    const res = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--project", "tsconfig.json", "tools/plan/cli.ts", ...args], {
-        cwd: ROOT,
-        encoding: "utf8",
-        timeout: 120_000,
-        // No credentials and no tenant from the environment: the plan must not need them.
-        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
-    });
-    return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-}
-
-beforeAll(() => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
-});
-afterAll(() => {
-    fs.rmSync(tmp, { recursive: true, force: true });
-});
+const { plan, tmp } = planCli();
 
 describe("npm run plan", () => {
     it("prints the example stack's resources, the wiring and secrets masked", () => {
@@ -57,7 +37,7 @@ describe("npm run plan", () => {
     });
 
     it("reads Pulumi.<stack>.yaml-shaped files and keeps secure values secret", () => {
-        const file = path.join(tmp, "Pulumi.dev.yaml");
+        const file = path.join(tmp(), "Pulumi.dev.yaml");
         fs.writeFileSync(
             file,
             [
@@ -79,7 +59,7 @@ describe("npm run plan", () => {
     });
 
     it("exits non-zero with every validation message and prints no plan on bad config", () => {
-        const file = path.join(tmp, "Pulumi.bad.yaml");
+        const file = path.join(tmp(), "Pulumi.bad.yaml");
         fs.writeFileSync(
             file,
             [
@@ -111,9 +91,28 @@ describe("npm run plan", () => {
         }
     });
 
-    it("names a missing stack file and how to make one", () => {
-        const { code, stderr } = plan("--stack", "does-not-exist");
-        expect(code).toBe(1);
+    it("names a missing stack file and how to make one, as a usage error", () => {
+        const { code, stdout, stderr } = plan("--stack", "does-not-exist");
+        expect(code).toBe(2);
+        expect(stdout).toBe("");
         expect(stderr).toContain("Pulumi.does-not-exist.yaml not found");
+    });
+});
+
+describe("npm run plan: flags", () => {
+    it.each([
+        [["--stack"], /--stack <value>' argument missing/],
+        [["--config-file"], /--config-file <value>' argument missing/],
+        [["--stack", "--json"], /'--stack' argument is ambiguous/],
+        [["--config-file="], /--config-file needs a path/],
+        [["--config-file", "no/such/Pulumi.x.yaml"], /no\/such\/Pulumi\.x\.yaml not found: check the path given to --config-file/],
+        [["--stak", "dev"], /Unknown option '--stak'/],
+    ])("%j is a usage error (exit 2), never a plan of Pulumi.example.yaml", (args, message) => {
+        const { code, stdout, stderr } = plan(...args);
+        expect(code).toBe(2);
+        expect(stdout).not.toContain("Offline plan");
+        if (!args.includes("--json")) expect(stdout).toBe("");
+        expect(stderr).toMatch(message);
+        expect(stderr).toContain("Usage: npm run plan");
     });
 });

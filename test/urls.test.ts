@@ -1,13 +1,6 @@
 import { describe, it, expect } from "vitest";
-import {
-    entraFederationMetadataUrl,
-    entraSamlEndpoint,
-    entraTenantUrl,
-    samlEntityId,
-    samlReplyUrl,
-    scimEndpointUrl,
-    toPemCertificate,
-} from "../components/helpers/urls";
+import { entraFederationMetadataUrl, entraSamlEndpoint, entraTenantUrl, samlEntityId, samlReplyUrl, scimEndpointUrl } from "../components/helpers/urls";
+import { auth0SigningCert, toPemCertificate } from "../components/helpers/certificates";
 import { syncNotificationSettings, synchronizationJobIdFromResourceId } from "../components/3-entra-provisioning/provisioningSettings";
 import { DEFAULT_ACCESS_ROLE_ID, assignmentRoleId } from "../components/1-entra-app/assignments";
 
@@ -34,13 +27,19 @@ describe("URLs", () => {
 describe("PEM certificates", () => {
     const body = Buffer.from("x".repeat(150)).toString("base64");
 
-    it("wraps azuread's base64 body at 64 characters between PEM markers", () => {
+    it("wraps azuread's base64 body at 64 characters between PEM markers, each line ending in a line break", () => {
         const pem = toPemCertificate(body);
-        const lines = pem.split("\n");
+        expect(pem.endsWith("-----END CERTIFICATE-----\n")).toBe(true);
+        const lines = pem.split("\n").slice(0, -1);
         expect(lines[0]).toBe("-----BEGIN CERTIFICATE-----");
         expect(lines.at(-1)).toBe("-----END CERTIFICATE-----");
         expect(lines.slice(1, -1).every((l) => l.length <= 64)).toBe(true);
         expect(lines.slice(1, -1).join("")).toBe(body);
+    });
+
+    it("gives Auth0 base64 of the whole PEM text, as Auth0's own answer shows it", () => {
+        // The prefix of the encoded example in Auth0's community answer "options.signingCert format for SAML connections".
+        expect(auth0SigningCert(toPemCertificate("MIIDajCCAlICCQDoaf3hWk19ozANBgkqhkiG9w0BAQsFADB3"))).toMatch(/^LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSURh/);
     });
 
     it("accepts an existing PEM, even unwrapped or with CRLF, and gives the same PEM", () => {

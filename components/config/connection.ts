@@ -1,6 +1,6 @@
 // One entry of `auth0-entra-scim:connections`: the Auth0 SAML connection, its SCIM side, and either a managed
 // Entra app (`entra`) or the customer's own IdP (`saml`). Also the `connection` arg of ScimConnection.
-import { type EntraConfig, type EntraSettings, provisionGroupsOf, readEntra } from "./entra";
+import { type EntraConfig, type EntraDefaults, type EntraSettings, provisionGroupsOf, readEntra } from "./entra";
 import { CONNECTION_NAME, HOSTNAME, type Raw, type Reader, type Settled, isMissing, join, knownKeys } from "./reader";
 import { type SamlConfig, type SamlSettings, readSaml } from "./saml";
 import { SCIM_KEYS, type ScimConfig, type ScimSettings, readScim } from "./scim";
@@ -55,8 +55,7 @@ export const CONNECTION_KEYS = knownKeys<ConnectionConfig>({
     selfService: true,
 });
 
-/** `stackTenant`: a valid azuread:tenantId, the default tenant of managed apps. */
-export function readConnection(r: Reader, item: unknown, path: string, stackTenant: string | undefined): ConnectionSettings | undefined {
+export function readConnection(r: Reader, item: unknown, path: string, entraDefaults: EntraDefaults): ConnectionSettings | undefined {
     const raw = r.block<ConnectionConfig>(item, path, "a connection: {name, scim?, entra?, saml?}", CONNECTION_KEYS);
     if (!raw) {
         if (isMissing(item)) r.fail(path, "must be a connection object {name, ...}.");
@@ -80,7 +79,7 @@ export function readConnection(r: Reader, item: unknown, path: string, stackTena
     const scimRaw = r.block<ScimConfig>(raw.scim, join(path, "scim"), "SCIM settings", SCIM_KEYS);
     const scim = readScim(r, scimRaw, join(path, "scim"), entraRaw ? provisionGroupsOf(entraRaw) : undefined);
     // Without a valid name the entra block is still checked, so every problem shows at once.
-    const entra = entraRaw ? readEntra(r, entraRaw, join(path, "entra"), name ?? "connection", displayName, stackTenant) : undefined;
+    const entra = entraRaw ? readEntra(r, entraRaw, join(path, "entra"), name ?? "connection", displayName, entraDefaults) : undefined;
     const samlRaw = r.object(raw.saml, join(path, "saml"), "the IdP's SAML settings") as Raw<SamlConfig> | undefined;
     const access = readConnectionAccess(r, raw, path);
     const selfService = readSelfService(r, raw, path, access);

@@ -90,19 +90,27 @@ const ATTRIBUTE_MAPPING_KEYS = knownKeys<EntraAttributeMappingConfig>({
     matchingPriority: true,
 });
 
+/** What a connection's entra block inherits from its caller: the default tenant, and how to set one. */
+export interface EntraDefaults {
+    /** A valid default tenant id (`azuread:tenantId`, or ScimConnection's `entraTenantId`). */
+    tenantId?: string;
+    /** Ends "a managed Entra app needs a tenant: ..." when neither the default nor `entra.tenantId` is set. */
+    setTenantId: string;
+}
+
 /** The groups toggle as the scope checks need it before readEntra runs (readEntra reports a malformed one). */
 export function provisionGroupsOf(raw: Raw<EntraConfig>): boolean {
     return raw.provisionGroups === true || raw.provisionGroups === "true";
 }
 
-/** `name`, `displayName`: the connection's, for the default app name. `stackTenant`: a valid azuread:tenantId. */
+/** `name`, `displayName`: the connection's, for the default app name. */
 export function readEntra(
     r: Reader,
     raw: Raw<EntraConfig>,
     path: string,
     name: string,
     displayName: string | undefined,
-    stackTenant: string | undefined,
+    defaults: EntraDefaults,
 ): EntraSettings | undefined {
     r.keys(raw, path, ENTRA_KEYS);
     const appName = r.string(raw.appName, join(path, "appName"), "the enterprise application's display name") ?? displayName ?? `Auth0 ${name}`;
@@ -111,10 +119,8 @@ export function readEntra(
     const ownTenant = r.string(raw.tenantId, tenantPath, "the Entra tenant id (a GUID)");
     if (ownTenant !== undefined && !isGuid(ownTenant))
         r.fail(tenantPath, `"${ownTenant}" is not a tenant id: use the Directory (tenant) ID GUID from the Entra admin center.`);
-    const tenantId = ownTenant ?? stackTenant;
-    if (tenantId === undefined && isMissing(raw.tenantId)) {
-        r.fail(tenantPath, "a managed Entra app needs a tenant: set azuread:tenantId (pulumi config set azuread:tenantId <guid>), ARM_TENANT_ID, or this key.");
-    }
+    const tenantId = ownTenant ?? defaults.tenantId;
+    if (tenantId === undefined && isMissing(raw.tenantId)) r.fail(tenantPath, `a managed Entra app needs a tenant: ${defaults.setTenantId}.`);
 
     const assignments = readAssignments(r, raw.assignments, join(path, "assignments"));
     const provisionGroups = r.boolean(raw.provisionGroups, join(path, "provisionGroups")) ?? false;

@@ -6,13 +6,15 @@
 //   entra.ts        its `entra` block               saml.ts    its `saml` block
 //   monitoring.ts   `monitoring`                    reader.ts  problems, ConfigError, the typed readers
 //   access.ts       enabledClients, organizations   selfService.ts  selfService and selfServiceProfile
+//   scimConnectionArgs.ts  ScimConnection's args: the tenant values and one connection
 export * from "./access";
 export * from "./connection";
 export * from "./entra";
 export * from "./monitoring";
-export { ConfigError, type ConfigProblem, formatProblems } from "./reader";
+export { ConfigError, type ConfigProblem, formatProblems, knownKeys } from "./reader";
 export * from "./saml";
 export * from "./scim";
+export * from "./scimConnectionArgs";
 export * from "./selfService";
 export * from "./stackConfig";
 export { tenantKey } from "../helpers/ids";

@@ -2,6 +2,7 @@
 // (`auth0-entra-scim:selfServiceProfile`): the customer's admin sets up the IdP side and their own SCIM token
 // in Auth0's hosted flow (docs/b2b.md). Pure: reads raw values and reports problems with their paths.
 import type { ConfigReader, ConnectionAccessSettings } from "./access";
+import { HOSTNAME, knownKeys } from "./reader";
 
 /** `domain_aliases_config.domain_verification` of the ticket (auth0 SDK SelfServiceProfileSsoTicketDomainVerificationEnum). */
 export type DomainVerification = "none" | "optional" | "required";
@@ -21,7 +22,13 @@ export interface SelfServiceSettings {
     useForOrganizationDiscovery?: boolean;
 }
 
-export const SELF_SERVICE_KEYS = ["sso", "provisioning", "domainVerification", "pendingDomains", "useForOrganizationDiscovery"] as const;
+export const SELF_SERVICE_KEYS = knownKeys<SelfServiceSettings>({
+    sso: true,
+    provisioning: true,
+    domainVerification: true,
+    pendingDomains: true,
+    useForOrganizationDiscovery: true,
+});
 
 /** Identity providers the hosted flow may offer (auth0 SDK SelfServiceProfileAllowedStrategyEnum). */
 export const SELF_SERVICE_STRATEGIES = [
@@ -55,10 +62,22 @@ export interface SelfServiceProfileSettings {
     userAttributes: SelfServiceUserAttribute[];
 }
 
-export const SELF_SERVICE_PROFILE_KEYS = ["name", "description", "branding", "allowedStrategies", "userAttributes"] as const;
-const BRANDING_KEYS = ["logoUrl", "colors"] as const;
-const USER_ATTRIBUTE_KEYS = ["name", "description", "isOptional"] as const;
-const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+/** `selfServiceProfile.branding` as written in config (the settings flatten colors.primary to primaryColor). */
+interface BrandingConfig {
+    logoUrl?: string;
+    colors?: { primary?: string };
+}
+
+export const SELF_SERVICE_PROFILE_KEYS = knownKeys<SelfServiceProfileSettings>({
+    name: true,
+    description: true,
+    branding: true,
+    allowedStrategies: true,
+    userAttributes: true,
+});
+const BRANDING_KEYS = knownKeys<BrandingConfig>({ logoUrl: true, colors: true });
+const COLORS_KEYS = knownKeys<NonNullable<BrandingConfig["colors"]>>({ primary: true });
+const USER_ATTRIBUTE_KEYS = knownKeys<SelfServiceUserAttribute>({ name: true, description: true, isOptional: true });
 const HEX_COLOR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
 
 function readDomainVerification(r: ConfigReader, v: unknown, path: string): DomainVerification {
@@ -149,7 +168,7 @@ function readBranding(r: ConfigReader, v: unknown, path: string): SelfServicePro
         r.fail(`${path}.logoUrl`, "must be an https:// URL of at most 1024 characters.");
     }
     const colors = r.object(raw.colors, `${path}.colors`, "{primary}");
-    if (colors) r.keys(colors, `${path}.colors`, ["primary"]);
+    if (colors) r.keys(colors, `${path}.colors`, COLORS_KEYS);
     const primaryColor = r.string(colors?.primary, `${path}.colors.primary`, "a hex color such as #0059d6");
     if (colors && primaryColor === undefined && (colors.primary === undefined || colors.primary === null)) {
         r.fail(`${path}.colors.primary`, "is required with branding.colors: a hex color such as #0059d6.");

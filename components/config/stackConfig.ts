@@ -2,6 +2,8 @@
 import { isGuid, tenantKey } from "../helpers/ids";
 import { type ConnectionSettings, readConnection } from "./connection";
 import { type MonitoringSettings, checkMonitoringCoverage, readMonitoring } from "./monitoring";
+import { checkConfigKeys } from "./configKeys";
+import { checkCertificateEndDates, checkMonitoringSubscription } from "./deployTraps";
 import { ConfigError, HOSTNAME, Reader, isMissing } from "./reader";
 import { type SelfServiceProfileSettings, readSelfServiceProfile } from "./selfService";
 
@@ -23,6 +25,14 @@ export interface RawStackConfig {
     monitoring?: unknown;
     /** `auth0-entra-scim:selfServiceProfile`. */
     selfServiceProfile?: unknown;
+    /**
+     * `azure-native:subscriptionId` or ARM_SUBSCRIPTION_ID: the subscription of the stack's own tenant's monitoring.
+     * readRawConfig always sets this key (undefined when neither is set, which monitoring reports); a caller that
+     * leaves the key out entirely does not deploy through the default azure-native provider, and is not asked.
+     */
+    azureSubscriptionId?: unknown;
+    /** Every key set in the stack's config (`namespace:key`), when known: keys nothing reads are reported. */
+    configKeys?: readonly string[];
 }
 
 /** The Auth0 and Entra tenants every connection of a stack shares. */
@@ -109,12 +119,16 @@ export function readTenants(r: Reader, raw: RawStackConfig, paths: TenantPaths):
     };
 }
 
-/** The stack tenant as connections default to it: a valid azuread:tenantId, whatever else is wrong. */
-function validTenant(raw: RawStackConfig): string | undefined {
-    return typeof raw.entraTenantId === "string" && isGuid(raw.entraTenantId) ? raw.entraTenantId : undefined;
+/** The default tenant of managed apps as connections see it: a valid tenant id, whatever else is wrong. */
+export function validEntraTenant(v: unknown): string | undefined {
+    return typeof v === "string" && isGuid(v) ? v : undefined;
 }
 
 function readConnections(r: Reader, v: unknown, stackTenant: string | undefined): ConnectionSettings[] {
+    const entraDefaults = {
+        tenantId: stackTenant,
+        setTenantId: "set azuread:tenantId (pulumi config set azuread:tenantId <guid>), ARM_TENANT_ID, or this key",
+    };
     const connections: ConnectionSettings[] = [];
     const indexOf = new Map<ConnectionSettings, number>();
     const list = r.array(v, "connections", "a list of connections");
@@ -125,7 +139,7 @@ function readConnections(r: Reader, v: unknown, stackTenant: string | undefined)
     }
     const seen = new Map<string, number>();
     (list ?? []).forEach((item, i) => {
-        const c = readConnection(r, item, `connections[${i}]`, stackTenant);
+        const c = readConnection(r, item, `connections[${i}]`, entraDefaults);
         if (!c) return;
         // Auth0 connection names are unique per tenant, case-insensitively.
         const first = seen.get(c.name.toLowerCase());
@@ -154,17 +168,21 @@ function readConnections(r: Reader, v: unknown, stackTenant: string | undefined)
 
 /**
  * Validates the raw stack config. Returns typed settings, or throws one ConfigError with every problem.
+ * `now` (default: the clock) is what dates such as entra.certificateEndDate must lie after.
  */
-export function parseStackConfig(raw: RawStackConfig): StackSettings {
+export function parseStackConfig(raw: RawStackConfig, options: { now?: Date } = {}): StackSettings {
     const r = new Reader();
+    if (raw.configKeys) checkConfigKeys(r, raw.configKeys);
     const tenants = readTenants(r, raw, STACK_CONFIG_PATHS);
-    const stackTenant = validTenant(raw);
+    const stackTenant = validEntraTenant(raw.entraTenantId);
     const connections = readConnections(r, raw.connections, stackTenant);
     const selfServiceNames = connections.filter((c) => c.selfService).map((c) => c.name);
     const selfServiceProfile = readSelfServiceProfile(r, raw.selfServiceProfile, selfServiceNames);
+    checkCertificateEndDates(r, raw.connections, options.now ?? new Date());
     const monitoringRead = readMonitoring(r, raw.monitoring);
     if (monitoringRead && !r.failedAt("connections")) {
         checkMonitoringCoverage(r, monitoringRead, connections, stackTenant);
+        if ("azureSubscriptionId" in raw) checkMonitoringSubscription(r, raw.azureSubscriptionId, monitoringRead.settings, connections, stackTenant);
     }
     if (r.problems.length > 0 || !tenants) throw new ConfigError(r.problems);
     return {

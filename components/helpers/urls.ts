@@ -41,16 +41,3 @@ export function entraSamlEndpoint(tenantId: string): string {
 export function entraFederationMetadataUrl(tenantId: string, clientId: string): string {
     return `https://login.microsoftonline.com/${tenantId}/federationmetadata/2007-06/federationmetadata.xml?appid=${clientId}`;
 }
-
-/**
- * azuread's token signing certificate `value` is the base64 body alone; Auth0's `signingCert` wants a PEM.
- * Accepts a body or a PEM and returns a PEM with 64-character lines.
- */
-export function toPemCertificate(certificate: string): string {
-    const body = certificate.replace(/-----BEGIN CERTIFICATE-----|-----END CERTIFICATE-----/g, "").replace(/\s+/g, "");
-    if (body === "" || !/^[A-Za-z0-9+/]+={0,2}$/.test(body)) {
-        throw new Error("signing certificate is not base64 (expected a PEM or its base64 body)");
-    }
-    const lines = body.match(/.{1,64}/g) ?? [];
-    return ["-----BEGIN CERTIFICATE-----", ...lines, "-----END CERTIFICATE-----"].join("\n");
-}

@@ -38,6 +38,10 @@ export function tenantCount(connections: number): number {
     return Math.min(10, Math.max(1, Math.ceil(connections / 20)));
 }
 
+/** A real self-signed certificate's base64 DER body (the config checks it is an X.509 certificate). */
+const BENCH_SIGNING_CERT =
+    "MIIDUTCCAjmgAwIBAgIUHHmFyjXiwkAlLg7Wv0aXN/7hBtkwDQYJKoZIhvcNAQELBQAwODE2MDQGA1UEAwwtaWRwLmZhYnJpa2FtLmV4YW1wbGUgdGVzdCBzaWduaW5nIGNlcnRpZmljYXRlMB4XDTI2MTEyOTExMTIxOFoXDTM2MTEyNjExMTIxOFowODE2MDQGA1UEAwwtaWRwLmZhYnJpa2FtLmV4YW1wbGUgdGVzdCBzaWduaW5nIGNlcnRpZmljYXRlMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAkWZivDNUPQz/lpOqHmcAFK9FGl60amiaYoDO1lWjCPBCOjiRGtdvEP6rkyGsonYOGKZhfAfS073iU+IjegQAzAa4laNTeOLfET2Wz0lVXyEyonbWIq/hXQ60DQVvU/G3FZOtjpYkwK+80WW1Y9GVEJhQ8di+L0AnPfAMrZo7CiVa2E7dh7UxZCTYAppbcdpwaZKhz9fzGQJKk6Hz8aWTrmzsyvkZlSY7T9AUM1L0+LJHhutgrkNgFsGTe6RH3se+1FHfVFrCoJJHYFfxOCD1IlmtFk+0brR+ru8ozYos/8wlQ+IvZBdMxtVYl0ctlwe0X00wC6EYGHdiq7H0Y2eOpQIDAQABo1MwUTAdBgNVHQ4EFgQUFvqKmIaS8nLYwbD8uFSh6nQY+/wwHwYDVR0jBBgwFoAUFvqKmIaS8nLYwbD8uFSh6nQY+/wwDwYDVR0TAQH/BAUwAwEB/zANBgkqhkiG9w0BAQsFAAOCAQEAZYmfBfKuYT5uSXg7P+22N01IdrB5wDQtJaCBiIXfS0CCaQtcJOC+pvoS73bCb32xln/Vb0tjM8oc6nqOzIK357xWv/oHEqtsEFK4hQRamRUQSwNsfoZgfReOS0Eyjh0J3G1XeS48D77irT+n/0x9cyZ4bgLVd9uRcqLpy9OkvkE5q0cDpYtZYkx/mQ6YL18tFb9BQ7ve+Pz3l+eIs6ZyVeR4zs5Hr6eRWqyLhVM4i69OtcaRicGiAAt8ESH+BtDbS0d77AOI2wCP5dnHk7lJq1orppWoHUG4zQoDfAGi4feA4r+NTkJVYa4o0XAfBdkuYIistBWb96oSwYGBaCSjyg==";
+
 export const STACK_AUTH0_DOMAIN = "bench-vendor.eu.auth0.com";
 
 export function generateStackConfig(connections: number): GeneratedStack {
@@ -59,7 +63,7 @@ export function generateStackConfig(connections: number): GeneratedStack {
                     ? {
                           metadataUrl: `https://login.microsoftonline.com/${seededGuid(`foreign/${i}`)}/federationmetadata/2007-06/federationmetadata.xml?appid=${seededGuid(`foreign-app/${i}`)}`,
                       }
-                    : { signInEndpoint: `https://idp.${domain}/saml2`, signingCert: Buffer.from(`bench certificate ${i} `.repeat(20)).toString("base64") };
+                    : { signInEndpoint: `https://idp.${domain}/saml2`, signingCert: BENCH_SIGNING_CERT };
             list.push({ name, displayName: customer, domainAliases: [domain], saml });
             continue;
         }

@@ -1,6 +1,6 @@
 // Runs the real program in-process against simulated providers: Pulumi's mock monitor, extended to record
 // what the engine would be told (parent, dependencies, property dependencies, secret inputs, options).
-// Used by the offline plan (cli/plan.ts), the tests and the benchmark. No network, no credentials.
+// Used by the offline plan (tools/plan/plan.ts), the tests and the benchmark. No network, no credentials.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
@@ -69,6 +69,17 @@ function simulatedCertificateBody(seed: string): string {
 
 const SIM_TENANT = "00000000-0000-4000-a000-000000000000";
 
+/**
+ * "Now" for simulated answers: the start of today (UTC), so simulated dates (token expiry, certificate end) are
+ * relative to the day the plan runs, and a plan printed twice in a day reads the same.
+ */
+export function simulatedNow(today: Date = new Date()): Date {
+    return new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()));
+}
+
+/** Entra's default lifetime of a token signing certificate: three years. */
+const CERTIFICATE_YEARS = 3;
+
 /** auth0.SelfServiceProfile: ids as recorded by terraform-provider-auth0 (`ssp_` and 22 letters and digits). */
 function simulateSelfServiceProfile(seed: string, inputs: Record<string, unknown>, now: string) {
     return { id: `ssp_${simulatedAlnum(seed, 22)}`, state: { ...inputs, createdAt: now, updatedAt: now } };
@@ -88,7 +99,8 @@ function simulateOrganizationConnection(inputs: Record<string, unknown>) {
 export function simulateResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
     const inputs = args.inputs as Record<string, unknown>;
     const seed = `${args.type}/${args.name}`;
-    const now = "2026-01-01T00:00:00.000Z";
+    const today = simulatedNow();
+    const now = today.toISOString();
     switch (args.type) {
         case "auth0:index/connection:Connection":
             return { id: `con_${simulatedAlnum(seed, 16)}`, state: { ...inputs } };
@@ -175,7 +187,8 @@ export function simulateResource(args: pulumi.runtime.MockResourceArgs): { id: s
                     thumbprint: simulatedHex(`${seed}/thumbprint`, 40).toUpperCase(),
                     value: simulatedCertificateBody(seed),
                     startDate: now,
-                    endDate: inputs.endDate ?? "2029-01-01T00:00:00Z",
+                    endDate:
+                        inputs.endDate ?? new Date(Date.UTC(today.getUTCFullYear() + CERTIFICATE_YEARS, today.getUTCMonth(), today.getUTCDate())).toISOString(),
                 },
             };
         }
@@ -261,6 +274,8 @@ function walkSecrets(value: unknown, path: string, secrets: string[]): { plain: 
 export class RecordingMonitor extends MockMonitor {
     readonly recorded: RecordedResource[] = [];
     readonly calls: RecordedCall[] = [];
+    /** Called at each registration (the plan's progress), synchronously: timers may not run for seconds meanwhile. */
+    onRegister?: (count: number) => void;
 
     constructor(mocks: pulumi.runtime.Mocks = { newResource: simulateResource, call: simulateCall }) {
         const calls: RecordedCall[] = [];
@@ -305,6 +320,7 @@ export class RecordingMonitor extends MockMonitor {
             state: {},
         };
         this.recorded.push(entry);
+        this.onRegister?.(this.recorded.length);
         await super.registerResource(req, (err: unknown, res: unknown) => {
             const response = res as { getUrn(): string; getId(): string; getObject(): ProtoValue | undefined } | undefined;
             if (response) {
