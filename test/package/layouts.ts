@@ -114,13 +114,17 @@ export function compiledDeployment(build: PackageBuild): string {
 /** The consumer's program: its own code around a ScimConnection, as a platform team's existing program would. */
 export const CONSUMER_PROGRAM = `"use strict";
 const pulumi = require("@pulumi/pulumi");
-const { ScimConnection, parseStackConfig } = require("auth0-entra-scim");
+const azuread = require("@pulumi/azuread");
+const { ScimConnection } = require("auth0-entra-scim");
 
-const settings = parseStackConfig({
-    auth0Domain: "acme.eu.auth0.com",
-    entraTenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
-    connections: [
-        {
+// The customer's Entra tenant through an explicit provider, as Pulumi users pass one.
+const customer = new azuread.Provider("contoso-entra", { tenantId: "0d9b3a5c-8a0e-4d8e-b2d1-6c5f3f0e9a77" });
+const contoso = new ScimConnection(
+    "contoso",
+    {
+        auth0Domain: "acme.eu.auth0.com",
+        entraTenantId: "0d9b3a5c-8a0e-4d8e-b2d1-6c5f3f0e9a77",
+        connection: {
             name: "contoso",
             scim: { tokenLifetimeDays: 180, tokenRotationDays: 150 },
             entra: {
@@ -130,9 +134,9 @@ const settings = parseStackConfig({
                 provisionOnDemand: { users: ["6f1c1c1e-2a8b-4f4e-9a57-0d3b9c1f2e11"] },
             },
         },
-    ],
-});
-const contoso = new ScimConnection("contoso", { settings: settings.connections[0], stack: settings });
+    },
+    { providers: { azuread: customer } },
+);
 exports.scimEndpointUrl = contoso.outputs.scimEndpointUrl;
 exports.scimToken = pulumi.secret(contoso.outputs.scimToken);
 `;
