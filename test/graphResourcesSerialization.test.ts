@@ -1,132 +1,74 @@
-// The three Graph-backed resources as `pulumi up` registers them: their type tokens and inputs, and the
-// provider text Pulumi stores in state, produced outside vitest (test/support/serializeProvider.ts).
-// That text must hold no credential, stay small, and still work when loaded the way Pulumi's provider host
-// loads it: it finds the implementation and the Graph credentials in its own process, at call time.
+// The three Graph-backed resources as the program registers them, through Pulumi's real dynamic-provider host in
+// the project root: their type tokens and wiring, a Diff that needs no credentials and calls nothing, and a Graph
+// refusal reported with the operation and the permission to grant. Every layout's Check/Diff/Create/Read/Update/
+// Delete: test/host/layoutSuite.ts; what a stored text may hold: test/providerText.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GRAPH_TOKEN_ENV, GRAPH_URL_ENV } from "../components/clients/graph";
-import { type GraphStandIn, startGraphStandIn } from "./support/graphStandIn";
-import { type ChildRegistration, registerDynamicResourceInChild, runSerializedProvider } from "./support/serializeProvider";
+import { type DynamicHost, startDynamicHost } from "./support/dynamicHost";
+import { PROJECT_ROOT, type ProgramRegistration, registerProgramInChild } from "./support/serializeProvider";
+import { type StandIns, exampleConfig, shortType, startStandInsFor } from "./host/scenario";
 
-// Credentials present in the environment of `pulumi up`: none may end up in the stored provider or inputs.
-const SENTINELS = {
-    ARM_TENANT_ID: "7d3c1f2e-0000-4000-8000-00000000abcd",
-    ARM_CLIENT_ID: "5b1e2d3c-0000-4000-8000-00000000dcba",
-    ARM_CLIENT_SECRET: "arm-client-secret-sentinel-1",
-    AZURE_CLIENT_SECRET: "azure-client-secret-sentinel-2",
-    ARM_OIDC_TOKEN: "oidc-token-sentinel-3",
-    [GRAPH_TOKEN_ENV]: "graph-token-sentinel-4",
-};
+const GRAPH_TYPES = ["SynchronizationSchema", "PreferredTokenSigningKey", "ProvisioningStatus"];
 
-const RESOURCES = [
-    {
-        module: "components/3-entra-provisioning/synchronizationSchemaResource",
-        className: "SynchronizationSchema",
-        provider: "components/3-entra-provisioning/synchronizationSchemaProvider",
-    },
-    {
-        module: "components/1-entra-app/preferredTokenSigningKey",
-        className: "PreferredTokenSigningKey",
-        provider: "components/1-entra-app/preferredTokenSigningKeyProvider",
-    },
-    {
-        module: "components/3-entra-provisioning/provisioningStatus",
-        className: "ProvisioningStatus",
-        provider: "components/3-entra-provisioning/provisioningStatusProvider",
-    },
-] as const;
-
-let g: GraphStandIn;
-let spId: string;
-let jobId: string;
-const regs = new Map<string, ChildRegistration>();
+let regs: ProgramRegistration[];
+let graphRegs: Map<string, ProgramRegistration>;
+let s: StandIns;
+let config: Record<string, unknown>;
 
 beforeAll(async () => {
-    g = await startGraphStandIn();
-    spId = g.addServicePrincipal().id;
-    jobId = g.addJob(spId);
-    const args: Record<string, Record<string, unknown>> = {
-        SynchronizationSchema: { servicePrincipalId: spId, synchronizationJobId: jobId, provisionGroups: false },
-        PreferredTokenSigningKey: { servicePrincipalId: spId, thumbprint: "2F8B4E1C9A7D3B6E5F0A1C2D3E4F5A6B7C8D9E0F" },
-        ProvisioningStatus: { servicePrincipalId: spId, synchronizationJobId: jobId, enabled: true },
-    };
-    await Promise.all(
-        RESOURCES.map(async (r) => {
-            regs.set(
-                r.className,
-                await registerDynamicResourceInChild(
-                    { module: r.module, className: r.className, name: `serialized-${r.className}`, args: args[r.className] },
-                    { env: SENTINELS },
-                ),
-            );
-        }),
-    );
+    config = exampleConfig();
+    regs = await registerProgramInChild({ cwd: PROJECT_ROOT, entry: "index.ts", config, tsNode: true });
+    graphRegs = new Map(regs.filter((r) => GRAPH_TYPES.includes(r.type.split(":").pop()!)).map((r) => [shortType(r), r]));
+    s = await startStandInsFor([...graphRegs.values()], String(config["auth0:domain"]));
 }, 120_000);
 
 afterAll(async () => {
-    await g.close();
+    await s?.close();
 });
 
-describe("registered under mocks", () => {
-    it("uses the project's dynamic type tokens and the declared inputs (defaults filled)", () => {
-        expect(regs.get("SynchronizationSchema")).toMatchObject({
-            type: "pulumi-nodejs:dynamic/auth0-entra-scim:SynchronizationSchema",
-            inputs: { servicePrincipalId: spId, synchronizationJobId: jobId, emailMatchingPrecedence: 2, provisionGroups: false, attributeMappings: [] },
+describe("registered by the program", () => {
+    it("each on the managed connection's service principal and synchronization job", () => {
+        const sp = regs.find((r) => r.type === "azuread:index/servicePrincipal:ServicePrincipal")!;
+        const job = regs.find((r) => r.type === "azuread:index/synchronizationJob:SynchronizationJob")!;
+        const jobId = job.id.split("/").pop();
+        expect([...graphRegs.keys()].sort()).toEqual([...GRAPH_TYPES].sort());
+        for (const r of graphRegs.values()) expect(r.inputs.servicePrincipalId, r.name).toBe(sp.state.objectId);
+        expect(graphRegs.get("SynchronizationSchema")!.inputs).toMatchObject({
+            synchronizationJobId: jobId,
+            emailMatchingPrecedence: 2,
+            provisionGroups: true,
         });
-        expect(regs.get("PreferredTokenSigningKey")).toMatchObject({
-            type: "pulumi-nodejs:dynamic/auth0-entra-scim:PreferredTokenSigningKey",
-            inputs: { servicePrincipalId: spId, thumbprint: "2F8B4E1C9A7D3B6E5F0A1C2D3E4F5A6B7C8D9E0F" },
-        });
-        expect(regs.get("ProvisioningStatus")).toMatchObject({
-            type: "pulumi-nodejs:dynamic/auth0-entra-scim:ProvisioningStatus",
-            inputs: { servicePrincipalId: spId, synchronizationJobId: jobId, enabled: true },
-        });
+        expect(graphRegs.get("ProvisioningStatus")!.inputs).toMatchObject({ synchronizationJobId: jobId, enabled: true });
+        const cert = regs.find((r) => r.type === "azuread:index/servicePrincipalTokenSigningCertificate:ServicePrincipalTokenSigningCertificate")!;
+        expect(graphRegs.get("PreferredTokenSigningKey")!.inputs.thumbprint).toBe(cert.state.thumbprint);
+    });
+});
+
+describe("through the real host", () => {
+    let bare: DynamicHost | undefined;
+    let host: DynamicHost | undefined;
+    afterAll(async () => {
+        await bare?.close();
+        await host?.close();
     });
 
-    for (const r of RESOURCES) {
-        it(`${r.className}: the stored provider is small, names only its module, and holds no credential`, () => {
-            const reg = regs.get(r.className)!;
-            expect(reg.providerText).toContain(r.provider);
-            expect(reg.providerText.length).toBeLessThan(768);
-            // Nothing of the Graph client or @azure/identity was captured by value.
-            expect(reg.providerText).not.toMatch(/graph\.microsoft\.com|ClientSecretCredential|DefaultAzureCredential|getToken/);
-            const stored = reg.providerText + JSON.stringify(reg.inputs);
-            for (const [k, v] of Object.entries(SENTINELS)) {
-                if (k === "ARM_TENANT_ID" || k === "ARM_CLIENT_ID") continue;
-                expect(stored).not.toContain(v);
-            }
-        });
-    }
-});
-
-describe("loaded as Pulumi's provider host loads it", () => {
-    const env = () => ({ [GRAPH_URL_ENV]: g.url, [GRAPH_TOKEN_ENV]: g.token });
-
-    it("diffs offline: no environment, no Graph call", async () => {
-        const reg = regs.get("SynchronizationSchema")!;
-        const before = g.requests.length;
-        const r = await runSerializedProvider(reg.providerText, "diff", ["id", reg.inputs, { ...reg.inputs, emailMatchingPrecedence: 3 }]);
-        expect(r).toEqual({ ok: true, result: { changes: true, replaces: [], deleteBeforeReplace: false } });
-        expect(g.requests.length).toBe(before);
+    it("diffs without credentials and without a Graph call", async () => {
+        bare = await startDynamicHost({ cwd: PROJECT_ROOT, config });
+        await bare.configure();
+        const r = graphRegs.get("SynchronizationSchema")!;
+        const before = s.graph.requests.length;
+        const d = await bare.diff(r.urn, "id", r.inputs, { ...r.inputs, emailMatchingPrecedence: 3 });
+        expect(d).toEqual({ changes: "some", replaces: [], deleteBeforeReplace: false });
+        expect(s.graph.requests.length).toBe(before);
     }, 60_000);
 
-    it("creates each resource against Graph with the credentials of its own process", async () => {
-        for (const name of ["SynchronizationSchema", "PreferredTokenSigningKey", "ProvisioningStatus"]) {
-            const reg = regs.get(name)!;
-            const r = await runSerializedProvider(reg.providerText, "create", [reg.inputs], { env: env() });
-            expect(r.ok, JSON.stringify(r)).toBe(true);
-        }
-        const schema = g.state.jobs.get(jobId)!.schema as { synchronizationRules: { objectMappings: { sourceObjectName: string; enabled: boolean }[] }[] };
-        expect(schema.synchronizationRules[0].objectMappings.find((m) => m.sourceObjectName === "Group")?.enabled).toBe(false);
-        expect(g.state.servicePrincipals.get(spId)?.preferredTokenSigningKeyThumbprint).toBe("2F8B4E1C9A7D3B6E5F0A1C2D3E4F5A6B7C8D9E0F");
-        expect(g.state.jobs.get(jobId)?.job.schedule.state).toBe("Active");
-        expect(new Set(g.requests.map((q) => q.authorization))).toEqual(new Set([`Bearer ${g.token}`]));
-    }, 120_000);
-
-    it("reports a Graph error with the operation and the missing permission", async () => {
-        const reg = regs.get("PreferredTokenSigningKey")!;
-        g.injectForbidden("PATCH", `/servicePrincipals/${spId}`);
-        const r = await runSerializedProvider(reg.providerText, "update", [spId, reg.inputs, reg.inputs], { env: env() });
-        expect(r.ok).toBe(false);
-        expect(r.ok ? "" : r.error).toMatch(/activate token signing key .* failed \(HTTP 403 on PATCH .*Application\.ReadWrite\.OwnedBy/);
+    it("reports a Graph refusal with the operation and the missing permission", async () => {
+        host = await startDynamicHost({ cwd: PROJECT_ROOT, config, env: s.env });
+        await host.configure();
+        const r = graphRegs.get("PreferredTokenSigningKey")!;
+        const sp = String(r.inputs.servicePrincipalId);
+        s.graph.injectForbidden("PATCH", `/servicePrincipals/${sp}`);
+        await expect(host.update(r.urn, sp, r.inputs, r.inputs)).rejects.toThrow(
+            /activate token signing key .* failed \(HTTP 403 on PATCH .*Application\.ReadWrite\.OwnedBy/,
+        );
     }, 60_000);
 });

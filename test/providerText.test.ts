@@ -1,33 +1,63 @@
 // The `__provider` text of this project's dynamic resources (components/dynamic/providerText.ts): what Pulumi keeps in
-// state for each of them. Small, free of anything but a module path, and loadable the way Pulumi's
-// dynamic-provider host loads it (require-from-string, then handler()) in a fresh process in the project root.
-import { describe, expect, it } from "vitest";
-import { PROVIDER_MODULES, providerModuleText } from "../components/dynamic/providerText";
+// state for each of them. The one place for what a stored text must be, checked on the texts the whole program
+// registers (run outside vitest, credentials in its environment and stack config): one text per type, small, naming
+// only its module, no credential. Texts written before the package layout are loaded by Pulumi's real host.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GRAPH_TOKEN_ENV } from "../components/clients/graph";
 import { dynamicTypeToken } from "../components/dynamic/dynamicResource";
-import { runSerializedProvider } from "./support/serializeProvider";
+import { PROVIDER_MODULES, providerModuleText } from "../components/dynamic/providerText";
+import { CUSTOM_RESOURCE_TYPES, exampleConfig, shortType } from "./host/scenario";
+import { type DynamicHost, startDynamicHost, urnOf } from "./support/dynamicHost";
+import { PROJECT_ROOT, type ProgramRegistration, dynamicRegistrations, registerProgramInChild } from "./support/serializeProvider";
 
-const CHECK_INPUTS: Record<keyof typeof PROVIDER_MODULES, Record<string, unknown>> = {
-    ScimToken: { connectionId: "con_Hvg6w4PSvAVOoCJ2", scopes: ["get:users", "post:users"] },
-    SynchronizationSchema: { servicePrincipalId: "sp-1", synchronizationJobId: "scim.abc.def", provisionGroups: false },
-    PreferredTokenSigningKey: { servicePrincipalId: "sp-1", thumbprint: "2F8B4E1C9A7D3B6E5F0A1C2D3E4F5A6B7C8D9E0F" },
-    ProvisioningStatus: { servicePrincipalId: "sp-1", synchronizationJobId: "scim.abc.def", enabled: true },
-    ProvisionOnDemand: { servicePrincipalId: "sp-1", synchronizationJobId: "scim.abc.def", ruleId: "rule-1", objectId: "user-1", objectTypeName: "User" },
+// Credentials present when `pulumi up` runs, in the environment and in the stack config: none may be stored.
+const ENV_SENTINELS = {
+    ARM_TENANT_ID: "7d3c1f2e-0000-4000-8000-00000000abcd",
+    ARM_CLIENT_ID: "5b1e2d3c-0000-4000-8000-00000000dcba",
+    ARM_CLIENT_SECRET: "arm-client-secret-sentinel-1",
+    AZURE_CLIENT_SECRET: "azure-client-secret-sentinel-2",
+    ARM_OIDC_TOKEN: "oidc-token-sentinel-3",
+    [GRAPH_TOKEN_ENV]: "graph-token-sentinel-4",
+    AUTH0_CLIENT_SECRET: "auth0-client-secret-sentinel-5",
+    AUTH0_API_TOKEN: "auth0-api-token-sentinel-6",
 };
+const CONFIG_SENTINELS = { "azuread:clientSecret": "azuread-config-secret-sentinel-7", "auth0:clientSecret": "auth0-config-secret-sentinel-8" };
+const SECRETS = [...Object.values(ENV_SENTINELS).filter((v) => !/^[0-9a-f-]{36}$/.test(v)), ...Object.values(CONFIG_SENTINELS)];
 
-describe("providerModuleText", () => {
-    it("names the implementation and stays a few hundred bytes", () => {
-        for (const modulePath of Object.values(PROVIDER_MODULES)) {
-            const text = providerModuleText(modulePath);
-            expect(text).toContain(JSON.stringify(modulePath));
-            expect(Buffer.byteLength(text)).toBeLessThan(768);
+let dynamic: ProgramRegistration[];
+
+beforeAll(async () => {
+    const config = { ...exampleConfig(), ...CONFIG_SENTINELS };
+    dynamic = dynamicRegistrations(await registerProgramInChild({ cwd: PROJECT_ROOT, entry: "index.ts", config, tsNode: true, env: ENV_SENTINELS }));
+}, 120_000);
+
+describe("the texts the program stores", () => {
+    it("one text per type, so the host loads and configures each provider once; another text for each other type", () => {
+        const byType = new Map<string, Set<unknown>>();
+        for (const r of dynamic) byType.set(r.type, (byType.get(r.type) ?? new Set()).add(r.inputs.__provider));
+        expect([...byType.keys()].sort()).toEqual(CUSTOM_RESOURCE_TYPES.map(dynamicTypeToken).sort());
+        expect(dynamic.filter((r) => shortType(r) === "ScimToken").length).toBeGreaterThan(1);
+        for (const [type, texts] of byType) expect(texts.size, type).toBe(1);
+        expect(new Set(dynamic.map((r) => r.inputs.__provider)).size).toBe(byType.size);
+    });
+
+    it("each names its implementation module and stays a few hundred bytes", () => {
+        for (const r of dynamic) {
+            const text = String(r.inputs.__provider);
+            expect(text, r.name).toContain(JSON.stringify(PROVIDER_MODULES[shortType(r)]));
+            expect(Buffer.byteLength(text), r.name).toBeLessThan(768);
+            // Nothing of the API clients was captured by value.
+            expect(text, r.name).not.toMatch(/graph\.microsoft\.com|ClientSecretCredential|DefaultAzureCredential|getToken|ManagementClient/);
         }
     });
 
-    it("is the same text for every resource of a type, so the host loads and configures each provider once", () => {
-        expect(providerModuleText(PROVIDER_MODULES.ScimToken)).toBe(providerModuleText(PROVIDER_MODULES.ScimToken));
-        expect(providerModuleText(PROVIDER_MODULES.ScimToken)).not.toBe(providerModuleText(PROVIDER_MODULES.ProvisioningStatus));
+    it("no credential from the environment or the stack config is in any stored input, the text included", () => {
+        const stored = JSON.stringify(dynamic.map((r) => r.inputs));
+        for (const v of SECRETS) expect(stored).not.toContain(v);
     });
+});
 
+describe("providerModuleText", () => {
     it("refuses paths that are not plain project-relative module paths", () => {
         for (const bad of ["/etc/passwd", "../outside/x", "components/../../x", 'components/"x', "components\\x", "", "components/x y"]) {
             expect(() => providerModuleText(bad), bad).toThrow(/package-relative/);
@@ -39,16 +69,15 @@ describe("providerModuleText", () => {
     });
 });
 
-describe("loaded as Pulumi's dynamic-provider host loads it", () => {
-    for (const [type, modulePath] of Object.entries(PROVIDER_MODULES) as [keyof typeof PROVIDER_MODULES, string][]) {
-        it(`${type}: finds ${modulePath} and runs its check`, async () => {
-            const r = await runSerializedProvider(providerModuleText(modulePath), "check", [{}, CHECK_INPUTS[type]]);
-            expect(r).toMatchObject({ ok: true });
-            const result = (r as { result: { inputs?: Record<string, unknown>; failures?: unknown[] } }).result;
-            expect(result.failures ?? []).toEqual([]);
-            expect(result.inputs).toMatchObject(CHECK_INPUTS[type]);
-        }, 60_000);
-    }
+describe("texts already in state, through Pulumi's real host in the project root", () => {
+    let host: DynamicHost;
+    beforeAll(async () => {
+        host = await startDynamicHost({ cwd: PROJECT_ROOT });
+        await host.configure({});
+    }, 60_000);
+    afterAll(async () => {
+        await host?.close();
+    });
 
     // Exactly what stacks deployed before the package layout hold in state: they must keep loading.
     const legacyText = (modulePath: string) =>
@@ -61,25 +90,20 @@ describe("loaded as Pulumi's dynamic-provider host loads it", () => {
             `};`,
             "",
         ].join("\n");
-    for (const [type, legacyPath] of [
-        ["ScimToken", "components/providers/scimTokenProvider"],
-        ["SynchronizationSchema", "components/providers/synchronizationSchemaProvider"],
-        ["PreferredTokenSigningKey", "components/providers/preferredTokenSigningKeyProvider"],
-        ["ProvisioningStatus", "components/providers/provisioningStatusProvider"],
-    ] as const) {
-        it(`${type}: a text stored before the package layout (${legacyPath}) still loads the implementation`, async () => {
-            const r = await runSerializedProvider(legacyText(legacyPath), "check", [{}, CHECK_INPUTS[type]]);
-            expect(r).toMatchObject({ ok: true });
-            expect((r as { result: { inputs?: Record<string, unknown> } }).result.inputs).toMatchObject(CHECK_INPUTS[type]);
+    // The types that existed before the package layout (ProvisionOnDemand came after: no old text names it).
+    for (const type of ["ScimToken", "SynchronizationSchema", "PreferredTokenSigningKey", "ProvisioningStatus"] as const) {
+        const legacyPath = `components/providers/${PROVIDER_MODULES[type].split("/").pop()}`;
+        it(`${type}: a text stored before the package layout (${legacyPath}) still checks the program's inputs`, async () => {
+            const r = dynamic.find((d) => shortType(d) === type)!;
+            const c = await host.check(r.urn, {}, { ...r.inputs, __provider: legacyText(legacyPath) });
+            expect(c.failures).toEqual([]);
+            const { __provider: _p, ...inputs } = r.inputs;
+            expect(c.inputs).toMatchObject(inputs);
         }, 60_000);
     }
 
     it("reports a missing implementation instead of a provider without methods", async () => {
-        const r = await runSerializedProvider(providerModuleText("components/providers/doesNotExist"), "check", [{}, {}]).catch((e: Error) => ({
-            ok: false as const,
-            error: e.message,
-        }));
-        expect(r.ok).toBe(false);
-        expect(JSON.stringify(r)).toMatch(/Cannot find module/);
+        const urn = urnOf(dynamicTypeToken("ScimToken"), "missing");
+        await expect(host.check(urn, {}, { __provider: providerModuleText("components/providers/doesNotExist") })).rejects.toThrow(/Cannot find module/);
     }, 60_000);
 });

@@ -16,7 +16,9 @@ import { RequestPacer } from "../components/3-entra-provisioning/requestPacer";
 import { GRAPH_TOKEN_ENV, GRAPH_URL_ENV } from "../components/clients/graph";
 import { PROVIDER_MODULES, providerModuleText } from "../components/dynamic/providerText";
 import { onDemandResult, standInClients } from "./support/graphStandIn";
-import { runSerializedProvider } from "./support/serializeProvider";
+import { dynamicTypeToken } from "../components/dynamic/dynamicResource";
+import { startDynamicHost, urnOf } from "./support/dynamicHost";
+import { PROJECT_ROOT } from "./support/serializeProvider";
 import { useProviderAgainstStandIn } from "./support/providerHarness";
 
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(__dirname, "fixtures", name), "utf8")) as StringKeyStringValuePair;
@@ -211,18 +213,25 @@ describe("ProvisionOnDemand provider", () => {
     });
 });
 
-describe("loaded from its stored provider text, as Pulumi's provider host loads it", () => {
+describe("loaded from its stored provider text by Pulumi's real dynamic-provider host", () => {
     it("provisions against Graph with the process's credentials, and fails with Entra's reason", async () => {
         const text = providerModuleText(PROVIDER_MODULES.ProvisionOnDemand);
         const env = { [GRAPH_URL_ENV]: h.g.url, [GRAPH_TOKEN_ENV]: h.g.token };
-        const ok = await runSerializedProvider(text, "create", [user], { env });
-        expect(ok).toMatchObject({ ok: true, result: { id: `${h.spId}/${jobId}/User/${user.objectId}`, outs: { result: "Success" } } });
-        const skipped = { ...user, objectId: randomUUID() };
-        h.g.state.onDemand.set(skipped.objectId, (s) =>
-            onDemandResult(s, { result: "Skipped", errorCode: "OutOfScope", errorMessage: "The user is out of scope." }),
-        );
-        const failed = await runSerializedProvider(text, "create", [skipped], { env });
-        expect(failed.ok).toBe(false);
-        expect(failed.ok ? "" : failed.error).toContain(`Entra did not provision user ${skipped.objectId}: Skipped (OutOfScope): The user is out of scope.`);
+        const host = await startDynamicHost({ cwd: PROJECT_ROOT, env });
+        try {
+            await host.configure({});
+            const urn = urnOf(dynamicTypeToken("ProvisionOnDemand"), "on-demand");
+            const ok = await host.create(urn, { ...user, __provider: text });
+            expect(ok).toMatchObject({ id: `${h.spId}/${jobId}/User/${user.objectId}`, properties: { result: "Success" } });
+            const skipped = { ...user, objectId: randomUUID() };
+            h.g.state.onDemand.set(skipped.objectId, (s) =>
+                onDemandResult(s, { result: "Skipped", errorCode: "OutOfScope", errorMessage: "The user is out of scope." }),
+            );
+            await expect(host.create(urn, { ...skipped, __provider: text })).rejects.toThrow(
+                `Entra did not provision user ${skipped.objectId}: Skipped (OutOfScope): The user is out of scope.`,
+            );
+        } finally {
+            await host.close();
+        }
     }, 60_000);
 });

@@ -10,6 +10,7 @@ import {
     parseScimTokenResourceId,
 } from "../components/2-auth0-connection/scimTokenProvider";
 import { DAY_MS } from "../components/2-auth0-connection/tokenRotation";
+import { scheduledRotateAfter } from "../components/2-auth0-connection/scimToken";
 import createResponse from "./fixtures/auth0-scim-token-create-response.json";
 import listResponse from "./fixtures/auth0-scim-tokens-list-response.json";
 
@@ -199,19 +200,47 @@ describe("diff", () => {
         }
     });
 
-    it("updates in place, without API calls, when only the rotation period changes", async () => {
+    it("a new rotation period is no change (never an Update, whose preview hides the token), and still rotates on the new date", async () => {
         const p = makeProvider();
         const s = await created(p);
         advanceDays(10);
         const before = standIn.requests.length;
         const r = await modelUp(p, s, args({ tokenRotationDays: 45 }), async () => {});
-        expect(r.step).toBe("update");
-        expect(r.state.outputs.rotateAfter).toBe(new Date(START.getTime() + 45 * DAY_MS).toISOString());
-        expect(r.state.outputs.tokenId).toBe(s.outputs.tokenId);
-        expect(r.state.outputs.token).toBe(s.outputs.token);
+        expect(r.step).toBe("same");
+        // The engine's Same step records the checked inputs and keeps the outputs, token included.
+        const at45 = new Date(START.getTime() + 45 * DAY_MS).toISOString();
+        expect(r.state.inputs.rotateAfter).toBe(at45);
+        expect(r.state.outputs).toEqual(s.outputs);
+        expect(scheduledRotateAfter(r.state.outputs, args({ tokenRotationDays: 45 }))).toBe(at45);
         expect(standIn.requests.length).toBe(before);
-        // The next run sees nothing to do.
         expect((await modelUp(p, r.state, args({ tokenRotationDays: 45 }), async () => {})).step).toBe("same");
+        // Day 45 under the new period: replaced, although the recorded outputs still say day 60.
+        advanceDays(35);
+        const rotated = await modelUp(p, r.state, args({ tokenRotationDays: 45 }), async () => {});
+        expect(rotated.step).toBe("replace");
+        expect(rotated.replaces).toEqual(["rotateAfter"]);
+    });
+
+    it("a first rotation period for a token that had none counts from its creation, with no change until then", async () => {
+        const p = makeProvider();
+        const never = args({ tokenLifetimeDays: undefined, tokenRotationDays: undefined });
+        const s = (await modelUp(p, undefined, never, async () => {})).state;
+        expect(s.outputs.rotateAfter).toBeNull();
+        advanceDays(20);
+        const every30 = args({ tokenLifetimeDays: undefined, tokenRotationDays: 30 });
+        const r = await modelUp(p, s, every30, async () => {});
+        expect(r.step).toBe("same");
+        expect(scheduledRotateAfter(r.state.outputs, { tokenRotationDays: 30 })).toBe(new Date(START.getTime() + 30 * DAY_MS).toISOString());
+        advanceDays(10);
+        const rotated = await modelUp(p, r.state, every30, async () => {});
+        expect(rotated.step).toBe("replace");
+        expect(rotated.replaces).toEqual(["tokenRotationDays"]);
+        expect(rotated.state.outputs.rotateAfter).toBe(new Date(clock.getTime() + 30 * DAY_MS).toISOString());
+        // Its successor rotates on its own date too, 30 days on.
+        advanceDays(29);
+        expect((await modelUp(p, rotated.state, every30, async () => {})).step).toBe("same");
+        advanceDays(1);
+        expect((await modelUp(p, rotated.state, every30, async () => {})).step).toBe("replace");
     });
 
     it("replaces an expired token even without a rotation date", async () => {

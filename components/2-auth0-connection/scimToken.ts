@@ -1,8 +1,9 @@
 // An Auth0 SCIM bearer token with a real lifetime (`token_lifetime`) and rotation by replacement.
 // Replaces auth0.ConnectionScimToken, which has no lifetime input (its tokens never expire) and whose import
-// is broken. Implementation: components/providers/scimTokenProvider.ts, loaded through the shim.
+// is broken. Implementation: ./scimTokenProvider.ts, loaded through the provider text (../dynamic/providerText.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { DynamicResource, dynamicTypeToken } from "../dynamic/dynamicResource";
+import { type TokenSchedule, rotateAfterFor, rotationPeriodMs } from "./tokenRotation";
 
 export interface ScimTokenArgs {
     /** The Auth0 connection id (con_...). A change replaces the token. */
@@ -24,6 +25,10 @@ export const SCIM_TOKEN_TYPE = dynamicTypeToken("ScimToken");
  * Rotation: the first `pulumi up` at or after rotateAfter replaces the token, create-before-delete: the new
  * token is created, resources that take `token` as an input (the Entra synchronization secret) are updated,
  * then the old token is deleted. So deleteBeforeReplace must stay false; the constructor refuses true.
+ *
+ * A new rotation schedule keeps the token and is no change to the resource (never an in-place update, which a
+ * preview would show as an unknown token and a changing Entra secret; see scimTokenProvider.ts). Its recorded
+ * outputs keep the old schedule, so tokenRotationDays and rotateAfter are derived here from the args.
  */
 export class ScimToken extends DynamicResource {
     declare public readonly connectionId: pulumi.Output<string>;
@@ -62,6 +67,37 @@ export class ScimToken extends DynamicResource {
         (this as { token: pulumi.Output<string> }).token = pulumi.secret(this.token);
         // The provider reports "never" as null; callers get undefined.
         (this as { validUntil: pulumi.Output<string | undefined> }).validUntil = this.validUntil.apply((v) => v ?? undefined);
-        (this as { rotateAfter: pulumi.Output<string | undefined> }).rotateAfter = this.rotateAfter.apply((v) => v ?? undefined);
+        // The date the provider plans (see scheduledRotateAfter); createdAt only when needed, since a preview of a
+        // new token knows the planned date (an input) but not yet the creation time.
+        (this as { rotateAfter: pulumi.Output<string | undefined> }).rotateAfter = pulumi
+            .all([this.rotateAfter, this.tokenLifetimeDays, this.tokenRotationDays, args.tokenLifetimeDays, args.tokenRotationDays])
+            .apply(([rotateAfter, lifetime, rotation, nextLifetime, nextRotation]) => {
+                const recorded = { rotateAfter, ...schedule(lifetime, rotation) };
+                const next = schedule(nextLifetime, nextRotation);
+                if (rotateAfter && rotationPeriodMs(recorded) !== undefined) return pulumi.output(scheduledRotateAfter(recorded, next));
+                return this.createdAt.apply((createdAt) => scheduledRotateAfter({ ...recorded, createdAt }, next));
+            });
+        (this as { tokenRotationDays: pulumi.Output<number | undefined> }).tokenRotationDays = pulumi.output(args.tokenRotationDays);
     }
+}
+
+function schedule(tokenLifetimeDays: number | undefined | null, tokenRotationDays: number | undefined | null): TokenSchedule {
+    return {
+        ...(typeof tokenLifetimeDays === "number" ? { tokenLifetimeDays } : {}),
+        ...(typeof tokenRotationDays === "number" ? { tokenRotationDays } : {}),
+    };
+}
+
+/**
+ * When the token is rotated under the `next` schedule, from what the provider recorded (its rotateAfter, null for
+ * "never", the schedule that date was counted with, and the token's creation): the instant the provider plans.
+ * A recorded date moves with the period from the same start; a token that had none counts from its creation;
+ * without a period, never.
+ */
+export function scheduledRotateAfter(recorded: { rotateAfter?: string | null; createdAt?: string } & TokenSchedule, next: TokenSchedule): string | undefined {
+    const period = rotationPeriodMs(next);
+    if (period === undefined) return undefined;
+    const recordedPeriod = rotationPeriodMs(recorded);
+    if (recorded.rotateAfter && recordedPeriod !== undefined) return new Date(Date.parse(recorded.rotateAfter) - recordedPeriod + period).toISOString();
+    return recorded.createdAt ? rotateAfterFor(recorded.createdAt, next) : undefined;
 }

@@ -4,12 +4,22 @@
 // input `rotateAfter` and, once that date has passed, plans a new one counted from now. The step then reads
 // `+- replace [diff: ~rotateAfter]`, and `--diff` prints the old (passed) and the new date. `diff` turns that
 // into a replacement without a clock of its own (classifyRotationChange), so check and diff cannot disagree.
+// diff's clock judges only what check cannot see: expiry, and the rotation of a kept token whose inputs never had a
+// date (a first schedule for a token that had none counts from its createdAt).
 // Replacement is create-before-delete (deleteBeforeReplace stays false): Pulumi creates the new token,
 // updates what uses it (the Entra synchronization secret), and only then deletes the old token.
+//
+// Never an in-place update. Pulumi's Node.js dynamic-provider host answers Configure with supportsPreview=false,
+// so in a preview the engine takes an updated resource's new inputs as its outputs (provider_plugin.go Update), and
+// `token`, never an input, previews as unknown: the Entra synchronization secret would show as changing although
+// the token stays. So a new schedule for the same token diffs as no change: the engine's Same step records the
+// checked inputs (new schedule, new rotateAfter) for the next check and keeps the outputs, token included; ScimToken
+// derives its schedule outputs from its args (scheduledRotateAfter in scimToken.ts).
 //
 // The token value is returned once by Auth0 and can never be read back: `read` keeps it from state.
 import * as pulumi from "@pulumi/pulumi";
 import { type ConfigLookup, ScimTokenApi, type Auth0ManagementOptions, resolveAuth0Credentials } from "../clients/auth0Management";
+import { scheduledRotateAfter } from "./scimToken";
 import {
     type TokenSchedule,
     classifyRotationChange,
@@ -130,6 +140,8 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
 
             const inputs: ScimTokenInputs = { connectionId: news.connectionId, scopes, ...next };
             const existing = olds && typeof olds.connectionId === "string" && replacementKeys(olds, inputs).length === 0;
+            // A kept token that had no rotation date is rotated counting from its creation, which only diff sees.
+            if (existing && !olds.rotateAfter) return { inputs };
             const plan = planRotation(now(), next, existing ? { rotateAfter: olds.rotateAfter, ...schedule(olds) } : undefined);
             return { inputs: { ...inputs, ...(plan.rotateAfter ? { rotateAfter: plan.rotateAfter } : {}) } };
         },
@@ -141,6 +153,12 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
             if (rotation === "rotate") {
                 replaces.push("rotateAfter");
                 reasons.push(`its rotation date ${olds.rotateAfter} has passed (next: ${news.rotateAfter})`);
+            }
+            // check plans no date for a kept token that had none (it cannot see createdAt): judged here from the outputs.
+            const unplanned = news.rotateAfter ? undefined : scheduledRotateAfter(olds, schedule(news));
+            if (unplanned && needsRotation(now(), { rotateAfter: unplanned }).due) {
+                replaces.push("tokenRotationDays");
+                reasons.push(`its rotation date ${unplanned} (created ${olds.createdAt}) has passed`);
             }
             // A token that expired anyway (e.g. nobody ran `pulumi up` in time) is replaced whatever the dates say.
             const expired = needsRotation(now(), { validUntil: olds.validUntil });
@@ -155,8 +173,8 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
                 );
                 return { changes: true, replaces, deleteBeforeReplace: false };
             }
-            const rescheduled = rotation === "reschedule" || (olds.tokenRotationDays ?? null) !== (news.tokenRotationDays ?? null);
-            return { changes: rescheduled, deleteBeforeReplace: false };
+            // The same token, perhaps on a new schedule: no change (see the header), so never an Update.
+            return { changes: false, deleteBeforeReplace: false };
         },
 
         async create(inputs: ScimTokenInputs): Promise<pulumi.dynamic.CreateResult<ScimTokenOutputs>> {
@@ -224,6 +242,8 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
             };
         },
 
+        // Not reached while diff never reports a change without a replacement; kept because without it the host
+        // would answer an Update with the new inputs as outputs, and the token would be lost from the state.
         async update(id: string, olds: ScimTokenOutputs, news: ScimTokenInputs): Promise<pulumi.dynamic.UpdateResult<ScimTokenOutputs>> {
             const keys = replacementKeys(olds, news);
             if (keys.length > 0)

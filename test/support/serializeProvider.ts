@@ -1,24 +1,16 @@
-// What Pulumi stores for a dynamic resource's provider, produced and used the way `pulumi up` does it, outside
-// vitest: vitest's module transform changes how closures serialize (pulumi/pulumi#10480), so each step runs in a
-// child `node` with ts-node, in the project root.
-// - registerDynamicResourceInChild: constructs the resource under Pulumi mocks and returns its type token,
-//   inputs and the serialized provider text (`__provider`), exactly what the state file would hold.
-// - runSerializedProvider: loads that text as Pulumi's dynamic-provider host does
-//   (require-from-string, then `.handler()`), and calls one provider method. Whatever it needs (the
-//   implementation module, credentials) it must find at call time, in that process.
-// Reusable by any dynamic resource of the project (e.g. the SCIM token).
+// What a Pulumi program registers, produced the way `pulumi up` produces it, outside vitest: vitest's module transform
+// changes how closures serialize (pulumi/pulumi#10480), so the program runs in a child `node`, in its own directory.
+// registerProgramInChild runs a whole program (this stack, a compiled build of it, a consumer's program) against the
+// offline plan's simulated providers and returns every registration as the engine would receive it, `__provider`
+// texts and additionalSecretOutputs included. test/support/dynamicHost.ts then runs those texts in Pulumi's real host.
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import * as ts from "typescript";
 
 export const PROJECT_ROOT = path.join(__dirname, "..", "..");
-
-export interface ChildRegistration {
-    type: string;
-    name: string;
-    /** Inputs as registered, without `__provider`. */
-    inputs: Record<string, unknown>;
-    providerText: string;
-}
 
 export interface ChildOptions {
     /** The child's whole environment besides PATH/HOME/TMPDIR (nothing else leaks in from the test process). */
@@ -27,36 +19,7 @@ export interface ChildOptions {
     timeoutMs?: number;
 }
 
-const REGISTER = `
-const path = require("path");
-require("ts-node").register({ transpileOnly: true, project: path.join(process.cwd(), "tsconfig.json") });
-const pulumi = require("@pulumi/pulumi");
-const spec = JSON.parse(process.env.SERIALIZE_SPEC);
-const seen = [];
-pulumi.runtime.setMocks({
-    newResource: async (args) => { seen.push({ type: args.type, name: args.name, inputs: args.inputs }); return { id: args.name + "-id", state: args.inputs }; },
-    call: async (args) => args.inputs,
-}, "auth0-entra-scim", "serialize", false);
-const mod = require(path.join(process.cwd(), spec.module));
-const res = new mod[spec.className](spec.name, spec.args);
-res.urn.apply(() => { process.stdout.write(JSON.stringify(seen)); });
-`;
-
-const RUN = `
-const requireFromString = require("require-from-string");
-const spec = JSON.parse(process.env.SERIALIZE_SPEC);
-(async () => {
-    const provider = requireFromString(spec.text).handler();
-    try {
-        const result = await provider[spec.method](...spec.args);
-        process.stdout.write(JSON.stringify({ ok: true, result: result === undefined ? null : result }));
-    } catch (e) {
-        process.stdout.write(JSON.stringify({ ok: false, error: String(e && e.message || e) }));
-    }
-})();
-`;
-
-function runChild(script: string, spec: unknown, o: ChildOptions): Promise<string> {
+function runChild(script: string, spec: unknown, o: ChildOptions & { cwd?: string }): Promise<string> {
     const env: Record<string, string> = {
         PATH: process.env.PATH ?? "",
         HOME: process.env.HOME ?? "",
@@ -68,7 +31,7 @@ function runChild(script: string, spec: unknown, o: ChildOptions): Promise<strin
         execFile(
             process.execPath,
             ["-e", script],
-            { cwd: PROJECT_ROOT, env, timeout: o.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 },
+            { cwd: o.cwd ?? PROJECT_ROOT, env, timeout: o.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024 },
             (err, stdout, stderr) => {
                 if (err) reject(new Error(`child failed: ${err.message}\n${stderr}`));
                 else resolve(stdout);
@@ -77,26 +40,99 @@ function runChild(script: string, spec: unknown, o: ChildOptions): Promise<strin
     });
 }
 
-/** Registers `new <className>(name, args)` from a project-relative module under mocks, in a child process. */
-export async function registerDynamicResourceInChild(
-    spec: { module: string; className: string; name: string; args: Record<string, unknown> },
-    o: ChildOptions = {},
-): Promise<ChildRegistration> {
-    const out = await runChild(REGISTER, spec, o);
-    const seen = JSON.parse(out) as { type: string; name: string; inputs: Record<string, unknown> }[];
-    const reg = seen.find((r) => r.name === spec.name);
-    if (!reg) throw new Error(`no resource named ${spec.name} was registered; saw ${seen.map((r) => r.name).join(", ")}`);
-    const { __provider, ...inputs } = reg.inputs;
-    if (typeof __provider !== "string") throw new Error(`${spec.name} has no serialized provider (a dynamic resource?)`);
-    return { type: reg.type, name: reg.name, inputs, providerText: __provider };
+const PROGRAM = `
+const path = require("path");
+const spec = JSON.parse(process.env.SERIALIZE_SPEC);
+if (spec.tsNode) require(require.resolve("ts-node", { paths: [process.cwd()] })).register({ transpileOnly: true, project: path.join(process.cwd(), "tsconfig.json") });
+const sim = require(spec.simulation);
+(async () => {
+    const monitor = await sim.simulate({ config: spec.config, project: spec.project, stack: "dev" });
+    require(path.resolve(spec.entry));
+    await sim.settle();
+    const keep = ["type", "name", "urn", "id", "inputs", "state", "additionalSecretOutputs", "secretPaths", "deleteBeforeReplace"];
+    process.stdout.write(JSON.stringify(monitor.recorded.map((r) => Object.fromEntries(keep.map((k) => [k, r[k]])))));
+})().catch((e) => { console.error((e && e.stack) || e); process.exit(1); });
+`;
+
+/** One registration of a program run, as the engine would receive it (secrets unwrapped in `inputs`). */
+export interface ProgramRegistration {
+    type: string;
+    name: string;
+    urn: string;
+    id: string;
+    /** Inputs as registered, `__provider` included for dynamic resources. */
+    inputs: Record<string, unknown>;
+    /** What the simulated provider answered. */
+    state: Record<string, unknown>;
+    additionalSecretOutputs: string[];
+    /** Inputs that were sent as secrets. */
+    secretPaths: string[];
+    deleteBeforeReplace: boolean;
 }
 
-/** Loads a serialized provider as Pulumi's provider host does and calls one method, in a child process. */
-export async function runSerializedProvider(
-    providerText: string,
-    method: "check" | "diff" | "create" | "read" | "update" | "delete",
-    args: unknown[],
-    o: ChildOptions = {},
-): Promise<{ ok: true; result: unknown } | { ok: false; error: string }> {
-    return JSON.parse(await runChild(RUN, { text: providerText, method, args }, o)) as { ok: true; result: unknown } | { ok: false; error: string };
+export interface ProgramRun extends ChildOptions {
+    /** The project directory the program runs in (its cwd, as under `pulumi up`). */
+    cwd: string;
+    /** The program's entry, relative to cwd (what Pulumi would run: Pulumi.yaml `main:` or package.json). */
+    entry: string;
+    /** Stack config, full keys (`auth0:domain`); non-strings JSON-encoded as the CLI does. */
+    config: Record<string, unknown>;
+    /** Register ts-node from cwd first, as the Node.js runtime does for a TypeScript program. */
+    tsNode?: boolean;
+    project?: string;
+    /** The layout's root when it has its own node_modules (see simulationModule). */
+    layoutDir?: string;
+    /** NODE_OPTIONS of the program's process. */
+    nodeOptions?: string;
+}
+
+const simulations = new Map<string, string>();
+
+/**
+ * tools/plan/simulation.ts as CommonJS, so a program without ts-node (a compiled deployment, a consumer) runs against
+ * the same simulated providers. Written inside `layoutDir`'s node_modules, so it shares the program's @pulumi/pulumi
+ * (its mocks must be set on the instance the program uses); without one, in a temp dir linked to this checkout's.
+ */
+export function simulationModule(layoutDir?: string): string {
+    const key = layoutDir ?? "";
+    const known = simulations.get(key);
+    if (known) return known;
+    const source = readFileSync(path.join(PROJECT_ROOT, "tools", "plan", "simulation.ts"), "utf8");
+    const out = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+    const hash = createHash("sha256").update(out.outputText).digest("hex").slice(0, 16);
+    const dir = layoutDir
+        ? path.join(layoutDir, "node_modules", ".auth0-entra-scim-simulation")
+        : path.join(os.tmpdir(), `auth0-entra-scim-simulation-${hash}`);
+    mkdirSync(dir, { recursive: true });
+    if (!layoutDir) {
+        try {
+            symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+        } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+        }
+    }
+    const file = path.join(dir, "simulation.js");
+    // Written whole, then renamed: parallel test files may share the temp dir.
+    writeFileSync(`${file}.${process.pid}`, out.outputText);
+    renameSync(`${file}.${process.pid}`, file);
+    simulations.set(key, file);
+    return file;
+}
+
+/** Runs a program under the simulated providers in a child process in its directory; every registration it made. */
+export async function registerProgramInChild(run: ProgramRun): Promise<ProgramRegistration[]> {
+    const spec = {
+        entry: run.entry,
+        config: run.config,
+        tsNode: !!run.tsNode,
+        project: run.project ?? "auth0-entra-scim",
+        simulation: simulationModule(run.layoutDir),
+    };
+    const env = { ...run.env, ...(run.nodeOptions ? { NODE_OPTIONS: run.nodeOptions } : {}) };
+    return JSON.parse(await runChild(PROGRAM, spec, { ...run, env, cwd: run.cwd })) as ProgramRegistration[];
+}
+
+/** The dynamic resources of a program run, by their short type (ScimToken, ...). */
+export function dynamicRegistrations(regs: ProgramRegistration[]): ProgramRegistration[] {
+    return regs.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
 }
