@@ -131,6 +131,14 @@ describe("create", () => {
         });
     });
 
+    it("asks Auth0 for one access token per provider process, not one per call (a refresh of N tokens: 1 grant + N reads)", async () => {
+        const p = makeProvider();
+        const { id, outs } = await p.create((await p.check!({} as ScimTokenInputs, args())).inputs!);
+        for (let i = 0; i < 3; i++) await p.read!(id, outs);
+        expect(standIn.requests.filter((r) => r.path === "/oauth/token")).toHaveLength(1);
+        expect(apiCalls().filter((r) => r.method === "GET")).toHaveLength(3);
+    });
+
     it("asks for a non-expiring token when no lifetime is set", async () => {
         const p = makeProvider();
         const checked = await p.check!({} as ScimTokenInputs, { connectionId: CONN, scopes: USER_SCOPES });

@@ -111,10 +111,16 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
     let stackConfig: ConfigLookup | undefined;
     const now = options.now ?? (() => new Date());
     const log = options.log ?? ((line: string) => console.log(line));
-    const api = (): ScimTokenApiLike =>
-        options.api
-            ? options.api(stackConfig)
-            : new ScimTokenApi({ ...options.management, credentials: resolveAuth0Credentials(stackConfig, options.env ? options.env() : process.env) });
+    // One Management API client per credentials for the life of the provider process: the SDK keeps its access token
+    // until it expires, so a refresh of N tokens asks Auth0 for one token, not N (issue 16's call budget).
+    let client: { key: string; api: ScimTokenApiLike } | undefined;
+    const api = (): ScimTokenApiLike => {
+        if (options.api) return options.api(stackConfig);
+        const credentials = resolveAuth0Credentials(stackConfig, options.env ? options.env() : process.env);
+        const key = JSON.stringify(credentials);
+        if (client?.key !== key) client = { key, api: new ScimTokenApi({ ...options.management, credentials }) };
+        return client.api;
+    };
 
     return {
         async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
