@@ -326,7 +326,11 @@ export class ScimTokenApi {
         }
     }
 
-    /** A 409 or an unknown outcome of POST: lists what exists so the reader can act. */
+    /**
+     * A 409 or an unknown outcome of POST: lists what exists so the reader can act. The limit of two tokens per
+     * connection is UNCONFIRMED from a published Auth0 reference: it is the wording of the recorded 409 ("Maximum of 2
+     * tokens already issued for this connection", shared/reference/auth0-scim.md); rotation is ordered to fit it.
+     */
     private async explainCreateFailure(connectionId: string, e: Auth0ApiError): Promise<Auth0ApiError> {
         let listing: string;
         try {
