@@ -163,21 +163,64 @@ describe("GraphClient", () => {
         expect(err.message).not.toContain("not-the-right-token");
     });
 
-    it("gets a token from the credential for every request, with Graph's scope and the tenant", async () => {
+    it("asks the credential for Graph's scope and the tenant, and reuses the token until 2 minutes before it expires", async () => {
         const calls: { scopes: string | string[]; tenantId?: string }[] = [];
+        // One minute left (inside the 2-minute refresh window), then an hour.
+        const lifetimes = [60_000, 3_600_000];
         const credential: TokenCredential = {
             async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
                 calls.push({ scopes, tenantId: options?.tenantId });
-                return { token: g.token, expiresOnTimestamp: Date.now() + 3_600_000 };
+                return { token: g.token, expiresOnTimestamp: Date.now() + (lifetimes[calls.length - 1] ?? 0) };
             },
         };
         const c = client({ token: undefined, credential, tenantId: "11111111-2222-3333-4444-555555555555" });
-        await c.get(graphPaths.job(spId, jobId), { operation: "read job" });
-        await c.get(graphPaths.job(spId, jobId), { operation: "read job" });
+        // The first token is renewed for the second request; the hour-long one serves the third and fourth
+        // (an Azure CLI credential would otherwise run `az` for each request).
+        for (let i = 0; i < 4; i++) await c.get(graphPaths.job(spId, jobId), { operation: "read job" });
         expect(calls).toEqual([
             { scopes: GRAPH_SCOPE, tenantId: "11111111-2222-3333-4444-555555555555" },
             { scopes: GRAPH_SCOPE, tenantId: "11111111-2222-3333-4444-555555555555" },
         ]);
+        expect(g.requests.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    });
+
+    it("renews a token once the credential's refreshAfterTimestamp has passed", async () => {
+        let calls = 0;
+        const credential: TokenCredential = {
+            async getToken(): Promise<AccessToken> {
+                calls++;
+                return { token: g.token, expiresOnTimestamp: Date.now() + 3_600_000, refreshAfterTimestamp: Date.now() - 1 };
+            },
+        };
+        const c = client({ token: undefined, credential });
+        await c.get(graphPaths.job(spId, jobId), { operation: "read job" });
+        await c.get(graphPaths.job(spId, jobId), { operation: "read job" });
+        expect(calls).toBe(2);
+    });
+
+    it("re-sends a non-idempotent POST on 429 and 503, each attempt after its turn, but not after a 504", async () => {
+        const c = client();
+        const turns: number[] = [];
+        const beforeAttempt = async () => void turns.push(g.requests.length);
+        const path = graphPaths.jobAction(spId, jobId, "provisionOnDemand");
+        const body = { parameters: [{ ruleId: "r", subjects: [{ objectId: "u", objectTypeName: "User" }] }] };
+        g.injectThrottle("POST", /\/provisionOnDemand$/, 3);
+        g.injectUnavailable("POST", /\/provisionOnDemand$/, 1, 503);
+        await c.post(path, body, { operation: "provision user u on demand", beforeAttempt });
+        expect(g.requests.map((r) => r.status)).toEqual([429, 503, 200]);
+        // Each turn was taken before its send: none had been sent, then one, then two.
+        expect(turns).toEqual([0, 1, 2]);
+
+        g.reset();
+        g.injectUnavailable("POST", /\/provisionOnDemand$/, 1, 504);
+        const err = (await c.post(path, body, { operation: "provision user u on demand" }).catch((e: unknown) => e)) as GraphError;
+        expect(err).toMatchObject({ status: 504 });
+        expect(g.requests.map((r) => r.status)).toEqual([504]);
+        // The same 504 on an idempotent call is retried.
+        g.reset();
+        g.injectUnavailable("POST", /\/start$/, 1, 504);
+        await c.post(graphPaths.jobAction(spId, jobId, "start"), undefined, { operation: "start job", idempotent: true });
+        expect(g.requests.map((r) => r.status)).toEqual([504, 204]);
     });
 
     it("turns a credential failure into a GraphError that says how to sign in", async () => {
@@ -243,6 +286,47 @@ describe("timeouts", () => {
         expect(err.message).toContain("read service principal x failed (no response: timed out after 150 ms)");
         expect(seen).toBe(2);
         expect(waits).toEqual([1000]);
+    });
+
+    it("never re-sends a POST after a timeout, and says why", async () => {
+        const waits: number[] = [];
+        const before = seen;
+        const c = new GraphClient({ baseUrl: url, token: "t", timeoutMs: 150, maxRetries: 3, sleep: async (ms) => void waits.push(ms) });
+        const err = (await c
+            .post("/servicePrincipals/x/synchronization/jobs/j/provisionOnDemand", {}, { operation: "provision user u on demand" })
+            .catch((e: unknown) => e)) as GraphError;
+        expect(err).toBeInstanceOf(GraphError);
+        expect(err.status).toBe(0);
+        expect(err.message).toContain("timed out after 150 ms; not retried: POST is not idempotent and Graph may have run it");
+        expect(seen - before).toBe(1);
+        expect(waits).toEqual([]);
+    });
+});
+
+describe("per-request timeout", () => {
+    let slow: http.Server;
+    let url: string;
+    beforeAll(async () => {
+        // Answers every request after 400 ms, as a slow synchronous call would.
+        slow = http.createServer((_req, res) => {
+            setTimeout(() => {
+                res.writeHead(200, { "content-type": "application/json" });
+                res.end('{"key":"k","value":"v"}');
+            }, 400);
+        });
+        await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
+        url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/v1.0`;
+    });
+    afterAll(async () => {
+        slow.closeAllConnections();
+        await new Promise<void>((r) => slow.close(() => r()));
+    });
+
+    it("replaces the client's timeout for that request only", async () => {
+        const c = new GraphClient({ baseUrl: url, token: "t", timeoutMs: 100, maxRetries: 0, sleep: async () => undefined });
+        const op = { operation: "provision user u on demand" };
+        await expect(c.post("/x/provisionOnDemand", {}, op)).rejects.toThrow("timed out after 100 ms");
+        await expect(c.post("/x/provisionOnDemand", {}, { ...op, timeoutMs: 5000 })).resolves.toEqual({ key: "k", value: "v" });
     });
 });
 

@@ -88,7 +88,7 @@ function stackSettings(enabled: boolean) {
     return parseStackConfig({
         auth0Domain: "acme.eu.auth0.com",
         entraTenantId: TENANT,
-        // Monitoring needs a managed app in the stack's tenant (config.ts refuses it otherwise).
+        // Monitoring needs a managed app in the stack's tenant (components/config/monitoring.ts refuses it otherwise).
         connections: [{ name: "acme-entra", entra: {} }],
         monitoring: { enabled, resourceGroupName: "rg-identity", location: "westeurope", alertEmails: ["a@example.com"] },
     });

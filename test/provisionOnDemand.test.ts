@@ -13,7 +13,7 @@ import {
     type ProvisionOnDemandProviderOptions,
 } from "../components/3-entra-provisioning/provisionOnDemandProvider";
 import { RequestPacer } from "../components/3-entra-provisioning/requestPacer";
-import { GRAPH_TOKEN_ENV, GRAPH_URL_ENV } from "../components/clients/graph";
+import { GRAPH_TOKEN_ENV, GRAPH_URL_ENV, GraphClient, graphPaths } from "../components/clients/graph";
 import { PROVIDER_MODULES, providerModuleText } from "../components/dynamic/providerText";
 import { onDemandResult, standInClients } from "./support/graphStandIn";
 import { dynamicTypeToken } from "../components/dynamic/dynamicResource";
@@ -172,6 +172,49 @@ describe("ProvisionOnDemand provider", () => {
         await p.create(user);
         expect(posts().map((x) => x.status)).toEqual([429, 200]);
         expect(clientSleeps).toEqual([7000]);
+    });
+
+    it("takes the pacer's turn again before each 429 retry, so retries stay within the budget", async () => {
+        h.g.injectThrottle("POST", /\/provisionOnDemand$/, 7, 2);
+        const pacerWaits: number[] = [];
+        // One send per 10 s on a clock that stands still: every turn after the first waits its window.
+        const pacer = new RequestPacer(
+            1,
+            10_000,
+            () => 0,
+            async (ms) => void pacerWaits.push(ms),
+        );
+        const { p } = provider({ pacer });
+        await p.create(user);
+        expect(posts().map((x) => x.status)).toEqual([429, 429, 200]);
+        expect(pacerWaits).toEqual([10_000, 20_000]);
+    });
+
+    it("does not re-send a timed-out request (Entra may have run it) and says so", async () => {
+        let sends = 0;
+        const slowFetch: typeof fetch = async (input, init) => {
+            sends++;
+            await new Promise((r) => setTimeout(r, 300));
+            return fetch(input, init);
+        };
+        const clientFor = () => new GraphClient({ baseUrl: h.g.url, token: h.g.token, fetch: slowFetch, sleep: async () => undefined });
+        const p = createProvider(clientFor, { pacer: new RequestPacer(5, 10_000), timeoutMs: 100 });
+        const err = (await p.create(user).catch((e: unknown) => e)) as Error;
+        expect(err.message).toContain(
+            `provision user ${user.objectId} on demand through job ${jobId} failed (no response: timed out after 100 ms; not retried`,
+        );
+        expect(sends).toBe(1);
+    });
+
+    it("gives the on-demand request its own, longer timeout than the client's", async () => {
+        const slowFetch: typeof fetch = async (input, init) => {
+            await new Promise((r) => setTimeout(r, 300));
+            return fetch(input, init);
+        };
+        // The client's own timeout (100 ms) would fail this 300 ms answer; the provider's default does not.
+        const clientFor = () => new GraphClient({ baseUrl: h.g.url, token: h.g.token, fetch: slowFetch, timeoutMs: 100, maxRetries: 0 });
+        await expect(createProvider(clientFor).create(user)).resolves.toMatchObject({ outs: { result: "Success" } });
+        await expect(clientFor().get(graphPaths.job(h.spId, jobId), { operation: "read job" })).rejects.toThrow("timed out after 100 ms");
     });
 
     it("paces parallel creates to the rate limit: no 429 where unpaced calls get them", async () => {

@@ -66,7 +66,7 @@ export function createProvider(clientFor: GraphClientFactory = graphClientFromEn
             return { outs: news };
         },
 
-        // Leaves the key as it is (see components/preferredTokenSigningKey.ts): nothing to call.
+        // Leaves the key as it is (see components/1-entra-app/preferredTokenSigningKey.ts): nothing to call.
         async delete() {
             return;
         },

@@ -18,7 +18,7 @@ export interface ProvisionOnDemandArgs {
     objectId: pulumi.Input<string>;
     /** "User" or "Group". */
     objectTypeName: pulumi.Input<OnDemandObjectType>;
-    /** Tenant for the Graph token; default ARM_TENANT_ID / AZURE_TENANT_ID. */
+    /** Tenant for the Graph token; default azuread:tenantId, else ARM_TENANT_ID. */
     tenantId?: pulumi.Input<string>;
 }
 

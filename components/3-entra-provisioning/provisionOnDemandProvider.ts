@@ -44,6 +44,8 @@ export interface ProvisionOnDemandProviderOptions {
     notEntitledRetries?: number;
     /** Wait between those retries. Default 30 s (10 retries: 5 minutes). */
     notEntitledDelayMs?: number;
+    /** How long one on-demand request may take before it fails (it is not re-sent). Default ON_DEMAND_TIMEOUT_MS. */
+    timeoutMs?: number;
     sleep?: (ms: number) => Promise<void>;
 }
 
@@ -53,6 +55,13 @@ export interface ProvisionOnDemandProviderOptions {
  * UNCONFIRMED whether Graph counts the limit per app, job or tenant: one budget for the process is the safe reading.
  */
 const ON_DEMAND_PACER = new RequestPacer(5, 11_000);
+
+/**
+ * Provision on demand is synchronous: Graph answers once Entra has run the test against Auth0 (import, scoping,
+ * matching, export). UNCONFIRMED how long that takes at most: Microsoft publishes no bound, so this allows two
+ * minutes, four times the client's default, before the attempt counts as failed (and is not sent again).
+ */
+export const ON_DEMAND_TIMEOUT_MS = 120_000;
 
 const IDENTITY = ["servicePrincipalId", "synchronizationJobId", "objectId", "objectTypeName", "tenantId"] as const;
 
@@ -83,6 +92,7 @@ export function createProvider(
     const pacer = options.pacer ?? ON_DEMAND_PACER;
     const retries = options.notEntitledRetries ?? 10;
     const delayMs = options.notEntitledDelayMs ?? 30_000;
+    const timeoutMs = options.timeoutMs ?? ON_DEMAND_TIMEOUT_MS;
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
     /** Provisions the subject once; retries only while Entra says it is not (yet) entitled. Throws when not provisioned. */
@@ -90,12 +100,18 @@ export function createProvider(
         const client = clientFor(p.tenantId);
         const what = `${p.objectTypeName.toLowerCase()} ${p.objectId}`;
         for (let attempt = 1; ; attempt++) {
-            await pacer.acquire();
-            // 429 with Retry-After (another caller used the budget) is retried inside the client.
+            // The POST runs the test again, so the client never re-sends it after a timeout or reset; a 429 (another
+            // caller used the budget) or a 404 is, and every attempt first takes its turn at the pacer.
             const pair = await client.post<StringKeyStringValuePair>(
                 graphPaths.jobAction(p.servicePrincipalId, p.synchronizationJobId, "provisionOnDemand"),
                 onDemandRequest(p),
-                { operation: `provision ${what} on demand through job ${p.synchronizationJobId}`, retryOnNotFound: true },
+                {
+                    operation: `provision ${what} on demand through job ${p.synchronizationJobId}`,
+                    retryOnNotFound: true,
+                    timeoutMs,
+                    idempotent: false,
+                    beforeAttempt: () => pacer.acquire(),
+                },
             );
             const outcome = readProvisionOnDemandResult(pair ?? {});
             if (outcome.provisioned) return outputs(p, outcome);

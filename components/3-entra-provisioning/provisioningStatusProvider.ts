@@ -67,6 +67,8 @@ export function createProvider(clientFor: GraphClientFactory = graphClientFromEn
         await client.post(graphPaths.jobAction(p.servicePrincipalId, p.synchronizationJobId, action), undefined, {
             operation: `${action} synchronization job ${p.synchronizationJobId} (provisioning status ${p.enabled ? "On" : "Off"})`,
             retryOnNotFound: true,
+            // Starting a started job or pausing a paused one changes nothing: safe to re-send after a timeout.
+            idempotent: true,
         });
         const after = await getJob(client, p, true);
         return { ...p, statusCode: after.status?.code ?? "" };
@@ -113,6 +115,7 @@ export function createProvider(clientFor: GraphClientFactory = graphClientFromEn
             try {
                 await clientFor(props.tenantId).post(graphPaths.jobAction(props.servicePrincipalId, props.synchronizationJobId, "pause"), undefined, {
                     operation: `pause synchronization job ${props.synchronizationJobId} (resource deleted)`,
+                    idempotent: true,
                 });
             } catch (e) {
                 if (!isNotFound(e)) throw e;

@@ -1,7 +1,8 @@
 // Dynamic provider of SynchronizationSchema: the synchronization job's schema with the stack's change set
 // applied (work e-mail matching precedence, Group object mapping on/off, configured attribute mappings).
-// Loaded inside the provider process by components/providers/shim.ts; credentials come from that process's
-// environment when a method runs (components/graph.ts), never from state.
+// Loaded inside the provider process from its `__provider` text (components/dynamic/providerText.ts); credentials
+// are resolved when a method runs, from the stack config the host delivered, then the environment
+// (components/clients/graph.ts, components/clients/credentials), never from state.
 import type * as pulumi from "@pulumi/pulumi";
 import type { EntraAttributeMapping } from "../config";
 import { type GraphClientFactory, graphClientFromEnvironment, graphPaths, isNotFound } from "../clients/graph";
@@ -29,7 +30,7 @@ export interface SynchronizationSchemaInputs {
     /** Object id of the service principal (not the application/client id). */
     servicePrincipalId: string;
     synchronizationJobId: string;
-    /** Entra tenant for the Graph token; default ARM_TENANT_ID / AZURE_TENANT_ID. */
+    /** Entra tenant for the Graph token; default azuread:tenantId, else ARM_TENANT_ID. */
     tenantId?: string;
     emailMatchingPrecedence: number;
     provisionGroups: boolean;

@@ -10,9 +10,20 @@
 // Credentials are resolved when a request is made, inside whatever process makes it (the Pulumi provider
 // process for the custom resources), from the same settings the azuread provider reads: the stack config the
 // provider host delivered, then ARM_* (components/clients/credentials). Nothing here is captured into a serialized
-// provider or the state file.
+// provider or the state file. The provider process keeps one client per tenant and settings (graphClients), so a
+// refresh of many resources asks Entra for one token per tenant, not one per resource.
+import { createHash } from "node:crypto";
 import type { AccessToken, TokenCredential } from "@azure/identity";
-import { type CredentialTransport, type EntraSettings, azureadName, describeEntraSettings, entraCloud, graphCredential } from "./credentials";
+import {
+    type CredentialTransport,
+    type EntraSettings,
+    azureadName,
+    describeEntraSettings,
+    entraCloud,
+    entraCredential,
+    entraSettings,
+    graphCredential,
+} from "./credentials";
 
 export const DEFAULT_GRAPH_URL = "https://graph.microsoft.com/v1.0";
 export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
@@ -30,6 +41,8 @@ export interface GraphClientOptions {
     tenantId?: string;
     /** Injected credential (tests or callers with their own chain). Default: from the azuread settings, at the first request. */
     credential?: TokenCredential;
+    /** Azuread settings already resolved (graphClients keys its cache on them). Default: resolved at the first request. */
+    settings?: EntraSettings;
     /** Tests: where the default credential's token requests go. */
     credentialTransport?: CredentialTransport;
     /** A static bearer token; wins over `credential`. Default: env AUTH0_ENTRA_SCIM_GRAPH_TOKEN. */
@@ -60,9 +73,23 @@ export interface GraphRequestOptions {
     query?: Record<string, string>;
     /** Retry 404 (eventual consistency right after the app or job was created). Off unless asked. */
     retryOnNotFound?: boolean | NotFoundRetry;
+    /** This request's per-attempt timeout, for calls Graph answers slowly (provision on demand). Default: the client's. */
+    timeoutMs?: number;
+    /**
+     * Whether sending the request twice does no more than sending it once. Default: true for GET, PUT, PATCH and
+     * DELETE, false for POST (a POST such as provisionOnDemand runs again). A request that is not idempotent is not
+     * re-sent when no answer or a 504 came back, since Graph may have run it; 429, 503 and 404 retries still apply.
+     */
+    idempotent?: boolean;
+    /** Awaited before every attempt, retries included: a rate pacer's turn, so retries stay within its budget. */
+    beforeAttempt?: () => Promise<unknown>;
 }
 
 const RETRY_STATUSES = new Set([429, 503, 504]);
+/** Graph may have run the request behind a gateway timeout: retried only when the request is idempotent. */
+const MAYBE_RAN_STATUSES = new Set([504]);
+/** A cached token is renewed this long before it expires (@azure/core-rest-pipeline's token cycler: 2 min). */
+const TOKEN_REFRESH_WINDOW_MS = 2 * 60_000;
 
 /** A Graph call that failed: names the operation, the HTTP status, Graph's error code and message. */
 export class GraphError extends Error {
@@ -146,6 +173,8 @@ export class GraphClient {
     readonly tenantId?: string;
     private credential?: TokenCredential;
     private settings?: EntraSettings;
+    /** The last token, reused until near its expiry (Azure CLI credentials spawn `az` on every getToken). */
+    private cachedToken?: AccessToken;
     private readonly credentialTransport?: CredentialTransport;
     private readonly token?: string;
     private readonly timeoutMs: number;
@@ -159,6 +188,7 @@ export class GraphClient {
         this.tenantId = options.tenantId;
         this.token = options.token ?? (options.credential ? undefined : process.env[GRAPH_TOKEN_ENV]);
         this.credential = options.credential;
+        this.settings = options.settings;
         this.credentialTransport = options.credentialTransport;
         this.timeoutMs = options.timeoutMs ?? 30_000;
         this.maxRetries = options.maxRetries ?? 5;
@@ -188,12 +218,15 @@ export class GraphClient {
         const url = new URL(this.baseUrl + (path.startsWith("/") ? path : `/${path}`));
         for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
         const notFound = notFoundPolicy(options.retryOnNotFound);
+        const idempotent = options.idempotent ?? method !== "POST";
+        const timeoutMs = options.timeoutMs ?? this.timeoutMs;
         let retries = 0;
         let notFoundRetries = 0;
         let attempts = 0;
         for (;;) {
             attempts++;
             const token = await this.accessToken(options.operation, method, path);
+            await options.beforeAttempt?.();
             let res: Response;
             try {
                 res = await this.fetchImpl(url, {
@@ -204,22 +237,23 @@ export class GraphClient {
                         ...(options.body !== undefined ? { "Content-Type": "application/json" } : {}),
                     },
                     body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-                    signal: AbortSignal.timeout(this.timeoutMs),
+                    signal: AbortSignal.timeout(timeoutMs),
                 });
             } catch (e) {
-                // Timeouts and resets: every call we make is idempotent (GET, PUT, PATCH, start/pause), so retry.
-                if (retries < this.maxRetries) {
+                // Timeouts and resets: the request may have reached Graph, so only an idempotent one is sent again.
+                if (idempotent && retries < this.maxRetries) {
                     await this.sleep(this.backoff(retries++));
                     continue;
                 }
-                const reason =
-                    e instanceof Error && e.name === "TimeoutError" ? `timed out after ${this.timeoutMs} ms` : String(e instanceof Error ? e.message : e);
+                let reason = e instanceof Error && e.name === "TimeoutError" ? `timed out after ${timeoutMs} ms` : String(e instanceof Error ? e.message : e);
+                if (!idempotent) reason += `; not retried: ${method} is not idempotent and Graph may have run it, so check its effect before running it again`;
                 throw new GraphError({ operation: options.operation, method, path, status: 0, graphMessage: reason, attempts, cause: e });
             }
             if (res.ok) return (await parseBody(res)) as T;
 
             const wait = retryAfterMs(res.headers.get("retry-after"));
-            if (RETRY_STATUSES.has(res.status) && retries < this.maxRetries) {
+            const retryable = RETRY_STATUSES.has(res.status) && (idempotent || !MAYBE_RAN_STATUSES.has(res.status));
+            if (retryable && retries < this.maxRetries) {
                 await res.arrayBuffer().catch(() => undefined);
                 await this.sleep(Math.min(wait ?? this.backoff(retries), this.maxDelayMs));
                 retries++;
@@ -252,9 +286,11 @@ export class GraphClient {
 
     private async accessToken(operation: string, method: HttpMethod, path: string): Promise<string> {
         if (this.token) return this.token;
+        if (this.cachedToken && !needsRefresh(this.cachedToken)) return this.cachedToken.token;
         const fail = (graphMessage: string, cause?: unknown) => new GraphError({ operation, method, path, status: 0, graphMessage, cause });
         let token: AccessToken | null;
         try {
+            if (!this.credential && this.settings) this.credential = entraCredential(this.settings, this.credentialTransport);
             if (!this.credential) ({ credential: this.credential, settings: this.settings } = graphCredential(this.tenantId, this.credentialTransport));
             const tenantId = this.tenantId ?? this.settings?.tenantId?.value;
             const scope = this.settings?.cloud.value.graphScope ?? GRAPH_SCOPE;
@@ -264,6 +300,7 @@ export class GraphClient {
             throw fail(`no Microsoft Graph token: ${reason}. ${this.credentialHint()}`, e);
         }
         if (!token) throw fail("the credential returned no Microsoft Graph token");
+        this.cachedToken = token;
         return token.token;
     }
 
@@ -276,6 +313,12 @@ export class GraphClient {
             `else az login (docs/credentials.md)`
         );
     }
+}
+
+/** As @azure/core-rest-pipeline's token cycler: renew when the credential says so, or 2 minutes before expiry. */
+function needsRefresh(t: AccessToken, now: number = Date.now()): boolean {
+    if (t.refreshAfterTimestamp !== undefined && t.refreshAfterTimestamp < now) return true;
+    return t.expiresOnTimestamp - TOKEN_REFRESH_WINDOW_MS < now;
 }
 
 interface GraphErrorBody {
@@ -327,4 +370,37 @@ export function isNotFound(e: unknown): boolean {
 /** How a provider gets its client: built at call time from the stack config and environment; tests pass their own. */
 export type GraphClientFactory = (tenantId?: string) => GraphClient;
 
-export const graphClientFromEnvironment: GraphClientFactory = (tenantId) => new GraphClient(tenantId ? { tenantId } : {});
+/**
+ * A factory that keeps one client per tenant for as long as its settings stay the same (in memory only), so the
+ * requests of one `pulumi up` share its credential and token, as the Auth0 side shares its Management API client
+ * (scimTokenProvider.ts). The settings are read at every call, from the stack config then the environment: a
+ * changed setting (a new secret, another cloud) gives a new client. Settings that do not resolve give an uncached
+ * client, which fails at its first request with the message that names them.
+ */
+export function graphClients(options: Omit<GraphClientOptions, "tenantId" | "settings"> = {}): GraphClientFactory {
+    const byTenant = new Map<string, { key: string; client: GraphClient }>();
+    return (tenantId) => {
+        const own = { ...options, ...(tenantId ? { tenantId } : {}) };
+        const baseUrl = options.baseUrl ?? process.env[GRAPH_URL_ENV] ?? entraCloud().graphUrl;
+        const token = options.token ?? (options.credential ? undefined : process.env[GRAPH_TOKEN_ENV]);
+        let settings: EntraSettings | undefined;
+        if (!token && !options.credential) {
+            try {
+                settings = entraSettings(tenantId);
+            } catch {
+                return new GraphClient(own);
+            }
+        }
+        const key = createHash("sha256")
+            .update(JSON.stringify([baseUrl, token ?? null, settings ?? null]))
+            .digest("hex");
+        const slot = byTenant.get(tenantId ?? "");
+        if (slot?.key === key) return slot.client;
+        const client = new GraphClient({ ...own, baseUrl, ...(token ? { token } : {}), ...(settings ? { settings } : {}) });
+        byTenant.set(tenantId ?? "", { key, client });
+        return client;
+    };
+}
+
+/** The custom resources' factory: one client per tenant and settings for the provider process. */
+export const graphClientFromEnvironment: GraphClientFactory = graphClients();

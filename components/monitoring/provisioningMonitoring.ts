@@ -168,7 +168,7 @@ export class ProvisioningMonitoring extends pulumi.ComponentResource {
             child,
         );
 
-        // config.ts refuses other values; rounding up covers callers that build settings themselves.
+        // components/config/monitoring.ts refuses other values; rounding up covers callers that build settings themselves.
         const frequency = supportedFrequencyMinutes(settings.evaluationFrequencyMinutes);
         if (frequency !== settings.evaluationFrequencyMinutes) {
             pulumi.log.warn(

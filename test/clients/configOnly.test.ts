@@ -16,6 +16,7 @@ import { GraphClient } from "../../components/clients/graph";
 import { withStackConfig } from "../../components/dynamic/withStackConfig";
 import { type Auth0StandIn, startAuth0StandIn } from "../support/auth0StandIn";
 import { type GraphStandIn, startGraphStandIn } from "../support/graphStandIn";
+import { clearCredentialEnv } from "./credentialEnv";
 import { type LoginStandIn, startLoginStandIn } from "./entraLoginStandIn";
 
 const TENANT = "6f1c2b3a-0000-4000-8000-00000000aaaa";
@@ -27,9 +28,7 @@ const AUTH0_DOMAIN = "acme.eu.auth0.com";
 const AUTH0_SECRET = "config-only-auth0-secret-3Z";
 const THUMBPRINT = "2F8B4E1C9A7D3B6E5F0A1C2D3E4F5A6B7C8D9E0F";
 
-/** Every variable either provider could fall back to: none is set while these tests run. */
-const CREDENTIAL_ENV = /^(ARM_|AZURE_|AUTH0_|ACTIONS_ID_TOKEN_|SYSTEM_ACCESSTOKEN|SYSTEM_OIDCREQUESTURI|MSI_|IDENTITY_)/;
-const savedEnv: Record<string, string | undefined> = {};
+let restoreEnv: () => void;
 
 /** The Config the host builds over the engine's Configure args (cmd/dynamic-provider/config.js). */
 function hostConfig(values: Record<string, string>): { get(key: string): string | undefined; require(key: string): string } {
@@ -49,10 +48,7 @@ let auth0: Auth0StandIn;
 const notices: string[] = [];
 
 beforeAll(async () => {
-    for (const k of Object.keys(process.env).filter((k) => CREDENTIAL_ENV.test(k))) {
-        savedEnv[k] = process.env[k];
-        delete process.env[k];
-    }
+    restoreEnv = clearCredentialEnv();
     graph = await startGraphStandIn({ token: ACCESS_TOKEN });
     auth0 = await startAuth0StandIn({ clientId: "m2m-client", clientSecret: AUTH0_SECRET, audience: `https://${AUTH0_DOMAIN}/api/v2/` });
     auth0.addConnection("con_ConfigOnly000001");
@@ -60,7 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
     await Promise.all([graph.close(), auth0.close()]);
-    Object.assign(process.env, savedEnv);
+    restoreEnv();
 });
 
 beforeEach(() => {

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createProvider } from "../../components/3-entra-provisioning/provisionOnDemandProvider";
 import { GRAPH_TOKEN_ENV, GRAPH_URL_ENV, GraphClient } from "../../components/clients/graph";
 import { type GraphStandIn, defaultScimSchema, startGraphStandIn } from "../support/graphStandIn";
 import { ScimTestServer } from "../../tools/scim-server/server";
@@ -13,6 +14,8 @@ import type { CheckResult, ConnectionReport } from "../../tools/verify/report";
 import type { TokenCredential } from "@azure/identity";
 
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(path.join(__dirname, "fixtures", name), "utf8")) as T;
+/** The User rule of the stand-in's default schema. */
+const USER_RULE = "ea807875-5618-4f0a-9125-0b46a05298ca";
 const QUARANTINED = "graph-synchronizationjob-get-awssinglesignon-quarantine-lastexecution.json";
 
 let graph: GraphStandIn;
@@ -133,6 +136,46 @@ describe("Entra checks through Graph", () => {
                 { ruleId: "ea807875-5618-4f0a-9125-0b46a05298ca", subjects: [{ objectId: "9bb0f679-a883-4a6f-8260-35b491b8b8c8", objectTypeName: "User" }] },
             ],
         });
+    });
+
+    it("provision on demand sends the stack's own request body, and is not re-sent after a timeout", async () => {
+        const sp = graph.addServicePrincipal();
+        const job = graph.addJob(sp.id, { statusCode: "Active", schema: groupsOff() });
+        const objectId = "9bb0f679-a883-4a6f-8260-35b491b8b8c8";
+        await runWith(sp.id, job, { podUser: objectId });
+        await createProvider(() => client()).create({
+            servicePrincipalId: sp.id,
+            synchronizationJobId: job,
+            ruleId: USER_RULE,
+            objectId,
+            objectTypeName: "User",
+        });
+        const [fromVerify, fromStack] = graph.requestsTo("POST", "/provisionOnDemand");
+        expect(fromVerify.body).toEqual(fromStack.body);
+
+        // provisionOnDemand times out (what fetch throws when the timeout signal fires): one attempt, and the check says why.
+        let onDemandSends = 0;
+        const slow: typeof fetch = async (input, init) => {
+            if (String(input).endsWith("/provisionOnDemand")) {
+                onDemandSends++;
+                throw new DOMException("The operation was aborted due to timeout", "TimeoutError");
+            }
+            return fetch(input, init);
+        };
+        const r = await verifyConnection(
+            target(scim.url, { sp: sp.id, job, scopes: USER_SCOPES }),
+            TOKEN,
+            options({
+                clock: virtualClock().clock,
+                graph: new GraphClient({ baseUrl: graph.url, token: graph.token, maxRetries: 3, sleep: async () => undefined, timeoutMs: 100, fetch: slow }),
+                provisionOnDemandUserId: objectId,
+            }),
+        );
+        expect(check(r, "entra.provision-on-demand")).toMatchObject({
+            status: "fail",
+            reason: expect.stringContaining("timed out after 120000 ms; not retried"),
+        });
+        expect(onDemandSends).toBe(1);
     });
 
     it("a paused job fails unless Off is intended", async () => {

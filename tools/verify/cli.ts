@@ -43,7 +43,7 @@ Options:
   --scopes LIST                the token's scopes, space or comma separated (without the stack)
   --service-principal-id ID    Entra service principal object id (without the stack)
   --job-id ID                  synchronization job id (without the stack)
-  --tenant-id ID               Entra tenant for the Graph token (default ARM_TENANT_ID / AZURE_TENANT_ID)
+  --tenant-id ID               Entra tenant for the Graph token (default ARM_TENANT_ID, as the azuread provider)
   --provision-on-demand ID     also provision this real, assigned Entra user on demand (it stays in Auth0)
   --groups                     run the group conversation although the token's scopes are unknown
   --no-entra                   skip the Microsoft Graph checks
@@ -66,7 +66,7 @@ export interface CliIo extends ProgressIo {
     stdout: (text: string) => void;
     env: NodeJS.ProcessEnv;
     exec?: Exec;
-    /** Graph client for tests; default built from the environment by components/graph.ts. */
+    /** Graph client for tests; default built from the environment (ARM_*) by components/clients/graph.ts. */
     graph?: GraphClient;
     /** Set by the SIGINT handler. */
     interrupted?: () => boolean;

@@ -56,7 +56,7 @@ export interface ConnectionTarget {
     tokenScopes: string[] | null;
     entraServicePrincipalId?: string;
     synchronizationJobId?: string;
-    /** Tenant the Graph token is requested for; default ARM_TENANT_ID / AZURE_TENANT_ID. */
+    /** Tenant the Graph token is requested for; default ARM_TENANT_ID (AZURE_TENANT_ID under AKS workload identity), as the azuread provider. */
     entraTenantId?: string;
 }
 

@@ -25,7 +25,7 @@ export interface VerifyOptions {
     deleteLeftovers: boolean;
     provisionOnDemandUserId?: string;
     expectProvisioningOff?: boolean;
-    /** Graph client for the Entra checks; default: built from the environment (components/graph.ts); null: --no-entra. */
+    /** Graph client for the Entra checks; default: built from the environment, ARM_* as the azuread provider reads them (components/clients/graph.ts); null: --no-entra. */
     graph?: GraphClient | null;
     clock?: Clock;
     fetch?: FetchLike;

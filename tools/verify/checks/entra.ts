@@ -1,13 +1,9 @@
-// Check 4: the Entra side, through Microsoft Graph with the shared client (components/graph.ts):
+// Check 4: the Entra side, through Microsoft Graph with the shared client (components/clients/graph.ts):
 // validateCredentials with the saved credentials, the synchronization job's state, the group mapping
 // against the token's scopes, and optionally one provision-on-demand.
-import type {
-    StringKeyStringValuePair,
-    SynchronizationError,
-    SynchronizationJob,
-    SynchronizationJobApplicationParameters,
-} from "@microsoft/microsoft-graph-types";
-import { type GraphClient, GraphError, graphPaths } from "../../../components/clients/graph";
+import type { StringKeyStringValuePair, SynchronizationError, SynchronizationJob } from "@microsoft/microsoft-graph-types";
+import { ON_DEMAND_TIMEOUT_MS, onDemandRequest } from "../../../components/3-entra-provisioning/provisionOnDemandProvider";
+import { type GraphClient, GraphError, type GraphRequestOptions, graphPaths } from "../../../components/clients/graph";
 import { readProvisionOnDemandResult } from "../../../components/3-entra-provisioning/provisionOnDemandResult";
 import { isProvisioningOn } from "../../../components/3-entra-provisioning/provisioningStatusProvider";
 import { type SynchronizationSchemaDocument, readManagedSettings, userRuleId } from "../../../components/3-entra-provisioning/synchronizationSchema";
@@ -46,9 +42,9 @@ export class CountingGraph {
         this.count++;
         return this.client.get<T>(path, { operation });
     }
-    post<T>(path: string, body: unknown, operation: string): Promise<T> {
+    post<T>(path: string, body: unknown, operation: string, options: Omit<GraphRequestOptions, "operation" | "body"> = {}): Promise<T> {
         this.count++;
-        return this.client.post<T>(path, body, { operation });
+        return this.client.post<T>(path, body, { ...options, operation });
     }
 }
 
@@ -202,6 +198,8 @@ export async function entraChecks(
             graphPaths.jobAction(sp, job, "validateCredentials"),
             { useSavedCredentials: true },
             `validate the saved credentials of synchronization job ${job}`,
+            // A test of the saved credentials that changes nothing: safe to re-send after a timeout.
+            { idempotent: true },
         );
         ctx.record(
             result(
@@ -317,12 +315,13 @@ export async function entraChecks(
         return;
     }
     try {
+        // The stack's own request body, so the check tests what `pulumi up` sends; never re-sent after a timeout.
+        const userId = options.provisionOnDemandUserId;
         const res = await graph.post<StringKeyStringValuePair>(
             graphPaths.jobAction(sp, job, "provisionOnDemand"),
-            {
-                parameters: [{ ruleId, subjects: [{ objectId: options.provisionOnDemandUserId, objectTypeName: "User" }] }],
-            } satisfies { parameters: SynchronizationJobApplicationParameters[] },
-            `provision user ${options.provisionOnDemandUserId} on demand through job ${job}`,
+            onDemandRequest({ servicePrincipalId: sp, synchronizationJobId: job, ruleId, objectId: userId, objectTypeName: "User" }),
+            `provision user ${userId} on demand through job ${job}`,
+            { idempotent: false, timeoutMs: ON_DEMAND_TIMEOUT_MS },
         );
         const s = summariseProvisionOnDemand(res ?? {});
         ctx.record(
