@@ -1,5 +1,6 @@
 // `npm run ticket` and `npm run status` against the Auth0 stand-in on 127.0.0.1, with the Pulumi CLI replaced by a
 // fake that answers `stack output` and `config` as the CLI prints them.
+import { generateKeyPairSync } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Auth0StandIn, startAuth0StandIn } from "../support/auth0StandIn";
 import { main as ticket } from "../../tools/ticket/cli";
@@ -19,10 +20,17 @@ afterEach(async () => {
     standIn = undefined;
 });
 
-function io(outputs: Record<string, unknown>, extra: Partial<OnboardingIo> = {}) {
+const API_TOKEN_CONFIG = { "auth0:domain": { value: "acme.eu.auth0.com" }, "auth0:apiToken": { value: API_TOKEN, secret: true } };
+
+function io(
+    outputs: Record<string, unknown>,
+    extra: Partial<OnboardingIo> = {},
+    config: Record<string, { value: string; secret?: boolean }> = API_TOKEN_CONFIG,
+) {
     const out: string[] = [];
     const err: string[] = [];
     const waits: number[] = [];
+    const calls: string[][] = [];
     const value: OnboardingIo = {
         stdout: (t) => out.push(t),
         stderr: (t) => err.push(t),
@@ -32,15 +40,13 @@ function io(outputs: Record<string, unknown>, extra: Partial<OnboardingIo> = {})
             waits.push(ms);
         },
         exec: async (_file, args) => {
+            calls.push(args);
             if (args[0] === "stack") return { stdout: JSON.stringify({ connections: outputs }), stderr: "" };
-            return {
-                stdout: JSON.stringify({ "auth0:domain": { value: "acme.eu.auth0.com" }, "auth0:apiToken": { value: API_TOKEN, secret: true } }),
-                stderr: "",
-            };
+            return { stdout: JSON.stringify(config), stderr: "" };
         },
         ...extra,
     };
-    return { value, out, err, waits };
+    return { value, out, err, waits, calls };
 }
 
 const outputs = {
@@ -60,6 +66,58 @@ describe("npm run ticket", () => {
         const link = standIn.tickets[0].link;
         expect(run.out.join("\n")).toContain(link);
         expect(run.err.join("\n")).not.toContain(link.split("ticket=")[1]);
+    });
+
+    it("signs in with a client assertion (auth0:clientAssertionPrivateKey), as the ScimToken provider does", async () => {
+        const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+        standIn = await startAuth0StandIn({
+            clientId: "m2m-assertion-client",
+            clientAssertion: { publicKey, audience: "https://acme.eu.auth0.com/" },
+            audience: "https://acme.eu.auth0.com/api/v2/",
+        });
+        standIn.addConnection("con_AAAAAAAAAAAAAAAA", { name: "customer-a" });
+        standIn.addProfile(PROFILE);
+        const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+        const run = io(
+            outputs,
+            {},
+            {
+                "auth0:domain": { value: "acme.eu.auth0.com" },
+                "auth0:clientId": { value: "m2m-assertion-client" },
+                "auth0:clientAssertionPrivateKey": { value: pem, secret: true },
+                "auth0:clientAssertionSigningAlg": { value: "RS256" },
+            },
+        );
+        expect(await ticket(["--stack", "dev", "--connection", "customer-a"], run.value)).toBe(0);
+        expect(standIn.requests.find((r) => r.path === "/oauth/token")).toMatchObject({ status: 200, body: { client_id: "m2m-assertion-client" } });
+        expect(standIn.tickets).toHaveLength(1);
+        expect(run.err.join("\n")).not.toContain("PRIVATE KEY");
+    });
+
+    it("names the assertion key, not a secret, when Auth0 refuses the assertion", async () => {
+        const signer = generateKeyPairSync("rsa", { modulusLength: 2048 });
+        const other = generateKeyPairSync("rsa", { modulusLength: 2048 });
+        standIn = await startAuth0StandIn({
+            clientId: "m2m-assertion-client",
+            clientAssertion: { publicKey: other.publicKey, audience: "https://acme.eu.auth0.com/" },
+        });
+        standIn.addProfile(PROFILE);
+        const run = io(
+            outputs,
+            {},
+            {
+                "auth0:domain": { value: "acme.eu.auth0.com" },
+                "auth0:clientId": { value: "m2m-assertion-client" },
+                "auth0:clientAssertionPrivateKey": { value: signer.privateKey.export({ type: "pkcs8", format: "pem" }).toString(), secret: true },
+                "auth0:clientAssertionSigningAlg": { value: "RS256" },
+            },
+        );
+        expect(await ticket(["--stack", "dev", "--connection", "customer-a"], run.value)).toBe(1);
+        const text = run.err.join("\n");
+        expect(text).toContain("HTTP 401");
+        expect(text).toContain("auth0:clientAssertionPrivateKey");
+        expect(text).not.toContain("auth0:clientSecret");
+        expect(standIn.requests.filter((r) => r.path === "/oauth/token")).toHaveLength(1);
     });
 
     it("refuses a connection that is not in self-service mode, asking Auth0 nothing", async () => {
