@@ -18,7 +18,7 @@
 //
 // The token value is returned once by Auth0 and can never be read back: `read` keeps it from state.
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfigLookup, ScimTokenApi, type Auth0ManagementOptions, resolveAuth0Credentials } from "../clients/auth0Management";
+import { ScimTokenApi, type Auth0ManagementOptions, resolveAuth0Credentials } from "../clients/auth0Management";
 import { scheduledRotateAfter } from "./scimToken";
 import {
     type TokenSchedule,
@@ -57,10 +57,10 @@ export interface ScimTokenProviderOptions {
     /** The clock; tests pin it. */
     now?: () => Date;
     /** Makes the API client for one operation; default: ScimTokenApi with credentials resolved at call time. */
-    api?: (config: ConfigLookup | undefined) => ScimTokenApiLike;
+    api?: () => ScimTokenApiLike;
     /** Passed to ScimTokenApi by the default `api` (tests: baseUrl, sleep). */
     management?: Omit<Auth0ManagementOptions, "credentials">;
-    /** Environment for credentials; default process.env, read at each call. */
+    /** Environment for credentials (after the stack config withStackConfig keeps); default process.env, read at each call. */
     env?: () => NodeJS.ProcessEnv;
     /** Where progress lines go (the provider's stdout reaches the Pulumi CLI as info). Never given a secret. */
     log?: (line: string) => void;
@@ -107,26 +107,21 @@ function describe(id: string, o: Pick<ScimTokenOutputs, "createdAt" | "validUnti
 }
 
 export function createScimTokenProvider(options: ScimTokenProviderOptions = {}): pulumi.dynamic.ResourceProvider<ScimTokenInputs, ScimTokenOutputs> {
-    // Set by `configure` with the stack's config (auth0:* keys included); kept in memory only.
-    let stackConfig: ConfigLookup | undefined;
     const now = options.now ?? (() => new Date());
     const log = options.log ?? ((line: string) => console.log(line));
     // One Management API client per credentials for the life of the provider process: the SDK keeps its access token
     // until it expires, so a refresh of N tokens asks Auth0 for one token, not N (issue 16's call budget).
     let client: { key: string; api: ScimTokenApiLike } | undefined;
     const api = (): ScimTokenApiLike => {
-        if (options.api) return options.api(stackConfig);
-        const credentials = resolveAuth0Credentials(stackConfig, options.env ? options.env() : process.env);
+        if (options.api) return options.api();
+        // The stack config withStackConfig keeps for the whole provider process (one source of truth), then env.
+        const credentials = resolveAuth0Credentials(undefined, options.env ? options.env() : process.env);
         const key = JSON.stringify(credentials);
         if (client?.key !== key) client = { key, api: new ScimTokenApi({ ...options.management, credentials }) };
         return client.api;
     };
 
     return {
-        async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-            stackConfig = req.config;
-        },
-
         async check(olds: ScimTokenInputs, news: ScimTokenInputs): Promise<pulumi.dynamic.CheckResult<ScimTokenInputs>> {
             const failures: pulumi.dynamic.CheckFailure[] = [];
             if (!isUnknown(news.connectionId) && (typeof news.connectionId !== "string" || news.connectionId.trim() === "")) {
@@ -267,5 +262,5 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
     };
 }
 
-/** Loaded by components/providers/shim.ts inside the provider process. */
+/** What the provider text (components/dynamic/providerText.ts) loads inside the provider process. */
 export const provider = withStackConfig(createScimTokenProvider());
