@@ -79,6 +79,8 @@ export class Auth0ScimConnection extends pulumi.ComponentResource {
                 scopes: this.tokenScopes,
                 tokenLifetimeDays: settings.scim.tokenLifetimeDays,
                 tokenRotationDays: settings.scim.tokenRotationDays,
+                // The provider signs in with its own credentials: it checks they are for this tenant.
+                auth0Domain: args.auth0Domain,
             },
             { parent: this, dependsOn: [this.scimConfiguration] },
         );
