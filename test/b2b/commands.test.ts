@@ -41,13 +41,24 @@ function io(
         },
         exec: async (_file, args) => {
             calls.push(args);
-            if (args[0] === "stack") return { stdout: JSON.stringify({ connections: outputs }), stderr: "" };
+            // As the CLI prints them: a secret output is "[secret]" unless --show-secrets decrypts it.
+            if (args[0] === "stack")
+                return { stdout: JSON.stringify({ connections: args.includes("--show-secrets") ? outputs : hideSecrets(outputs) }), stderr: "" };
             return { stdout: JSON.stringify(config), stderr: "" };
         },
         ...extra,
     };
     return { value, out, err, waits, calls };
 }
+
+function hideSecrets(connections: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(
+        Object.entries(connections).map(([k, v]) => [k, { ...(v as object), ...((v as { scimToken?: string }).scimToken ? { scimToken: "[secret]" } : {}) }]),
+    );
+}
+
+/** The `pulumi stack output` argv a command ran. */
+const stackOutputArgs = (calls: string[][]) => calls.filter((a) => a[0] === "stack");
 
 const outputs = {
     "customer-a": { connectionId: "con_AAAAAAAAAAAAAAAA", selfService: { profileId: PROFILE, ticket: TICKET } },
@@ -63,6 +74,7 @@ describe("npm run ticket", () => {
         expect(await ticket(["--stack", "dev", "--connection", "customer-a", "--ttl-hours", "48"], run.value)).toBe(0);
         expect(standIn.tickets).toHaveLength(1);
         expect(standIn.tickets[0]).toMatchObject({ profileId: PROFILE, body: { ...TICKET, connection_id: "con_AAAAAAAAAAAAAAAA", ttl_sec: 48 * 3600 } });
+        expect(stackOutputArgs(run.calls)).toEqual([["stack", "output", "--json", "--stack", "dev"]]);
         const link = standIn.tickets[0].link;
         expect(run.out.join("\n")).toContain(link);
         expect(run.err.join("\n")).not.toContain(link.split("ticket=")[1]);
@@ -168,6 +180,7 @@ describe("npm run status", () => {
         expect(a.tokens[0]).toMatchObject({ tokenId: used.token_id, lastUsedAt: "2026-03-01T11:20:00.000Z", expiresSoon: true });
         expect(b).toMatchObject({ connection: "customer-b", mode: "managed", samlConfigured: false, provisioning: "stalled" });
         expect(run.waits).toEqual([2000]);
+        expect(stackOutputArgs(run.calls)).toEqual([["stack", "output", "--json", "--stack", "dev"]]);
         const text = run.out.join("\n") + run.err.join("\n");
         for (const value of standIn.issuedValues) expect(text).not.toContain(value.split(".")[1]);
         // At most three reads per connection, plus the one answered 429.
