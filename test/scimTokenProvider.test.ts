@@ -10,6 +10,8 @@ import {
     parseScimTokenResourceId,
 } from "../components/2-auth0-connection/scimTokenProvider";
 import { DAY_MS } from "../components/2-auth0-connection/tokenRotation";
+import { setStackConfig } from "../components/clients/credentials";
+import { withStackConfig } from "../components/dynamic/withStackConfig";
 import { scheduledRotateAfter } from "../components/2-auth0-connection/scimToken";
 import createResponse from "./fixtures/auth0-scim-token-create-response.json";
 import listResponse from "./fixtures/auth0-scim-tokens-list-response.json";
@@ -84,6 +86,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+    setStackConfig(undefined);
     // No token value in any log line or error this test produced.
     const printed = [...logs, ...errors].join("\n");
     for (const value of standIn.issuedValues) expect(printed).not.toContain(value);
@@ -486,7 +489,8 @@ describe("credentials", () => {
     });
 
     it("come from the stack config given to configure (auth0:*), over the environment", async () => {
-        const p = makeProvider({ env: () => ({}) });
+        // As the provider module exports it: withStackConfig keeps the config for every provider of the process.
+        const p = withStackConfig(makeProvider({ env: () => ({}) }));
         const config: Record<string, string> = { "auth0:domain": DOMAIN, "auth0:clientId": CLIENT_ID, "auth0:clientSecret": CLIENT_SECRET };
         await p.configure!({ config: { get: (k) => config[k], require: (k) => config[k] } });
         const checked = await p.check!({} as ScimTokenInputs, args());

@@ -4,6 +4,7 @@ import type { ConnectionSettings } from "../config";
 import { scimEndpointUrl } from "../helpers/urls";
 import { ScimToken } from "./scimToken";
 import { declareScimConfiguration } from "./scimConfiguration";
+import { samlConnectionArgs } from "./samlConnectionArgs";
 
 /** Where Auth0 sends users to sign in: the stack's Entra app, or the customer's own IdP. */
 export type Auth0SamlIdentityProvider =
@@ -45,10 +46,7 @@ export class Auth0ScimConnection extends pulumi.ComponentResource {
         this.connection = new auth0.Connection(
             `${name}-connection`,
             {
-                name: settings.name,
-                displayName: settings.displayName,
-                strategy: "samlp",
-                showAsButton: true,
+                ...samlConnectionArgs(settings),
                 options: {
                     ...("metadataUrl" in idp
                         ? { metadataUrl: idp.metadataUrl }
@@ -79,6 +77,8 @@ export class Auth0ScimConnection extends pulumi.ComponentResource {
                 scopes: this.tokenScopes,
                 tokenLifetimeDays: settings.scim.tokenLifetimeDays,
                 tokenRotationDays: settings.scim.tokenRotationDays,
+                // The provider signs in with its own credentials: it checks they are for this tenant.
+                auth0Domain: args.auth0Domain,
             },
             { parent: this, dependsOn: [this.scimConfiguration] },
         );

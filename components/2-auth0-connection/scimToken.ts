@@ -14,6 +14,12 @@ export interface ScimTokenArgs {
     tokenLifetimeDays?: pulumi.Input<number>;
     /** Days after creation to rotate (shorter than the lifetime); omitted = 3/4 of the lifetime, or never. */
     tokenRotationDays?: pulumi.Input<number>;
+    /**
+     * The Auth0 tenant the connection is in (canonical domain, e.g. acme.eu.auth0.com). The provider refuses to act
+     * when its credentials (auth0:domain or AUTH0_DOMAIN) sign in to another tenant. Omitted: not checked.
+     * Not a replacement key: adding it to an existing token is no change.
+     */
+    auth0Domain?: pulumi.Input<string>;
 }
 
 export const SCIM_TOKEN_TYPE = dynamicTypeToken("ScimToken");
@@ -54,6 +60,7 @@ export class ScimToken extends DynamicResource {
                 scopes: args.scopes,
                 tokenLifetimeDays: args.tokenLifetimeDays,
                 tokenRotationDays: args.tokenRotationDays,
+                auth0Domain: args.auth0Domain,
                 // Outputs the provider fills in (rotateAfter also as an input, computed by check).
                 tokenId: undefined,
                 token: undefined,

@@ -18,7 +18,7 @@
 //
 // The token value is returned once by Auth0 and can never be read back: `read` keeps it from state.
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfigLookup, ScimTokenApi, type Auth0ManagementOptions, resolveAuth0Credentials } from "../clients/auth0Management";
+import { Auth0CredentialsError, ScimTokenApi, type Auth0ManagementOptions, auth0Name, resolveAuth0Credentials } from "../clients/auth0Management";
 import { scheduledRotateAfter } from "./scimToken";
 import {
     type TokenSchedule,
@@ -30,10 +30,13 @@ import {
     tokenLifetimeSeconds,
 } from "./tokenRotation";
 import { withStackConfig } from "../dynamic/withStackConfig";
+import { HOSTNAME } from "../config/reader";
 
 export interface ScimTokenInputs extends TokenSchedule {
     connectionId: string;
     scopes: string[];
+    /** The tenant the connection is in; the credentials must sign in to it. Absent in resources made before it existed. */
+    auth0Domain?: string;
     /** Set by `check`: when this token is to be replaced. Not an argument of ScimToken. */
     rotateAfter?: string;
 }
@@ -41,6 +44,8 @@ export interface ScimTokenInputs extends TokenSchedule {
 export interface ScimTokenOutputs extends TokenSchedule {
     connectionId: string;
     scopes: string[];
+    /** The tenant the token was issued in; absent for a token created before this was recorded. */
+    auth0Domain?: string;
     tokenId: string;
     /** The bearer value, a secret; absent for a token this stack did not create (its value is unknowable). */
     token?: string;
@@ -57,10 +62,10 @@ export interface ScimTokenProviderOptions {
     /** The clock; tests pin it. */
     now?: () => Date;
     /** Makes the API client for one operation; default: ScimTokenApi with credentials resolved at call time. */
-    api?: (config: ConfigLookup | undefined) => ScimTokenApiLike;
+    api?: () => ScimTokenApiLike;
     /** Passed to ScimTokenApi by the default `api` (tests: baseUrl, sleep). */
     management?: Omit<Auth0ManagementOptions, "credentials">;
-    /** Environment for credentials; default process.env, read at each call. */
+    /** Environment for credentials (after the stack config withStackConfig keeps); default process.env, read at each call. */
     env?: () => NodeJS.ProcessEnv;
     /** Where progress lines go (the provider's stdout reaches the Pulumi CLI as info). Never given a secret. */
     log?: (line: string) => void;
@@ -79,6 +84,24 @@ export function parseScimTokenResourceId(id: string): { connectionId: string; to
 }
 
 const isUnknown = (v: unknown) => v === pulumi.runtime.unknownValue;
+
+/** Host names compare without case (credentials keep the case the user typed). */
+function sameHost(a: string, b: string): boolean {
+    return a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * Refuses credentials for another tenant than the resource's: the token would be asked of (or deleted in) a tenant
+ * that does not have the connection. No expected tenant (a resource made before auth0Domain existed): no check.
+ */
+export function assertSameTenant(auth0Domain: string | undefined, credentialsDomain: string): void {
+    if (auth0Domain === undefined || sameHost(auth0Domain, credentialsDomain)) return;
+    throw new Auth0CredentialsError(
+        `ScimToken: the connection is in Auth0 tenant ${auth0Domain} (ScimConnection's auth0Domain arg; in this repository's stack, auth0:domain), ` +
+            `but the Auth0 credentials sign in to ${credentialsDomain} (${auth0Name("domain")}). Nothing was sent to Auth0. ` +
+            `Set ${auth0Name("domain")} and the client credentials to tenant ${auth0Domain}, or declare the ScimConnection with auth0Domain ${credentialsDomain}.`,
+    );
+}
 
 function schedule(s: TokenSchedule): TokenSchedule {
     return {
@@ -107,30 +130,31 @@ function describe(id: string, o: Pick<ScimTokenOutputs, "createdAt" | "validUnti
 }
 
 export function createScimTokenProvider(options: ScimTokenProviderOptions = {}): pulumi.dynamic.ResourceProvider<ScimTokenInputs, ScimTokenOutputs> {
-    // Set by `configure` with the stack's config (auth0:* keys included); kept in memory only.
-    let stackConfig: ConfigLookup | undefined;
     const now = options.now ?? (() => new Date());
     const log = options.log ?? ((line: string) => console.log(line));
     // One Management API client per credentials for the life of the provider process: the SDK keeps its access token
     // until it expires, so a refresh of N tokens asks Auth0 for one token, not N (issue 16's call budget).
     let client: { key: string; api: ScimTokenApiLike } | undefined;
-    const api = (): ScimTokenApiLike => {
-        if (options.api) return options.api(stackConfig);
-        const credentials = resolveAuth0Credentials(stackConfig, options.env ? options.env() : process.env);
+    // `auth0Domain`: the tenant the resource is in, when it says (see assertSameTenant).
+    const api = (auth0Domain: string | undefined): ScimTokenApiLike => {
+        if (options.api) return options.api();
+        // The stack config withStackConfig keeps for the whole provider process (one source of truth), then env.
+        const credentials = resolveAuth0Credentials(undefined, options.env ? options.env() : process.env);
+        assertSameTenant(auth0Domain, credentials.domain);
         const key = JSON.stringify(credentials);
         if (client?.key !== key) client = { key, api: new ScimTokenApi({ ...options.management, credentials }) };
         return client.api;
     };
 
     return {
-        async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-            stackConfig = req.config;
-        },
-
         async check(olds: ScimTokenInputs, news: ScimTokenInputs): Promise<pulumi.dynamic.CheckResult<ScimTokenInputs>> {
             const failures: pulumi.dynamic.CheckFailure[] = [];
             if (!isUnknown(news.connectionId) && (typeof news.connectionId !== "string" || news.connectionId.trim() === "")) {
                 failures.push({ property: "connectionId", reason: "must be the Auth0 connection id (con_...)." });
+            }
+            const auth0Domain = news.auth0Domain;
+            if (auth0Domain !== undefined && !isUnknown(auth0Domain) && (typeof auth0Domain !== "string" || !HOSTNAME.test(auth0Domain))) {
+                failures.push({ property: "auth0Domain", reason: "must be the Auth0 tenant's domain without https://, e.g. acme.eu.auth0.com." });
             }
             let scopes = news.scopes;
             if (!Array.isArray(scopes) || scopes.length === 0 || scopes.some((s) => typeof s !== "string" || s.trim() === "")) {
@@ -144,7 +168,8 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
             }
             if (failures.length > 0) return { inputs: news, failures };
 
-            const inputs: ScimTokenInputs = { connectionId: news.connectionId, scopes, ...next };
+            // auth0Domain is no replacement key: a resource whose recorded inputs lack it diffs as no change.
+            const inputs: ScimTokenInputs = { connectionId: news.connectionId, scopes, ...(auth0Domain !== undefined ? { auth0Domain } : {}), ...next };
             const existing = olds && typeof olds.connectionId === "string" && replacementKeys(olds, inputs).length === 0;
             // A kept token that had no rotation date is rotated counting from its creation, which only diff sees.
             if (existing && !olds.rotateAfter) return { inputs };
@@ -185,13 +210,17 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
 
         async create(inputs: ScimTokenInputs): Promise<pulumi.dynamic.CreateResult<ScimTokenOutputs>> {
             const s = schedule(inputs);
-            const issued = await api().create(inputs.connectionId, { scopes: inputs.scopes, tokenLifetimeSeconds: tokenLifetimeSeconds(s.tokenLifetimeDays) });
+            const issued = await api(inputs.auth0Domain).create(inputs.connectionId, {
+                scopes: inputs.scopes,
+                tokenLifetimeSeconds: tokenLifetimeSeconds(s.tokenLifetimeDays),
+            });
             // Keep check's date (so the next diff sees no change) unless it is somehow not after creation.
             const planned =
                 inputs.rotateAfter && Date.parse(inputs.rotateAfter) > Date.parse(issued.createdAt) ? inputs.rotateAfter : rotateAfterFor(issued.createdAt, s);
             const outs: ScimTokenOutputs = {
                 connectionId: inputs.connectionId,
                 scopes: issued.scopes.length > 0 ? issued.scopes : inputs.scopes,
+                ...(inputs.auth0Domain !== undefined ? { auth0Domain: inputs.auth0Domain } : {}),
                 ...s,
                 tokenId: issued.tokenId,
                 token: issued.token,
@@ -209,7 +238,7 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
                 parseScimTokenResourceId(id) ??
                 (props?.connectionId && props.tokenId ? { connectionId: props.connectionId, tokenId: props.tokenId } : undefined);
             if (!parsed) throw new Error(`ScimToken id "${id}" is not of the form connectionId/tokenId (e.g. con_AbC123/tok_XyZ789).`);
-            const listed = (await api().list(parsed.connectionId)).find((t) => t.tokenId === parsed.tokenId);
+            const listed = (await api(props?.auth0Domain).list(parsed.connectionId)).find((t) => t.tokenId === parsed.tokenId);
             if (!listed) {
                 log(
                     `ScimToken ${id}: Auth0 no longer lists this token (deleted in the dashboard or by hand); it is dropped from the state and the next pulumi up creates a new one.`,
@@ -227,6 +256,7 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
             const outs: ScimTokenOutputs = {
                 connectionId: parsed.connectionId,
                 scopes: listed.scopes,
+                ...(props?.auth0Domain !== undefined ? { auth0Domain: props.auth0Domain } : {}),
                 ...s,
                 tokenId: listed.tokenId,
                 ...(props?.token ? { token: props.token } : {}),
@@ -261,11 +291,11 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
 
         async delete(id: string, props: ScimTokenOutputs): Promise<void> {
             const parsed = parseScimTokenResourceId(id) ?? { connectionId: props.connectionId, tokenId: props.tokenId };
-            const deleted = await api().delete(parsed.connectionId, parsed.tokenId);
+            const deleted = await api(props?.auth0Domain).delete(parsed.connectionId, parsed.tokenId);
             log(deleted ? `ScimToken ${id} deleted.` : `ScimToken ${id} was already gone (404); nothing to delete.`);
         },
     };
 }
 
-/** Loaded by components/providers/shim.ts inside the provider process. */
+/** What the provider text (components/dynamic/providerText.ts) loads inside the provider process. */
 export const provider = withStackConfig(createScimTokenProvider());

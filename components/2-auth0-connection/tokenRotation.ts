@@ -33,7 +33,7 @@ function isWholeDays(n: unknown): n is number {
     return typeof n === "number" && Number.isInteger(n) && n >= 1;
 }
 
-/** Problems with a schedule (the same rules as config.ts, repeated here because the provider gets raw inputs). */
+/** Problems with a schedule (the same rules as components/config/scim.ts, repeated here because the provider gets raw inputs). */
 export function scheduleProblems(s: TokenSchedule): string[] {
     const problems: string[] = [];
     if (s.tokenLifetimeDays !== undefined && !isWholeDays(s.tokenLifetimeDays)) {

@@ -1,5 +1,6 @@
 // Auth0 Management API client for SCIM tokens, used by the ScimToken provider (inside the Pulumi provider
-// process) through the official `auth0` SDK (v7: ManagementClient.connections.scimConfiguration.tokens).
+// process) through the official `auth0` SDK (v7: ManagementClient.connections.scimConfiguration.tokens). Its SDK
+// client (managementClient) and retry loop (retryManagementCall) also serve `npm run ticket` and `npm run status`.
 //
 // Credentials are resolved when a call is made, the way the Auth0 Pulumi provider resolves them: the `auth0:*`
 // stack config delivered to the provider process, else AUTH0_* (components/clients/credentials/auth0.ts). Nothing
@@ -19,6 +20,7 @@ export {
     Auth0CredentialsError,
     type ConfigLookup,
     SCIM_TOKEN_API_SCOPES,
+    auth0Name,
     resolveAuth0Credentials,
 } from "./credentials";
 
@@ -72,16 +74,20 @@ export interface IssuedScimToken extends ScimTokenInfo {
     token: string;
 }
 
-export interface Auth0ManagementOptions {
-    credentials: Auth0Credentials;
+/** How the SDK client reaches Auth0: the per-attempt timeout, and a local stand-in in tests. */
+export interface ManagementTransport {
     /** Tests only: an http://127.0.0.1:PORT (or localhost) origin that stands in for https://{domain}. */
     baseUrl?: string;
-    /** Attempts per call, first included. Default 5. */
+    /** Per-attempt timeout. Default 30 s. */
+    timeoutSeconds?: number;
+}
+
+export interface Auth0ManagementOptions extends ManagementTransport {
+    credentials: Auth0Credentials;
+    /** Attempts per call, first included. Default: 5 for SCIM tokens, 4 for the onboarding commands. */
     maxAttempts?: number;
     /** Upper bound of one wait, whatever X-RateLimit-Reset says. Default 60 s. */
     maxDelayMs?: number;
-    /** Per-attempt timeout. Default 30 s. */
-    timeoutSeconds?: number;
     /** Replaced in tests so nothing sleeps for real. */
     sleep?: (ms: number) => Promise<void>;
     /** Clock for X-RateLimit-Reset (epoch seconds). */
@@ -108,15 +114,18 @@ function backoffMs(attempt: number): number {
 
 const RETRIABLE_WHEN_IDEMPOTENT = new Set([500, 502, 503, 504]);
 
-interface Failure {
+/** What an SDK call's error says: the status (0: no response), Auth0's code and words, and the response headers. */
+export interface Auth0Failure {
     status: number;
     errorCode?: string;
     apiMessage?: string;
     headers?: { get(name: string): string | null };
+    /** The client-credentials grant (POST /oauth/token) failed, not the Management API call. */
     tokenRequest: boolean;
 }
 
-function describeFailure(e: unknown): Failure | undefined {
+/** The failure an SDK error reports; undefined for an error the SDK did not raise (a bug: rethrown as is). */
+export function describeFailure(e: unknown): Auth0Failure | undefined {
     if (e instanceof ManagementTimeoutError) return { status: 0, apiMessage: "timed out", tokenRequest: false };
     if (!(e instanceof ManagementError)) return undefined;
     const body = e.body && typeof e.body === "object" ? (e.body as Record<string, unknown>) : undefined;
@@ -137,14 +146,17 @@ function describeFailure(e: unknown): Failure | undefined {
     };
 }
 
-function hintFor(f: Failure, method: string, credentials: Auth0Credentials, scope: string): string | undefined {
-    if (f.tokenRequest) {
-        return (
-            `Could not get a Management API access token for client ${credentials.clientId ?? "(unset)"} at https://${credentials.domain}/oauth/token: ` +
-            `check ${auth0Name("clientId")} and ${credentials.clientAssertionSigningKey ? auth0Name("clientAssertionPrivateKey") : auth0Name("clientSecret")}, ` +
-            "and that the application is authorized for the Auth0 Management API."
-        );
-    }
+/** Why the client-credentials grant failed, naming the settings the credentials actually use (secret or assertion key). */
+export function tokenRequestHint(credentials: Auth0Credentials): string {
+    return (
+        `Could not get a Management API access token for client ${credentials.clientId ?? "(unset)"} at https://${credentials.domain}/oauth/token: ` +
+        `check ${auth0Name("clientId")} and ${credentials.clientAssertionSigningKey ? auth0Name("clientAssertionPrivateKey") : auth0Name("clientSecret")}, ` +
+        "and that the application is authorized for the Auth0 Management API."
+    );
+}
+
+function hintFor(f: Auth0Failure, method: string, credentials: Auth0Credentials, scope: string): string | undefined {
+    if (f.tokenRequest) return tokenRequestHint(credentials);
     if (f.status === 401)
         return `The Management API rejected the access token: check ${auth0Name("apiToken")} or the client credentials, and ${auth0Name("domain")}.`;
     if (f.status === 403)
@@ -192,8 +204,21 @@ export function loopbackFetch(domain: string, baseUrl: string): typeof fetch {
     };
 }
 
-/** The SDK client for the one method the credentials name (resolveAuth0Credentials picked it). */
-function managementClient(common: ManagementClient.ManagementClientOptions & { domain: string }, c: Auth0Credentials): ManagementClient {
+/**
+ * The SDK client for the one sign-in method the credentials name (resolveAuth0Credentials picked it: API token,
+ * client assertion or client secret), with their audience and custom-domain header. The SDK never retries
+ * (maxRetries 0): retryManagementCall does.
+ */
+export function managementClient(c: Auth0Credentials, transport: ManagementTransport = {}): ManagementClient {
+    const common = {
+        domain: c.domain,
+        maxRetries: 0,
+        timeoutInSeconds: transport.timeoutSeconds ?? 30,
+        logging: { silent: true },
+        ...(c.audience ? { audience: c.audience } : {}),
+        ...(c.customDomainHeader ? { withCustomDomainHeader: c.customDomainHeader } : {}),
+        ...(transport.baseUrl ? { fetch: loopbackFetch(c.domain, transport.baseUrl) } : {}),
+    };
     if (c.apiToken) return new ManagementClient({ ...common, token: c.apiToken });
     if (!c.clientId) throw new Auth0CredentialsError(`Auth0 credentials: ${auth0Name("clientId")} is not set.`);
     if (c.clientAssertionSigningKey) {
@@ -207,63 +232,78 @@ function managementClient(common: ManagementClient.ManagementClientOptions & { d
     return new ManagementClient({ ...common, clientId: c.clientId, clientSecret: c.clientSecret ?? "" });
 }
 
+/** How often and how long to retry, from the options (`defaultAttempts` when maxAttempts is unset). */
+export interface RetryPolicy {
+    maxAttempts: number;
+    maxDelayMs: number;
+    sleep: (ms: number) => Promise<void>;
+    now: () => number;
+}
+
+export function retryPolicy(options: Omit<Auth0ManagementOptions, "credentials">, defaultAttempts: number): RetryPolicy {
+    return {
+        maxAttempts: Math.max(1, options.maxAttempts ?? defaultAttempts),
+        maxDelayMs: options.maxDelayMs ?? 60_000,
+        sleep: options.sleep ?? defaultSleep,
+        now: options.now ?? Date.now,
+    };
+}
+
+/**
+ * Runs one SDK call with bounded retries: 429 always (Auth0 did not process it), waiting until X-RateLimit-Reset;
+ * 5xx, timeouts and network errors only when `idempotent`; a failed access-token request never. When it gives up,
+ * throws what `giveUp` makes of the last failure; an error the SDK did not raise is rethrown as is.
+ */
+export async function retryManagementCall<T>(
+    policy: RetryPolicy,
+    idempotent: boolean,
+    fn: () => Promise<T>,
+    giveUp: (failure: Auth0Failure, attempts: number) => Error,
+): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+        try {
+            return await fn();
+        } catch (e) {
+            const f = describeFailure(e);
+            if (!f) throw e;
+            const retriable = !f.tokenRequest && (f.status === 429 || (idempotent && (f.status === 0 || RETRIABLE_WHEN_IDEMPOTENT.has(f.status))));
+            if (!retriable || attempt >= policy.maxAttempts) throw giveUp(f, attempt);
+            const wait = f.status === 429 ? rateLimitDelayMs(f.headers, policy.now(), attempt) : backoffMs(attempt);
+            await policy.sleep(Math.min(wait, policy.maxDelayMs));
+        }
+    }
+}
+
 /** SCIM token calls for one set of credentials. Cheap to make: the provider makes one per operation. */
 export class ScimTokenApi {
     private readonly client: ManagementClient;
     private readonly credentials: Auth0Credentials;
-    private readonly maxAttempts: number;
-    private readonly maxDelayMs: number;
-    private readonly sleep: (ms: number) => Promise<void>;
-    private readonly now: () => number;
+    private readonly retry: RetryPolicy;
 
     constructor(options: Auth0ManagementOptions) {
-        const c = options.credentials;
-        this.credentials = c;
-        this.maxAttempts = Math.max(1, options.maxAttempts ?? 5);
-        this.maxDelayMs = options.maxDelayMs ?? 60_000;
-        this.sleep = options.sleep ?? defaultSleep;
-        this.now = options.now ?? Date.now;
-        const common = {
-            domain: c.domain,
-            maxRetries: 0,
-            timeoutInSeconds: options.timeoutSeconds ?? 30,
-            logging: { silent: true },
-            ...(c.audience ? { audience: c.audience } : {}),
-            ...(c.customDomainHeader ? { withCustomDomainHeader: c.customDomainHeader } : {}),
-            ...(options.baseUrl ? { fetch: loopbackFetch(c.domain, options.baseUrl) } : {}),
-        };
-        this.client = managementClient(common, c);
+        this.credentials = options.credentials;
+        this.retry = retryPolicy(options, 5);
+        this.client = managementClient(options.credentials, options);
     }
 
     private path(connectionId: string, tokenId?: string): string {
         return `/api/v2/connections/${encodeURIComponent(connectionId)}/scim-configuration/tokens${tokenId ? `/${tokenId === "{tokenId}" ? tokenId : encodeURIComponent(tokenId)}` : ""}`;
     }
 
-    /** Runs one SDK call with bounded retries: 429 always; 5xx, timeouts and network errors only when idempotent. */
-    private async call<T>(op: { operation: string; method: string; path: string; scope: string; idempotent: boolean }, fn: () => Promise<T>): Promise<T> {
-        for (let attempt = 1; ; attempt++) {
-            try {
-                return await fn();
-            } catch (e) {
-                const f = describeFailure(e);
-                if (!f) throw e;
-                const retriable = !f.tokenRequest && (f.status === 429 || (op.idempotent && (f.status === 0 || RETRIABLE_WHEN_IDEMPOTENT.has(f.status))));
-                if (!retriable || attempt >= this.maxAttempts) {
-                    throw new Auth0ApiError({
-                        operation: op.operation,
-                        method: f.tokenRequest ? "POST" : op.method,
-                        path: f.tokenRequest ? "/oauth/token" : op.path,
-                        status: f.status,
-                        errorCode: f.errorCode,
-                        apiMessage: f.apiMessage,
-                        attempts: attempt,
-                        hint: hintFor(f, op.method, this.credentials, op.scope),
-                    });
-                }
-                const wait = f.status === 429 ? rateLimitDelayMs(f.headers, this.now(), attempt) : backoffMs(attempt);
-                await this.sleep(Math.min(wait, this.maxDelayMs));
-            }
-        }
+    /** One SDK call through retryManagementCall; a final failure becomes an Auth0ApiError naming the operation. */
+    private call<T>(op: { operation: string; method: string; path: string; scope: string; idempotent: boolean }, fn: () => Promise<T>): Promise<T> {
+        return retryManagementCall(this.retry, op.idempotent, fn, (f, attempts) => {
+            return new Auth0ApiError({
+                operation: op.operation,
+                method: f.tokenRequest ? "POST" : op.method,
+                path: f.tokenRequest ? "/oauth/token" : op.path,
+                status: f.status,
+                errorCode: f.errorCode,
+                apiMessage: f.apiMessage,
+                attempts,
+                hint: hintFor(f, op.method, this.credentials, op.scope),
+            });
+        });
     }
 
     async list(connectionId: string): Promise<ScimTokenInfo[]> {

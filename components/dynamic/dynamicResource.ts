@@ -1,6 +1,6 @@
 // Base class of this project's custom resources that Pulumi's Node.js dynamic-provider host implements.
 // Registers exactly what pulumi.dynamic.Resource registers (type pulumi-nodejs:dynamic/<module>:<Type>, the inputs,
-// and `__provider`), but `__provider` is the short loader of providers/shim.ts rather than a serialized closure:
+// and `__provider`), but `__provider` is the short loader of providerText.ts rather than a serialized closure:
 // smaller state, and no closure serialization while the program runs.
 import * as pulumi from "@pulumi/pulumi";
 import { PROVIDER_MODULES, providerModuleText } from "./providerText";

@@ -1,8 +1,20 @@
-// The Management API calls of `npm run ticket` and `npm run status`, through the auth0 SDK: reads retried on 429
-// (until X-RateLimit-Reset) and 5xx; the ticket POST only on 429 (Auth0 did not process it), since a ticket
+// The Management API calls of `npm run ticket` and `npm run status`, through the SDK client and retry loop the
+// ScimToken provider uses (clients/auth0Management.ts), so every sign-in method resolveAuth0Credentials returns
+// works here too (API token, client secret, client assertion; audience, custom-domain header). Reads are retried
+// on 429 (until X-RateLimit-Reset) and 5xx; the ticket POST only on 429 (Auth0 did not process it), since a ticket
 // issued twice is one more live credential. Ticket links never reach an error message or a log.
-import { type Management, ManagementClient, ManagementError, ManagementTimeoutError } from "auth0";
-import { type Auth0Credentials, loopbackFetch, rateLimitDelayMs } from "../clients/auth0Management";
+import type { Management, ManagementClient } from "auth0";
+import {
+    type Auth0Failure,
+    type Auth0ManagementOptions,
+    type Auth0Credentials,
+    type RetryPolicy,
+    auth0Name,
+    managementClient,
+    retryManagementCall,
+    retryPolicy,
+    tokenRequestHint,
+} from "../clients/auth0Management";
 
 /** Management API scope each call needs (the 403 hint names it). */
 export const ONBOARDING_SCOPES = {
@@ -28,17 +40,8 @@ export class OnboardingApiError extends Error {
     }
 }
 
-export interface OnboardingApiOptions {
-    credentials: Auth0Credentials;
-    /** Tests only: an http://127.0.0.1 origin standing in for https://{domain}. */
-    baseUrl?: string;
-    /** Attempts per call, first included. Default 4. */
-    maxAttempts?: number;
-    /** Longest single wait. Default 60 s. */
-    maxDelayMs?: number;
-    sleep?: (ms: number) => Promise<void>;
-    now?: () => number;
-}
+/** The credentials, and the retry and transport settings (maxAttempts default 4). */
+export type OnboardingApiOptions = Auth0ManagementOptions;
 
 /** What a self-service ticket request returns: the link (a credential) and when it stops working. */
 export interface IssuedTicket {
@@ -46,61 +49,39 @@ export interface IssuedTicket {
     expiresAt: string;
 }
 
-function failureText(call: OnboardingCall, e: unknown): { status: number; text: string; headers?: { get(name: string): string | null } } {
-    if (e instanceof ManagementTimeoutError) return { status: 0, text: "no response (timed out)" };
-    if (!(e instanceof ManagementError)) return { status: 0, text: `no response (${(e as Error).message.split("\n")[0]})` };
-    const body = e.body && typeof e.body === "object" ? (e.body as Record<string, unknown>) : {};
-    const words = [body.errorCode, body.message ?? body.error_description ?? body.error].filter((w) => typeof w === "string" && w !== "").join(": ");
-    const status = e.statusCode ?? 0;
+function failureText(call: OnboardingCall, f: Auth0Failure, credentials: Auth0Credentials): string {
+    const words = [f.errorCode, f.apiMessage].filter((w) => w !== undefined && w !== "").join(": ");
     let hint = "";
-    if (e.message.startsWith("ManagementClient: token request")) {
-        hint = " Could not get a Management API token: check auth0:clientId/auth0:clientSecret (AUTH0_CLIENT_ID/AUTH0_CLIENT_SECRET).";
-    } else if (status === 401) hint = " Check auth0:apiToken (AUTH0_API_TOKEN) or the client credentials, and auth0:domain.";
-    else if (status === 403) hint = ` The machine-to-machine application needs the Management API scope ${ONBOARDING_SCOPES[call]}.`;
-    return { status, text: `HTTP ${status}${words ? `: ${words}` : ""}.${hint}`, headers: e.rawResponse?.headers };
+    if (f.tokenRequest) hint = ` ${tokenRequestHint(credentials)}`;
+    else if (f.status === 401) hint = ` Check ${auth0Name("apiToken")} or the client credentials, and ${auth0Name("domain")}.`;
+    else if (f.status === 403) hint = ` The machine-to-machine application needs the Management API scope ${ONBOARDING_SCOPES[call]}.`;
+    const status = f.status === 0 ? `no response${words ? ` (${words})` : ""}` : `HTTP ${f.status}${words ? `: ${words}` : ""}`;
+    return `${status}.${hint}`;
 }
 
 export class OnboardingApi {
     private readonly client: ManagementClient;
-    private readonly maxAttempts: number;
-    private readonly maxDelayMs: number;
-    private readonly sleep: (ms: number) => Promise<void>;
+    private readonly credentials: Auth0Credentials;
+    private readonly retry: RetryPolicy;
     private readonly now: () => number;
 
     constructor(options: OnboardingApiOptions) {
-        const c = options.credentials;
-        this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
-        this.maxDelayMs = options.maxDelayMs ?? 60_000;
-        this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-        this.now = options.now ?? Date.now;
-        const shared = {
-            domain: c.domain,
-            maxRetries: 0,
-            timeoutInSeconds: 30,
-            logging: { silent: true },
-            ...(c.audience ? { audience: c.audience } : {}),
-            ...(options.baseUrl ? { fetch: loopbackFetch(c.domain, options.baseUrl) } : {}),
-        };
-        this.client = c.apiToken
-            ? new ManagementClient({ ...shared, token: c.apiToken })
-            : new ManagementClient({ ...shared, clientId: c.clientId!, clientSecret: c.clientSecret! });
+        this.credentials = options.credentials;
+        this.retry = retryPolicy(options, 4);
+        this.now = this.retry.now;
+        this.client = managementClient(options.credentials, options);
     }
 
-    /** Runs `fn`, waiting out 429s (and 5xx when `idempotent`); throws OnboardingApiError naming `what`. */
-    private async attempt<T>(call: OnboardingCall, what: string, idempotent: boolean, fn: () => Promise<T>): Promise<T> {
-        for (let n = 1; ; n++) {
-            try {
-                return await fn();
-            } catch (e) {
-                const f = failureText(call, e);
-                const again = f.status === 429 || (idempotent && (f.status === 0 || f.status >= 500));
-                if (!again || n >= this.maxAttempts) {
-                    throw new OnboardingApiError(call, f.status, `Auth0 Management API: ${what} failed: ${f.text}${n > 1 ? ` (after ${n} attempts)` : ""}`);
-                }
-                const wait = f.status === 429 ? rateLimitDelayMs(f.headers, this.now(), n) : 500 * 2 ** (n - 1);
-                await this.sleep(Math.min(wait, this.maxDelayMs));
-            }
-        }
+    /** Runs `fn` through the shared retry loop; throws OnboardingApiError naming `what`. */
+    private attempt<T>(call: OnboardingCall, what: string, idempotent: boolean, fn: () => Promise<T>): Promise<T> {
+        return retryManagementCall(this.retry, idempotent, fn, (f, attempts) => {
+            const text = failureText(call, f, this.credentials);
+            return new OnboardingApiError(
+                call,
+                f.status,
+                `Auth0 Management API: ${what} failed: ${text}${attempts > 1 ? ` (after ${attempts} attempts)` : ""}`,
+            );
+        });
     }
 
     /** The profile, or undefined when Auth0 has none with this id. */

@@ -4,6 +4,7 @@ import type { ConnectionSettings } from "../config";
 import type { SelfServiceSettings } from "../config/selfService";
 import { scimEndpointUrl } from "../helpers/urls";
 import { declareScimConfiguration } from "../2-auth0-connection/scimConfiguration";
+import { samlConnectionArgs } from "../2-auth0-connection/samlConnectionArgs";
 import { type SsoTicketTemplate, ssoTicketTemplate } from "./ticketRequest";
 
 export interface SelfServiceConnectionArgs {
@@ -35,16 +36,7 @@ export class SelfServiceConnection extends pulumi.ComponentResource {
         const { settings } = args;
         const child = { parent: this };
 
-        this.connection = new auth0.Connection(
-            `${name}-connection`,
-            {
-                name: settings.name,
-                displayName: settings.displayName,
-                strategy: "samlp",
-                showAsButton: true,
-            },
-            child,
-        );
+        this.connection = new auth0.Connection(`${name}-connection`, samlConnectionArgs(settings), child);
         this.connectionId = this.connection.id;
 
         this.scimConfiguration = declareScimConfiguration(`${name}-scim-configuration`, this.connection.id, settings.scim, child);

@@ -1,5 +1,6 @@
 // `npm run ticket` and `npm run status` against the Auth0 stand-in on 127.0.0.1, with the Pulumi CLI replaced by a
 // fake that answers `stack output` and `config` as the CLI prints them.
+import { generateKeyPairSync } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Auth0StandIn, startAuth0StandIn } from "../support/auth0StandIn";
 import { main as ticket } from "../../tools/ticket/cli";
@@ -19,10 +20,17 @@ afterEach(async () => {
     standIn = undefined;
 });
 
-function io(outputs: Record<string, unknown>, extra: Partial<OnboardingIo> = {}) {
+const API_TOKEN_CONFIG = { "auth0:domain": { value: "acme.eu.auth0.com" }, "auth0:apiToken": { value: API_TOKEN, secret: true } };
+
+function io(
+    outputs: Record<string, unknown>,
+    extra: Partial<OnboardingIo> = {},
+    config: Record<string, { value: string; secret?: boolean }> = API_TOKEN_CONFIG,
+) {
     const out: string[] = [];
     const err: string[] = [];
     const waits: number[] = [];
+    const calls: string[][] = [];
     const value: OnboardingIo = {
         stdout: (t) => out.push(t),
         stderr: (t) => err.push(t),
@@ -32,16 +40,25 @@ function io(outputs: Record<string, unknown>, extra: Partial<OnboardingIo> = {})
             waits.push(ms);
         },
         exec: async (_file, args) => {
-            if (args[0] === "stack") return { stdout: JSON.stringify({ connections: outputs }), stderr: "" };
-            return {
-                stdout: JSON.stringify({ "auth0:domain": { value: "acme.eu.auth0.com" }, "auth0:apiToken": { value: API_TOKEN, secret: true } }),
-                stderr: "",
-            };
+            calls.push(args);
+            // As the CLI prints them: a secret output is "[secret]" unless --show-secrets decrypts it.
+            if (args[0] === "stack")
+                return { stdout: JSON.stringify({ connections: args.includes("--show-secrets") ? outputs : hideSecrets(outputs) }), stderr: "" };
+            return { stdout: JSON.stringify(config), stderr: "" };
         },
         ...extra,
     };
-    return { value, out, err, waits };
+    return { value, out, err, waits, calls };
 }
+
+function hideSecrets(connections: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(
+        Object.entries(connections).map(([k, v]) => [k, { ...(v as object), ...((v as { scimToken?: string }).scimToken ? { scimToken: "[secret]" } : {}) }]),
+    );
+}
+
+/** The `pulumi stack output` argv a command ran. */
+const stackOutputArgs = (calls: string[][]) => calls.filter((a) => a[0] === "stack");
 
 const outputs = {
     "customer-a": { connectionId: "con_AAAAAAAAAAAAAAAA", selfService: { profileId: PROFILE, ticket: TICKET } },
@@ -57,9 +74,62 @@ describe("npm run ticket", () => {
         expect(await ticket(["--stack", "dev", "--connection", "customer-a", "--ttl-hours", "48"], run.value)).toBe(0);
         expect(standIn.tickets).toHaveLength(1);
         expect(standIn.tickets[0]).toMatchObject({ profileId: PROFILE, body: { ...TICKET, connection_id: "con_AAAAAAAAAAAAAAAA", ttl_sec: 48 * 3600 } });
+        expect(stackOutputArgs(run.calls)).toEqual([["stack", "output", "--json", "--stack", "dev"]]);
         const link = standIn.tickets[0].link;
         expect(run.out.join("\n")).toContain(link);
         expect(run.err.join("\n")).not.toContain(link.split("ticket=")[1]);
+    });
+
+    it("signs in with a client assertion (auth0:clientAssertionPrivateKey), as the ScimToken provider does", async () => {
+        const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+        standIn = await startAuth0StandIn({
+            clientId: "m2m-assertion-client",
+            clientAssertion: { publicKey, audience: "https://acme.eu.auth0.com/" },
+            audience: "https://acme.eu.auth0.com/api/v2/",
+        });
+        standIn.addConnection("con_AAAAAAAAAAAAAAAA", { name: "customer-a" });
+        standIn.addProfile(PROFILE);
+        const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+        const run = io(
+            outputs,
+            {},
+            {
+                "auth0:domain": { value: "acme.eu.auth0.com" },
+                "auth0:clientId": { value: "m2m-assertion-client" },
+                "auth0:clientAssertionPrivateKey": { value: pem, secret: true },
+                "auth0:clientAssertionSigningAlg": { value: "RS256" },
+            },
+        );
+        expect(await ticket(["--stack", "dev", "--connection", "customer-a"], run.value)).toBe(0);
+        expect(standIn.requests.find((r) => r.path === "/oauth/token")).toMatchObject({ status: 200, body: { client_id: "m2m-assertion-client" } });
+        expect(standIn.tickets).toHaveLength(1);
+        expect(run.err.join("\n")).not.toContain("PRIVATE KEY");
+    });
+
+    it("names the assertion key, not a secret, when Auth0 refuses the assertion", async () => {
+        const signer = generateKeyPairSync("rsa", { modulusLength: 2048 });
+        const other = generateKeyPairSync("rsa", { modulusLength: 2048 });
+        standIn = await startAuth0StandIn({
+            clientId: "m2m-assertion-client",
+            clientAssertion: { publicKey: other.publicKey, audience: "https://acme.eu.auth0.com/" },
+        });
+        standIn.addProfile(PROFILE);
+        const run = io(
+            outputs,
+            {},
+            {
+                "auth0:domain": { value: "acme.eu.auth0.com" },
+                "auth0:clientId": { value: "m2m-assertion-client" },
+                "auth0:clientAssertionPrivateKey": { value: signer.privateKey.export({ type: "pkcs8", format: "pem" }).toString(), secret: true },
+                "auth0:clientAssertionSigningAlg": { value: "RS256" },
+            },
+        );
+        expect(await ticket(["--stack", "dev", "--connection", "customer-a"], run.value)).toBe(1);
+        const text = run.err.join("\n");
+        expect(text).toContain("HTTP 401");
+        expect(text).toContain("auth0:clientAssertionPrivateKey");
+        expect(text).not.toContain("auth0:clientSecret");
+        expect(standIn.requests.filter((r) => r.path === "/oauth/token")).toHaveLength(1);
     });
 
     it("refuses a connection that is not in self-service mode, asking Auth0 nothing", async () => {
@@ -110,6 +180,7 @@ describe("npm run status", () => {
         expect(a.tokens[0]).toMatchObject({ tokenId: used.token_id, lastUsedAt: "2026-03-01T11:20:00.000Z", expiresSoon: true });
         expect(b).toMatchObject({ connection: "customer-b", mode: "managed", samlConfigured: false, provisioning: "stalled" });
         expect(run.waits).toEqual([2000]);
+        expect(stackOutputArgs(run.calls)).toEqual([["stack", "output", "--json", "--stack", "dev"]]);
         const text = run.out.join("\n") + run.err.join("\n");
         for (const value of standIn.issuedValues) expect(text).not.toContain(value.split(".")[1]);
         // At most three reads per connection, plus the one answered 429.

@@ -11,7 +11,7 @@
 import * as http from "node:http";
 import type { Management } from "auth0";
 import type { AddressInfo } from "node:net";
-import { randomBytes } from "node:crypto";
+import { type KeyObject, randomBytes, verify } from "node:crypto";
 
 export interface StandInToken {
     token_id: string;
@@ -76,6 +76,8 @@ export interface StandInOptions {
     /** Accepted client credentials (AUTH0_CLIENT_ID / AUTH0_CLIENT_SECRET). */
     clientId?: string;
     clientSecret?: string;
+    /** Accepts a private_key_jwt client assertion (RS256) from clientId, signed by this key's private half, for `audience`. */
+    clientAssertion?: { publicKey: KeyObject; audience: string };
     /** Expected `audience` of the client-credentials grant, e.g. https://acme.eu.auth0.com/api/v2/ */
     audience?: string;
     /** The stand-in's clock (created_at, valid_until, expiry checks). Default: the real clock. */
@@ -353,7 +355,8 @@ export async function startAuth0StandIn(options: StandInOptions = {}): Promise<A
     function oauthToken(body: unknown, send: Send): void {
         const b = (body ?? {}) as Record<string, string>;
         if (b.grant_type !== "client_credentials") return send(400, { error: "unsupported_grant_type", error_description: "Unsupported grant type" });
-        if (!options.clientId || b.client_id !== options.clientId || b.client_secret !== options.clientSecret) {
+        const signedIn = b.client_assertion_type ? validAssertion(b) : b.client_secret === options.clientSecret;
+        if (!options.clientId || b.client_id !== options.clientId || !signedIn) {
             return send(401, { error: "access_denied", error_description: "Unauthorized" });
         }
         if (options.audience && b.audience !== options.audience) {
@@ -362,6 +365,25 @@ export async function startAuth0StandIn(options: StandInOptions = {}): Promise<A
         const access = `at_${randomId(24)}`;
         accessTokens.add(access);
         send(200, { access_token: access, token_type: "Bearer", expires_in: 86400, scope: [...grantedScopes].join(" ") });
+    }
+
+    /** An RS256 JWT from clientId (iss = sub), for the configured audience, unexpired, signed by the configured key. */
+    function validAssertion(b: Record<string, string>): boolean {
+        const expected = options.clientAssertion;
+        const [header, payload, signature] = (b.client_assertion ?? "").split(".");
+        if (!expected || b.client_assertion_type !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" || !signature) return false;
+        const part = (text: string) => JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Record<string, unknown>;
+        const claims = part(payload);
+        const signed = verify("sha256", Buffer.from(`${header}.${payload}`), expected.publicKey, Buffer.from(signature, "base64url"));
+        const now = (options.now?.() ?? new Date()).getTime() / 1000;
+        return (
+            part(header).alg === "RS256" &&
+            signed &&
+            claims.iss === b.client_id &&
+            claims.sub === b.client_id &&
+            claims.aud === expected.audience &&
+            Number(claims.exp) > now
+        );
     }
 
     function createTicket(profileId: string, body: unknown, send: Send): void {

@@ -1,6 +1,7 @@
 // What `npm run ticket` and `npm run status` read from a stack: its `connections` output (as `npm run verify`
 // reads it) and Auth0 credentials, from the stack's auth0:* config first, then AUTH0_* in the environment.
-// Neither command prints what it read: the outputs hold the SCIM token of managed connections.
+// The outputs are read without --show-secrets (a SCIM token shows as "[secret]"); the config is read with it, for
+// the credentials. Neither command prints what it read.
 import type { SsoTicketTemplate } from "../../components/self-service/ticketRequest";
 import {
     AUTH0_CONFIG_KEYS,
@@ -75,7 +76,8 @@ export function credentialsFor(config: ConfigLookup & { keys(): string[] }, env:
 
 /** Outputs and credentials of `stack`. */
 export async function readStackContext(stack: string, env: NodeJS.ProcessEnv, exec: Exec = execPulumi): Promise<StackContext> {
-    const connections = (await readStackConnections(stack, exec)) as Record<string, OnboardingConnectionOutput>;
+    // Without --show-secrets: neither command needs a SCIM token, so none is decrypted into this process.
+    const connections = (await readStackConnections(stack, exec, "pulumi", false)) as Record<string, OnboardingConnectionOutput>;
     const config = await readStackConfig(stack, exec);
     return { connections, ...credentialsFor(config, env) };
 }

@@ -27,6 +27,13 @@ Options:
 Needs the Management API scope create:sso_access_tickets.
 Exit codes: 0 issued, 1 Auth0 refused or failed, 2 usage or stack problem, 3 internal error.`;
 
+// Published (Auth0 Management API reference, POST /api/v2/self-service-profiles/{id}/sso-ticket, ttl_sec): a ticket
+// is valid for ttl_sec, default and at most 432000 s (5 days); POST .../sso-ticket/{id}/revoke revokes one.
+// UNCONFIRMED (no published Auth0 source found): that an opened link lasts 5 hours and opens at most 10 times, and
+// that the id revoke takes is the link's `ticket` value. The advice below states neither as fact.
+const LINK_ADVICE =
+    "Send the link privately. If it leaks, revoke the ticket (Management API: POST /api/v2/self-service-profiles/{profileId}/sso-ticket/{ticketId}/revoke) and issue a new one.";
+
 function ttlSeconds(v: string | undefined): number | undefined {
     if (v === undefined) return undefined;
     const hours = Number(v);
@@ -77,12 +84,7 @@ export async function main(argv: string[], io: OnboardingIo): Promise<number> {
         const { profileId, request } = ticketRequestFor(stack, connection, context, ttl);
         const api = new OnboardingApi({ credentials: context.credentials, baseUrl: io.baseUrl, sleep: io.sleep, now: io.now });
         const issued = await api.createTicket(profileId, request);
-        if (!json) {
-            io.stderr(
-                `Credentials: ${context.credentialSource}. The link works for 5 hours once opened, and at most 10 times; ` +
-                    "send it privately, and issue a new one if it leaks (Auth0 Dashboard > Self-Service Enterprise Configuration can revoke it).",
-            );
-        }
+        if (!json) io.stderr(`Credentials: ${context.credentialSource}. ${LINK_ADVICE}`);
         io.stdout(render(connection, issued, json));
         return 0;
     });

@@ -67,11 +67,19 @@ function stringOrUndefined(v: unknown): string | undefined {
     return typeof v === "string" && v !== "" ? v : undefined;
 }
 
-/** Reads the stack's outputs. The stdout holds secrets: it is parsed, never echoed. */
-export async function readStackConnections(stack: string, exec: Exec = execPulumi, pulumiBin = "pulumi"): Promise<Record<string, ConnectionOutput>> {
+/**
+ * Reads the stack's outputs. With `showSecrets` (verify, which needs the SCIM token) the stdout holds secrets: it is
+ * parsed, never echoed; without, the CLI prints each secret as "[secret]" and nothing is decrypted.
+ */
+export async function readStackConnections(
+    stack: string,
+    exec: Exec = execPulumi,
+    pulumiBin = "pulumi",
+    showSecrets = true,
+): Promise<Record<string, ConnectionOutput>> {
     let stdout: string;
     try {
-        ({ stdout } = await exec(pulumiBin, ["stack", "output", "--json", "--show-secrets", "--stack", stack], 120_000));
+        ({ stdout } = await exec(pulumiBin, ["stack", "output", "--json", ...(showSecrets ? ["--show-secrets"] : []), "--stack", stack], 120_000));
     } catch (err) {
         const e = err as NodeJS.ErrnoException & { stderr?: string; killed?: boolean };
         if (e.code === "ENOENT") {
