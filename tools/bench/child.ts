@@ -21,6 +21,11 @@ export interface ChildSpec {
     /** stack: where to write the flat plan; baseline: where to read it. */
     planFile: string;
     resultFile: string;
+    /**
+     * A run under a reduced heap limit (tools/bench/heapCeiling.ts): end as soon as the evaluation (or the plan) is
+     * done, writing only that it finished, so that nothing the bench does afterwards decides whether the heap sufficed.
+     */
+    untilDone?: boolean;
 }
 
 export interface ChildResult {
@@ -146,6 +151,7 @@ async function main(spec: ChildSpec): Promise<ChildResult> {
     const peakHeapMb = heap.peak();
     heap.stop();
     fs.rmSync(stackFile, { force: true });
+    if (spec.untilDone) return { kind: spec.kind, connections: spec.connections, evalMs, peakHeapMb } as ChildResult;
     const live = liveHeapMb();
     if ((spec.kind === "baseline" || spec.kind === "components") && flatResources.length !== plan!.resources.length) {
         throw new Error("flat baseline: not every resource was made");
