@@ -51,6 +51,13 @@ export interface ChildResult {
     stateBytes: number;
 }
 
+/** What a run under a reduced heap limit (spec.untilDone) writes: that it finished, and when. */
+export interface DoneResult {
+    kind: ChildSpec["kind"];
+    connections: number;
+    evalMs: number;
+}
+
 function countTypes(types: string[]): Record<string, number> {
     const out: Record<string, number> = {};
     for (const t of types) out[t] = (out[t] ?? 0) + 1;
@@ -99,7 +106,7 @@ function writeStackFile(file: string, config: Record<string, unknown>): void {
     fs.writeFileSync(file, YAML.stringify({ config }));
 }
 
-async function main(spec: ChildSpec): Promise<ChildResult> {
+async function main(spec: ChildSpec): Promise<ChildResult | DoneResult> {
     const root = spec.programRoot ?? ROOT;
     const serializations = countSerializations();
     const loadStart = performance.now();
@@ -151,7 +158,7 @@ async function main(spec: ChildSpec): Promise<ChildResult> {
     const peakHeapMb = heap.peak();
     heap.stop();
     fs.rmSync(stackFile, { force: true });
-    if (spec.untilDone) return { kind: spec.kind, connections: spec.connections, evalMs, peakHeapMb } as ChildResult;
+    if (spec.untilDone) return { kind: spec.kind, connections: spec.connections, evalMs };
     const live = liveHeapMb();
     if ((spec.kind === "baseline" || spec.kind === "components") && flatResources.length !== plan!.resources.length) {
         throw new Error("flat baseline: not every resource was made");

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PLAN_HEAP_MIB_BASE, PLAN_HEAP_MIB_PER_CONNECTION } from "../plan/capacity";
-import type { ChildResult, ChildSpec } from "./child";
+import type { ChildSpec, DoneResult } from "./child";
 import {
     type Bisection,
     type HeapModel,
@@ -72,7 +72,8 @@ async function runUnderLimit(kind: CeilingKind, connections: number, maxOldSpace
         if (exit.timedOut) return { connections, outcome: "timed out", seconds: exit.seconds };
         if (OUT_OF_MEMORY.test(exit.stderr)) return { connections, outcome: "out of memory", seconds: exit.seconds };
         if (exit.code !== 0) throw new Error(`${kind} at ${connections} connections ended with ${exit.signal ?? `exit code ${exit.code}`}\n${exit.stderr}`);
-        JSON.parse(fs.readFileSync(resultFile, "utf8")) as ChildResult;
+        const done = JSON.parse(fs.readFileSync(resultFile, "utf8")) as DoneResult;
+        if (done.connections !== connections) throw new Error(`${kind}: the child evaluated ${done.connections} connections, not ${connections}`);
         return { connections, outcome: "finished", seconds: exit.seconds };
     } finally {
         fs.rmSync(resultFile, { force: true });
