@@ -22,7 +22,22 @@ import {
     renderResults,
 } from "../tools/bench/report";
 import { cliTranspile, parseArgs } from "../tools/bench/run";
-import { bracket, ceilingConnections, confirmed, defaultHeapLimit, fitHeapModel } from "../tools/bench/heap";
+import {
+    type LimitRun,
+    bracketOf,
+    bracketWidth,
+    ceilingConnections,
+    checkCounts,
+    defaultHeapLimit,
+    failurePoint,
+    fitHeapModel,
+    modelFromFailures,
+    nextCount,
+    predictionHolds,
+} from "../tools/bench/heap";
+import type { HeapCeilingResult } from "../tools/bench/heapCeiling";
+import { formatHeapCeiling, planWarnsFrom, replaceHeapSection } from "../tools/bench/scaleReport";
+import { capacityWarning, estimateCapacity } from "../tools/plan/capacity";
 import { OPERATIONS, classifyAuth0, classifyGraph, emptyTally, evaluateCallTargets, rateLimitFloorSeconds, refreshCalls } from "../tools/bench/apiBudget";
 import { countApiCalls } from "../tools/bench/apiCalls";
 
@@ -291,25 +306,27 @@ describe("tables", () => {
         expect(md).toContain("Machine: Test CPU, 2 cores, 8.0 GiB memory (default V8 heap limit 2096 MiB), Node v20.0.0 (linux).");
         expect(md).toContain("| 500 connections: stack time <= 1.15x the flat baseline | 2.00x (20.0 s vs 10.0 s) | MISSED by 74% |");
         expect(md).toContain("| time(500) / time(50) <= 10.5 (10x the connections) | 20.00 | MISSED by 90% |");
-        // Heap ceiling from the peak heap: 2 MiB per connection over 60 MiB; 7 GB -> 2048 MiB old space.
-        expect(md).toContain("| program (`pulumi preview`/`up` evaluation) | 2.00 MiB (+ 60 MiB) | 1.00 MiB |");
-        expect(md).toContain("| 994 (old space 2048 MiB) | 2018 (old space 4096 MiB) |");
+        // No heap ceiling in this report: no section for it.
+        expect(md).not.toContain("## Heap ceiling");
     });
 });
 
 describe("command line", () => {
     it("parses sizes, reps and output", () => {
         expect(parseArgs(["--sizes", "500,1,50,1", "--reps", "2", "--no-write"])).toMatchObject({ sizes: [1, 50, 500], reps: 2, out: undefined });
-        expect(parseArgs([])).toMatchObject({ heapCheckMb: 512, plan: true, apiCalls: true });
+        expect(parseArgs([])).toMatchObject({ heapLimitsMb: [256, 512, 384], heapOnly: false, plan: true, apiCalls: true });
         expect(parseArgs([]).programRoot).toBeUndefined();
-        expect(parseArgs(["--no-heap-check", "--no-plan", "--no-api-calls", "--program", "/tmp/scratch"])).toMatchObject({
-            heapCheckMb: undefined,
+        expect(parseArgs(["--no-heap-ceiling", "--no-plan", "--no-api-calls", "--program", "/tmp/scratch"])).toMatchObject({
+            heapLimitsMb: undefined,
             plan: false,
             apiCalls: false,
             programRoot: "/tmp/scratch",
         });
-        expect(parseArgs(["--heap-check", "300"]).heapCheckMb).toBe(300);
-        expect(() => parseArgs(["--heap-check"])).toThrow(/needs a value/);
+        expect(parseArgs(["--heap-limits", "128, 256,192", "--heap-only"])).toMatchObject({ heapLimitsMb: [128, 256, 192], heapOnly: true });
+        expect(() => parseArgs(["--heap-limits", "256,512"])).toThrow(/three limits/);
+        expect(() => parseArgs(["--heap-limits", "256,256,384"])).toThrow(/first two different/);
+        expect(() => parseArgs(["--heap-only", "--no-heap-ceiling"])).toThrow(/nothing to measure/);
+        expect(() => parseArgs(["--heap-limits"])).toThrow(/needs a value/);
         expect(parseArgs([]).sizes).toEqual([1, 10, 50, 100, 500]);
         expect(() => parseArgs(["--sizes", "0"])).toThrow(/positive integer/);
         expect(() => parseArgs(["--fast"])).toThrow(/unknown argument/);
@@ -364,10 +381,134 @@ describe("heap ceiling", () => {
         expect(model!.baseMb).toBeCloseTo(50);
         expect(ceilingConnections(model!, 2048)).toBe(666);
         expect(fitHeapModel([{ connections: 10, mb: 80 }])).toBeUndefined();
-        expect(bracket(100)).toEqual({ below: 85, above: 115 });
-        const run = (outcome: "finished" | "out of memory") => ({ connections: 1, outcome });
-        expect(confirmed({ maxOldSpaceMb: 256, predicted: 100, below: run("finished"), above: run("out of memory") })).toBe(true);
-        expect(confirmed({ maxOldSpaceMb: 256, predicted: 100, below: run("out of memory"), above: run("out of memory") })).toBe(false);
+    });
+
+    /** Drives nextCount against a process that runs out of heap from `threshold` connections on. */
+    function bisectAgainst(threshold: number, guess: number): LimitRun[] {
+        const runs: LimitRun[] = [];
+        for (let n = nextCount(runs, guess); n !== undefined; n = nextCount(runs, guess)) {
+            runs.push({ connections: n, outcome: n < threshold ? "finished" : "out of memory", seconds: 1 });
+        }
+        return runs;
+    }
+
+    it.each([
+        [110, 59],
+        [110, 200],
+        [300, 160],
+        [7, 59],
+    ])("bisects a threshold of %i from a guess of %i (within 2x) to 5% or one connection in at most 8 runs", (threshold, guess) => {
+        const runs = bisectAgainst(threshold, guess);
+        expect(runs.length).toBeLessThanOrEqual(8);
+        const b = bracketOf(runs);
+        expect(b.finished).toBeLessThan(threshold);
+        expect(b.failed).toBeGreaterThanOrEqual(threshold);
+        expect(bracketWidth(b)! <= 0.05 || b.failed! - b.finished! === 1).toBe(true);
+    });
+
+    it("still brackets from a guess 4.5x too high, only wider", () => {
+        const b = bracketOf(bisectAgainst(110, 500));
+        expect(b.finished).toBeLessThan(110);
+        expect(b.failed).toBeGreaterThanOrEqual(110);
+        expect(bracketWidth(b)).toBeLessThan(0.1);
+    });
+
+    it("stops at 8 runs with the bracket it has when the guess is far off, and never reruns a count", () => {
+        const runs = bisectAgainst(5000, 10);
+        expect(runs).toHaveLength(8);
+        expect(new Set(runs.map((r) => r.connections)).size).toBe(8);
+        expect(bracketOf(runs).failed).toBeUndefined();
+        expect(failurePoint(bracketOf(runs))).toBeUndefined();
+    });
+
+    it("brackets below the smallest count that did not finish, a timeout counting as not finishing", () => {
+        const run = (connections: number, outcome: LimitRun["outcome"]): LimitRun => ({ connections, outcome, seconds: 1 });
+        // 120 finished after 110 timed out (a noisy boundary): the bracket is 100-110, not 120-110.
+        const b = bracketOf([run(100, "finished"), run(110, "timed out"), run(120, "finished"), run(130, "out of memory")]);
+        expect(b).toEqual({ finished: 100, failed: 110 });
+        expect(failurePoint(b)).toBe(105);
+    });
+
+    it("fits the line through two failure points and tests its prediction either side", () => {
+        const at = (maxOldSpaceMb: number, finished: number, failed: number) => ({ maxOldSpaceMb, runs: [], finished, failed });
+        // 2 MiB per connection over 56 MiB: 96 connections fill 256 MiB, 224 fill 512.
+        const model = modelFromFailures(at(256, 95, 97), at(512, 223, 225))!;
+        expect(model.perConnectionMb).toBeCloseTo(2);
+        expect(model.baseMb).toBeCloseTo(64);
+        expect(ceilingConnections(model, 384)).toBe(160);
+        expect(modelFromFailures(at(256, 95, 97), { maxOldSpaceMb: 512, runs: [], finished: 300 })).toBeUndefined();
+        expect(checkCounts(160)).toEqual({ below: 144, above: 176 });
+        const run = (outcome: LimitRun["outcome"]): LimitRun => ({ connections: 1, outcome, seconds: 1 });
+        const check = { maxOldSpaceMb: 384, predicted: 160, tolerance: 0.1 };
+        expect(predictionHolds({ ...check, below: run("finished"), above: run("out of memory") })).toBe(true);
+        expect(predictionHolds({ ...check, below: run("finished"), above: run("timed out") })).toBe(true);
+        expect(predictionHolds({ ...check, below: run("finished"), above: run("finished") })).toBe(false);
+        expect(predictionHolds({ ...check, below: run("out of memory"), above: run("out of memory") })).toBe(false);
+    });
+
+    it("finds the first count the plan warns about, as capacity.ts decides", () => {
+        const limit = defaultHeapLimit(7 * 2 ** 30).heapSizeLimitMb;
+        const n = planWarnsFrom(limit)!;
+        expect(capacityWarning(estimateCapacity(n, limit * 2 ** 20))).toBeDefined();
+        expect(capacityWarning(estimateCapacity(n - 1, limit * 2 ** 20))).toBeUndefined();
+    });
+
+    const ceiling = (overFit: boolean): HeapCeilingResult => {
+        const run = (connections: number, outcome: LimitRun["outcome"]): LimitRun => ({ connections, outcome, seconds: 10 });
+        return {
+            options: { fitLimitsMb: [256, 512], checkLimitMb: 384, timeoutS: 170, kinds: ["stack"] },
+            kinds: [
+                {
+                    kind: "stack",
+                    bisections: [
+                        { maxOldSpaceMb: 256, runs: [run(95, "finished"), run(97, "out of memory")], finished: 95, failed: 97 },
+                        { maxOldSpaceMb: 512, runs: [run(223, "finished"), run(225, "timed out")], finished: 223, failed: 225 },
+                    ],
+                    model: { perConnectionMb: 2, baseMb: 64 },
+                    check: {
+                        maxOldSpaceMb: 384,
+                        predicted: 160,
+                        tolerance: 0.1,
+                        below: run(144, "finished"),
+                        above: run(176, overFit ? "finished" : "out of memory"),
+                    },
+                },
+            ],
+        };
+    };
+    const machine = { cpu: "Test CPU", cores: 2, memoryGiB: 8, heapLimitMb: 2096, node: "v20.0.0", platform: "linux" };
+
+    it("prints every figure with its target and MET/MISSED", () => {
+        const text = formatHeapCeiling({
+            result: ceiling(false),
+            date: "2026-01-01T00:00:00Z",
+            machine,
+            commit: "abc1234",
+            durationS: 60,
+            command: "npm run bench -- --heap-only",
+        }).join("\n");
+        expect(text).toContain("at commit abc1234");
+        expect(text).toContain("| program (`pulumi preview`/`up` evaluation) | 512 MiB | 223 ok (10 s), 225 timeout (10 s) | 223 / 225 | 224.0 |");
+        // (2048 - 64) / 2 and (4096 - 64) / 2
+        expect(text).toContain("| 2.00 MiB | 64 MiB | 992 (old space 2048 MiB) | 2016 (old space 4096 MiB) |");
+        expect(text).toContain("| program, 256 MiB: failure point bracketed to <= 5% | 2.1% (95-97) | MET |");
+        expect(text).toContain("| program, 384 MiB: fails where the fit predicts, +-10% | predicted 160: 144 finished, 176 out of memory | MET |");
+        expect(text).toContain("| program: capacity.ts's 3 MiB per connection >= measured | 2.00 MiB (constant / measured 1.50) | MET |");
+        expect(text).toMatch(/\| program, 7 GB machine: the plan warns before the ceiling \| warns from \d+, ceiling 992 \| MET \|/);
+        const missed = formatHeapCeiling({ result: ceiling(true), date: "d", machine, commit: "c", durationS: 1, command: "x" }).join("\n");
+        expect(missed).toContain("predicted 160: 144 finished, 176 finished | MISSED |");
+    });
+
+    it("replaces only the heap ceiling section of RESULTS.md, or puts it before the API calls", () => {
+        const md = ["# Benchmark results", "", "## Cold start", "cold", "## Heap ceiling", "old", "old 2", "## API calls per managed connection", "calls"].join(
+            "\n",
+        );
+        const replaced = replaceHeapSection(md, ["## Heap ceiling", "new", ""]);
+        expect(replaced).toBe(
+            ["# Benchmark results", "", "## Cold start", "cold", "## Heap ceiling", "new", "", "## API calls per managed connection", "calls"].join("\n"),
+        );
+        const inserted = replaceHeapSection(["# B", "## API calls", "x"].join("\n"), ["## Heap ceiling", "new"]);
+        expect(inserted).toBe(["# B", "## Heap ceiling", "new", "## API calls", "x"].join("\n"));
     });
 });
 

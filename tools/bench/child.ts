@@ -21,6 +21,11 @@ export interface ChildSpec {
     /** stack: where to write the flat plan; baseline: where to read it. */
     planFile: string;
     resultFile: string;
+    /**
+     * A run under a reduced heap limit (tools/bench/heapCeiling.ts): end as soon as the evaluation (or the plan) is
+     * done, writing only that it finished, so that nothing the bench does afterwards decides whether the heap sufficed.
+     */
+    untilDone?: boolean;
 }
 
 export interface ChildResult {
@@ -44,6 +49,13 @@ export interface ChildResult {
     providerSerializations: number;
     /** Inputs and outputs of the custom resources as JSON: roughly what the state file holds. */
     stateBytes: number;
+}
+
+/** What a run under a reduced heap limit (spec.untilDone) writes: that it finished, and when. */
+export interface DoneResult {
+    kind: ChildSpec["kind"];
+    connections: number;
+    evalMs: number;
 }
 
 function countTypes(types: string[]): Record<string, number> {
@@ -94,7 +106,7 @@ function writeStackFile(file: string, config: Record<string, unknown>): void {
     fs.writeFileSync(file, YAML.stringify({ config }));
 }
 
-async function main(spec: ChildSpec): Promise<ChildResult> {
+async function main(spec: ChildSpec): Promise<ChildResult | DoneResult> {
     const root = spec.programRoot ?? ROOT;
     const serializations = countSerializations();
     const loadStart = performance.now();
@@ -146,6 +158,7 @@ async function main(spec: ChildSpec): Promise<ChildResult> {
     const peakHeapMb = heap.peak();
     heap.stop();
     fs.rmSync(stackFile, { force: true });
+    if (spec.untilDone) return { kind: spec.kind, connections: spec.connections, evalMs };
     const live = liveHeapMb();
     if ((spec.kind === "baseline" || spec.kind === "components") && flatResources.length !== plan!.resources.length) {
         throw new Error("flat baseline: not every resource was made");

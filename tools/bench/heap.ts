@@ -1,5 +1,6 @@
-// The heap ceiling of one stack: Node.js's default V8 heap limit for a machine's memory, a linear model of the
-// heap the program keeps per connection, and the connection count where the two meet. Pure: no I/O.
+// The heap ceiling of one stack: Node.js's default V8 heap limit for a machine's memory, the bisection that finds
+// where a run stops fitting under a reduced --max-old-space-size, the linear model fitted from two such failure
+// points, and the count where the model meets a limit. Pure: no I/O.
 //
 // How Node.js 20 sizes the heap (no --max-old-space-size): node's SetIsolateCreateParamsForNode
 // (src/api/environment.cc) passes the machine's memory, or the cgroup's limit when that is lower
@@ -48,12 +49,13 @@ export interface HeapFigures {
     liveMb: number;
 }
 
-/** heap(n) = baseMb + perConnectionMb * n, fitted by least squares. */
+/** heap(n) = baseMb + perConnectionMb * n. */
 export interface HeapModel {
     baseMb: number;
     perConnectionMb: number;
 }
 
+/** Least squares; two points give the line through them. */
 export function fitHeapModel(points: readonly { connections: number; mb: number }[]): HeapModel | undefined {
     if (new Set(points.map((p) => p.connections)).size < 2) return undefined;
     const n = points.length;
@@ -70,29 +72,97 @@ export function ceilingConnections(model: HeapModel, limitMb: number): number {
     return Math.max(0, Math.floor((limitMb - model.baseMb) / model.perConnectionMb));
 }
 
-/** One run of the stack under a reduced old-space limit. */
-export interface HeapCheckRun {
+/**
+ * How one run under a reduced limit ended. "timed out": still running at the time limit, which near the heap limit
+ * means garbage collection thrashing; the bisection counts it as not finishing, the report shows it as what it was.
+ */
+export type LimitOutcome = "finished" | "out of memory" | "timed out";
+
+/** One fresh process under --max-old-space-size. */
+export interface LimitRun {
     connections: number;
-    outcome: "finished" | "out of memory";
-    liveHeapMb?: number;
-    peakHeapMb?: number;
+    outcome: LimitOutcome;
+    seconds: number;
 }
 
-export interface HeapCheck {
+/** The runs under one limit and the bracket they found. */
+export interface Bisection {
     maxOldSpaceMb: number;
-    /** The count the model predicts for that limit. */
+    runs: LimitRun[];
+    /** Largest count that finished below the smallest that did not (undefined: none finished). */
+    finished?: number;
+    /** Smallest count that did not finish (undefined: every run finished). */
+    failed?: number;
+}
+
+export interface BisectionPolicy {
+    /** Runs per limit, at most. */
+    maxRuns: number;
+    /** Stop once the bracket is this share of its upper end or narrower (or one connection wide). */
+    resolution: number;
+    /** Bracketing steps: the next count is the last one times or divided by this until a run ends the other way. */
+    step: number;
+}
+
+export const BISECTION: BisectionPolicy = { maxRuns: 8, resolution: 0.03, step: 1.5 };
+
+/** The bracket some runs establish: the smallest count that did not finish and the largest below it that did. */
+export function bracketOf(runs: readonly LimitRun[]): { finished?: number; failed?: number } {
+    const notFinished = runs.filter((r) => r.outcome !== "finished").map((r) => r.connections);
+    const failed = notFinished.length > 0 ? Math.min(...notFinished) : undefined;
+    const below = runs.filter((r) => r.outcome === "finished" && (failed === undefined || r.connections < failed)).map((r) => r.connections);
+    return { finished: below.length > 0 ? Math.max(...below) : undefined, failed };
+}
+
+/** The count to run next under one limit, starting from `guess`; undefined when the bracket is narrow enough or the runs are spent. */
+export function nextCount(runs: readonly LimitRun[], guess: number, policy: BisectionPolicy = BISECTION): number | undefined {
+    if (runs.length === 0) return Math.max(1, Math.round(guess));
+    if (runs.length >= policy.maxRuns) return undefined;
+    const { finished, failed } = bracketOf(runs);
+    if (failed === undefined) return Math.ceil(finished! * policy.step);
+    if (finished === undefined) return failed <= 1 ? undefined : Math.max(1, Math.floor(failed / policy.step));
+    if (failed - finished <= Math.max(1, policy.resolution * failed)) return undefined;
+    return Math.round((finished + failed) / 2);
+}
+
+/** Where a run stops fitting under the limit: the middle of the bracket, or undefined when it is open. */
+export function failurePoint(b: Pick<Bisection, "finished" | "failed">): number | undefined {
+    return b.finished !== undefined && b.failed !== undefined ? (b.finished + b.failed) / 2 : undefined;
+}
+
+/** The bracket's width as a share of its upper end (the measurement's resolution). */
+export function bracketWidth(b: Pick<Bisection, "finished" | "failed">): number | undefined {
+    return b.finished !== undefined && b.failed !== undefined ? (b.failed - b.finished) / b.failed : undefined;
+}
+
+/** Heap per connection and fixed overhead: the line through two failure points (old space limit against count). */
+export function modelFromFailures(a: Bisection, b: Bisection): HeapModel | undefined {
+    const pa = failurePoint(a);
+    const pb = failurePoint(b);
+    if (pa === undefined || pb === undefined || pa === pb) return undefined;
+    return fitHeapModel([
+        { connections: pa, mb: a.maxOldSpaceMb },
+        { connections: pb, mb: b.maxOldSpaceMb },
+    ]);
+}
+
+/** The check of a prediction under a third limit: a run `tolerance` below it should finish, one above it should not. */
+export interface PredictionCheck {
+    maxOldSpaceMb: number;
     predicted: number;
-    /** Below the prediction (expected to finish) and above it (expected to run out of heap). */
-    below: HeapCheckRun;
-    above: HeapCheckRun;
+    tolerance: number;
+    below: LimitRun;
+    above: LimitRun;
 }
 
-/** The two connection counts that bracket a prediction: 15% either side. */
-export function bracket(predicted: number): { below: number; above: number } {
-    return { below: Math.max(1, Math.floor(predicted * 0.85)), above: Math.max(2, Math.ceil(predicted * 1.15)) };
+export const PREDICTION_TOLERANCE = 0.1;
+
+/** The two counts that test a prediction: `tolerance` either side of it. */
+export function checkCounts(predicted: number, tolerance: number = PREDICTION_TOLERANCE): { below: number; above: number } {
+    return { below: Math.max(1, Math.floor(predicted * (1 - tolerance))), above: Math.max(2, Math.ceil(predicted * (1 + tolerance))) };
 }
 
-/** Did the runs either side of the prediction end as predicted? */
-export function confirmed(check: HeapCheck): boolean {
-    return check.below.outcome === "finished" && check.above.outcome === "out of memory";
+/** The prediction holds when the run below it finished and the run above it did not. */
+export function predictionHolds(check: PredictionCheck): boolean {
+    return check.below.outcome === "finished" && check.above.outcome !== "finished";
 }

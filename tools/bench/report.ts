@@ -1,9 +1,9 @@
 // Pure parts of the benchmark: the custom-provider footprint of a recording, medians, the targets' pass/miss
 // evaluation and the Markdown that goes to tools/bench/RESULTS.md. No Pulumi runtime, no I/O.
 import type { ApiCallReport } from "./apiCalls";
-import type { HeapCheck, HeapFigures } from "./heap";
+import type { HeapFigures } from "./heap";
 import { table } from "./markdown";
-import { formatScaleSections } from "./scaleReport";
+import { type HeapCeilingRun, formatScaleSections } from "./scaleReport";
 
 /** What the footprint needs from a recorded registration (cli/simulation.ts RecordedResource). */
 export interface RecordedLike {
@@ -336,7 +336,7 @@ export interface BenchReport {
     commit: string;
     sizes: SizeResult[];
     cold?: ColdResult;
-    heapCheck?: HeapCheck;
+    heapCeiling?: HeapCeilingRun;
     apiCalls?: ApiCallReport;
     /** Type tokens and counts registered at the largest size. */
     types: Record<string, number>;

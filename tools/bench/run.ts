@@ -1,10 +1,11 @@
-// npm run bench [-- --sizes 1,10,50,100,500] [--reps N] [--cold-reps N] [--heap-check MB | --no-heap-check]
+// npm run bench [-- --sizes 1,10,50,100,500] [--reps N] [--cold-reps N] [--heap-limits 256,512,384 | --no-heap-ceiling | --heap-only]
 //                 [--no-plan] [--no-api-calls] [--program DIR] [--out FILE | --no-write]
 // Measures the stack at several sizes against a flat baseline (time, RSS, heap), the offline plan's memory, the
-// heap ceiling (with a confirming run under a reduced heap), the API calls of the custom resources per operation,
-// and the program's cold start, each in fresh processes; prints the tables and writes tools/bench/RESULTS.md.
+// heap ceiling (bisected under reduced heap limits, tools/bench/heapCeiling.ts), the API calls of the custom
+// resources per operation, and the program's cold start, each in fresh processes; prints the tables and writes
+// tools/bench/RESULTS.md (--heap-only: measures the heap ceiling alone and replaces only that section).
 // A script that prints figures, not a test.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -12,7 +13,8 @@ import * as v8 from "node:v8";
 import { countApiCalls } from "./apiCalls";
 import type { ChildResult, ChildSpec } from "./child";
 import { generateStackConfig } from "./generate";
-import { type HeapCheck, type HeapCheckRun, type HeapFigures, bracket, ceilingConnections } from "./heap";
+import type { HeapFigures } from "./heap";
+import { HEAP_CEILING_DEFAULTS, measureHeapCeiling } from "./heapCeiling";
 import {
     type BenchReport,
     type CliTranspile,
@@ -25,19 +27,23 @@ import {
     median,
     renderResults,
 } from "./report";
-import { formatScaleSections, heapModelOf } from "./scaleReport";
+import { type HeapCeilingRun, formatHeapCeiling, formatScaleSections, replaceHeapSection } from "./scaleReport";
+import { ROOT, childArgs, childEnv, runNode } from "./spawn";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 const TSCONFIG = path.join(ROOT, "tsconfig.json");
-const CHILD_TIMEOUT_MS = 10 * 60_000;
 
 export interface BenchOptions {
     sizes: number[];
     /** Runs per size; undefined = 3 up to 100 connections, 2 above (the large sizes dominate the time). */
     reps?: number;
     coldReps: number;
-    /** Old-space limit (MiB) of the run that confirms the predicted heap ceiling; undefined = no such run. */
-    heapCheckMb?: number;
+    /**
+     * Old-space limits (MiB) of the heap ceiling: two to bisect and fit, a third where the fit's prediction is
+     * checked; undefined = no heap ceiling.
+     */
+    heapLimitsMb?: [number, number, number];
+    /** Measure the heap ceiling alone and replace only its section of the results file. */
+    heapOnly: boolean;
     /** Measure the offline plan (`npm run plan`) at each size. */
     plan: boolean;
     /** Count the custom resources' API calls per operation against the local stand-ins. */
@@ -51,7 +57,8 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     const options: BenchOptions = {
         sizes: [1, 10, 50, 100, 500],
         coldReps: 5,
-        heapCheckMb: 512,
+        heapLimitsMb: [...HEAP_CEILING_DEFAULTS.fitLimitsMb, HEAP_CEILING_DEFAULTS.checkLimitMb],
+        heapOnly: false,
         plan: true,
         apiCalls: true,
         out: path.join(ROOT, "tools", "bench", "RESULTS.md"),
@@ -74,8 +81,9 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
                 .map((s) => positive(s.trim(), a));
         else if (a === "--reps") options.reps = positive(value(i++, a), a);
         else if (a === "--cold-reps") options.coldReps = positive(value(i++, a), a);
-        else if (a === "--heap-check") options.heapCheckMb = positive(value(i++, a), a);
-        else if (a === "--no-heap-check") options.heapCheckMb = undefined;
+        else if (a === "--heap-limits") options.heapLimitsMb = heapLimits(value(i++, a), (v) => positive(v, a));
+        else if (a === "--no-heap-ceiling") options.heapLimitsMb = undefined;
+        else if (a === "--heap-only") options.heapOnly = true;
         else if (a === "--no-plan") options.plan = false;
         else if (a === "--no-api-calls") options.apiCalls = false;
         else if (a === "--program") options.programRoot = path.resolve(value(i++, a));
@@ -85,85 +93,39 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
         else throw new Error(`unknown argument "${a}"`);
     }
     options.sizes = [...new Set(options.sizes)].sort((a, b) => a - b);
+    if (options.heapOnly && !options.heapLimitsMb) throw new Error("--heap-only and --no-heap-ceiling leave nothing to measure");
     return options;
+}
+
+/** "256,512,384": two different limits to fit, then the one where the prediction is checked. */
+function heapLimits(v: string, positive: (v: string) => number): [number, number, number] {
+    const limits = v.split(",").map((s) => positive(s.trim()));
+    if (limits.length !== 3 || limits[0] === limits[1]) {
+        throw new Error(`--heap-limits: "${v}" is not three limits in MiB, the first two different (e.g. 256,512,384)`);
+    }
+    return [limits[0], limits[1], limits[2]];
 }
 
 class HelpRequested extends Error {}
 
 const USAGE =
-    "Usage: npm run bench [-- --sizes 1,10,50,100,500] [--reps N] [--cold-reps N] [--heap-check MB | --no-heap-check] [--no-plan] [--no-api-calls]\n" +
-    "                     [--program DIR] [--out FILE | --no-write]\n" +
+    "Usage: npm run bench [-- --sizes 1,10,50,100,500] [--reps N] [--cold-reps N] [--heap-limits 256,512,384 | --no-heap-ceiling | --heap-only]\n" +
+    "                     [--no-plan] [--no-api-calls] [--program DIR] [--out FILE | --no-write]\n" +
+    "  --heap-limits A,B,C: bisect where the program and the plan run out of heap under A and B MiB of old space, fit, check under C.\n" +
+    "  --heap-only: measure only the heap ceiling (about 15-30 min) and replace only its section of the results file.\n" +
     "  --program DIR: evaluate a scratch copy of the program (index.ts, components/) against this checkout's baseline and tools.\n";
-
-/** Runs node in the project root; `tolerant`: take stdout even when the process ends badly afterwards. */
-function runNode(args: string[], env: NodeJS.ProcessEnv, tolerant = false): Promise<string> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => {
-            stdout += d.toString();
-        });
-        child.stderr.on("data", (d: Buffer) => {
-            stderr += d.toString();
-        });
-        const timer = setTimeout(() => child.kill("SIGKILL"), CHILD_TIMEOUT_MS);
-        child.on("close", (code, signal) => {
-            clearTimeout(timer);
-            if (code === 0 || (tolerant && stdout !== "")) resolve(stdout);
-            else reject(new Error(`node ${args.join(" ")} ended with ${signal ?? `exit code ${code}`}\n${stderr.slice(-4000)}`));
-        });
-    });
-}
 
 interface MeasureOptions {
     programRoot?: string;
-    /** Runs the child with --max-old-space-size (MiB). */
-    maxOldSpaceMb?: number;
-}
-
-function childArgs(o: MeasureOptions): string[] {
-    return [
-        "--expose-gc",
-        ...(o.maxOldSpaceMb ? [`--max-old-space-size=${o.maxOldSpaceMb}`] : []),
-        "-r",
-        "ts-node/register/transpile-only",
-        path.join(ROOT, "tools", "bench", "child.ts"),
-    ];
-}
-
-function childEnv(spec: ChildSpec): NodeJS.ProcessEnv {
-    return { ...process.env, TS_NODE_PROJECT: TSCONFIG, BENCH_SPEC: JSON.stringify(spec) };
 }
 
 async function measure(kind: ChildSpec["kind"], connections: number, planFile: string, tmp: string, o: MeasureOptions = {}): Promise<ChildResult> {
     const resultFile = path.join(tmp, `${kind}-${connections}-${Date.now()}.json`);
     const spec: ChildSpec = { kind, connections, planFile, resultFile, ...(o.programRoot ? { programRoot: o.programRoot } : {}) };
-    await runNode(childArgs(o), childEnv(spec));
+    await runNode(childArgs(), childEnv(spec));
     const result = JSON.parse(fs.readFileSync(resultFile, "utf8")) as ChildResult;
     fs.rmSync(resultFile, { force: true });
     return result;
-}
-
-/** V8's last words when the old generation cannot hold what the program keeps. */
-const OUT_OF_MEMORY = /heap out of memory|Reached heap limit|Ineffective mark-compacts near heap limit/;
-
-/** The stack under a reduced old-space limit: did it finish, or run out of heap? */
-async function runUnderHeapLimit(connections: number, maxOldSpaceMb: number, tmp: string, programRoot?: string): Promise<HeapCheckRun> {
-    const resultFile = path.join(tmp, `heapcheck-${connections}-${Date.now()}.json`);
-    const spec: ChildSpec = { kind: "stack", connections, planFile: path.join(tmp, `heapcheck-plan-${connections}.json`), resultFile, programRoot };
-    try {
-        await runNode(childArgs({ maxOldSpaceMb }), childEnv(spec));
-        const r = JSON.parse(fs.readFileSync(resultFile, "utf8")) as ChildResult;
-        return { connections, outcome: "finished", liveHeapMb: r.liveHeapMb, peakHeapMb: r.peakHeapMb };
-    } catch (err) {
-        const message = (err as Error).message;
-        if (OUT_OF_MEMORY.test(message)) return { connections, outcome: "out of memory" };
-        throw err;
-    } finally {
-        fs.rmSync(resultFile, { force: true });
-        fs.rmSync(spec.planFile, { force: true });
-    }
 }
 
 /** The largest peak and the median live heap of some runs. */
@@ -371,40 +333,63 @@ async function measureCold(reps: number, tmp: string, log: (s: string) => void):
     return cold;
 }
 
-/**
- * Predicts from the stack's live heap per connection where a reduced old-space limit is reached, then runs the
- * stack under that limit 15% below and 15% above the prediction: the first should finish, the second run out of heap.
- */
-async function checkHeapCeiling(
-    sizes: readonly SizeResult[],
-    maxOldSpaceMb: number,
-    tmp: string,
-    log: (s: string) => void,
-    programRoot?: string,
-): Promise<HeapCheck | undefined> {
-    const model = heapModelOf(sizes, "stack");
-    if (!model) {
-        log("  heap check skipped: it needs two sizes of 10 connections or more");
-        return undefined;
-    }
-    const predicted = ceilingConnections(model, maxOldSpaceMb);
-    const { below, above } = bracket(predicted);
-    log(`  heap check: --max-old-space-size=${maxOldSpaceMb} predicts ${predicted} connections; running ${below} and ${above}`);
-    const check: HeapCheck = {
-        maxOldSpaceMb,
-        predicted,
-        below: await runUnderHeapLimit(below, maxOldSpaceMb, tmp, programRoot),
-        above: await runUnderHeapLimit(above, maxOldSpaceMb, tmp, programRoot),
-    };
-    log(`  heap check: ${below} ${check.below.outcome}, ${above} ${check.above.outcome}`);
-    return check;
-}
-
 function git(args: string[]): string {
     try {
         return execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
     } catch {
         return "";
+    }
+}
+
+/** Where, when and from what a measurement ran. */
+function provenance(started: number): Pick<HeapCeilingRun, "date" | "machine" | "commit" | "durationS" | "command"> {
+    const dirty = git(["status", "--porcelain", "--", "index.ts", "components", "tools"]);
+    const cpus = os.cpus();
+    return {
+        date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+        machine: {
+            cpu: cpus[0]?.model.trim() ?? "unknown",
+            cores: cpus.length,
+            memoryGiB: os.totalmem() / 2 ** 30,
+            heapLimitMb: v8.getHeapStatistics().heap_size_limit / 2 ** 20,
+            loadAverage: os.loadavg()[0],
+            node: process.version,
+            platform: `${os.platform()} ${os.release()}`,
+        },
+        commit: `${git(["rev-parse", "--short", "HEAD"]) || "unknown"}${dirty ? " with uncommitted changes to the program or tools" : ""}`,
+        durationS: (Date.now() - started) / 1000,
+        command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
+    };
+}
+
+async function measureCeiling(
+    options: Pick<BenchOptions, "plan" | "programRoot">,
+    [low, high, check]: [number, number, number],
+    tmp: string,
+    log: (s: string) => void,
+): Promise<HeapCeilingRun> {
+    const started = Date.now();
+    const result = await measureHeapCeiling(
+        {
+            ...HEAP_CEILING_DEFAULTS,
+            fitLimitsMb: [low, high],
+            checkLimitMb: check,
+            kinds: options.plan ? ["stack", "plan"] : ["stack"],
+            ...(options.programRoot ? { programRoot: options.programRoot } : {}),
+        },
+        tmp,
+        log,
+    );
+    return { result, ...provenance(started) };
+}
+
+/** --heap-only: the heap ceiling alone, in its own temporary directory. */
+async function runHeapOnly(options: BenchOptions, log: (s: string) => void): Promise<HeapCeilingRun> {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-heap-"));
+    try {
+        return await measureCeiling(options, options.heapLimitsMb!, tmp, log);
+    } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
     }
 }
 
@@ -419,30 +404,16 @@ export async function runBench(options: BenchOptions, log: (s: string) => void =
             sizes.push(measured.size);
             types = measured.types;
         }
-        const heapCheck = options.heapCheckMb ? await checkHeapCeiling(sizes, options.heapCheckMb, tmp, log, options.programRoot) : undefined;
+        const heapCeiling = options.heapLimitsMb ? await measureCeiling(options, options.heapLimitsMb, tmp, log) : undefined;
         const apiCalls = options.apiCalls ? await countApiCalls() : undefined;
         const cold = await measureCold(options.coldReps, tmp, log);
-        const dirty = git(["status", "--porcelain", "--", "index.ts", "components", "tools"]);
-        const cpus = os.cpus();
         return {
-            date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
-            machine: {
-                cpu: cpus[0]?.model.trim() ?? "unknown",
-                cores: cpus.length,
-                memoryGiB: os.totalmem() / 2 ** 30,
-                heapLimitMb: v8.getHeapStatistics().heap_size_limit / 2 ** 20,
-                loadAverage: os.loadavg()[0],
-                node: process.version,
-                platform: `${os.platform()} ${os.release()}`,
-            },
-            commit: `${git(["rev-parse", "--short", "HEAD"]) || "unknown"}${dirty ? " with uncommitted changes to the program" : ""}`,
+            ...provenance(started),
             sizes,
             cold,
-            ...(heapCheck ? { heapCheck } : {}),
+            ...(heapCeiling ? { heapCeiling } : {}),
             ...(apiCalls ? { apiCalls } : {}),
             types,
-            durationS: (Date.now() - started) / 1000,
-            command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
         };
     } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
@@ -461,29 +432,47 @@ if (require.main === module) {
         process.stderr.write(`${(err as Error).message}\n${USAGE}`);
         process.exit(2);
     }
-    runBench(options).then(
-        (report) => {
-            process.stdout.write(
-                [
-                    "",
-                    formatSizeTable(report.sizes),
-                    "",
-                    ...(report.cold ? [formatColdTable(report.cold), ""] : []),
-                    formatTargets(evaluateTargets(report.sizes, report.cold)),
-                    "",
-                    ...formatScaleSections(report),
-                    "",
-                ].join("\n"),
-            );
-            if (options.out) {
-                fs.writeFileSync(options.out, renderResults(report));
-                process.stdout.write(`Wrote ${path.relative(process.cwd(), options.out) || options.out}\n`);
-            }
-            process.exit(0);
-        },
-        (err: unknown) => {
-            process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
-            process.exit(1);
-        },
-    );
+    if (options.heapOnly) {
+        runHeapOnly(options, (s) => process.stderr.write(`${s}\n`)).then(
+            (run) => {
+                const section = formatHeapCeiling(run);
+                process.stdout.write(`\n${section.join("\n")}\n`);
+                if (options.out) {
+                    const old = fs.existsSync(options.out) ? fs.readFileSync(options.out, "utf8") : "";
+                    fs.writeFileSync(options.out, replaceHeapSection(old, section));
+                    process.stdout.write(`Replaced the heap ceiling section of ${path.relative(process.cwd(), options.out) || options.out}\n`);
+                }
+                process.exit(0);
+            },
+            (err: unknown) => {
+                process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+                process.exit(1);
+            },
+        );
+    } else
+        runBench(options).then(
+            (report) => {
+                process.stdout.write(
+                    [
+                        "",
+                        formatSizeTable(report.sizes),
+                        "",
+                        ...(report.cold ? [formatColdTable(report.cold), ""] : []),
+                        formatTargets(evaluateTargets(report.sizes, report.cold)),
+                        "",
+                        ...formatScaleSections(report),
+                        "",
+                    ].join("\n"),
+                );
+                if (options.out) {
+                    fs.writeFileSync(options.out, renderResults(report));
+                    process.stdout.write(`Wrote ${path.relative(process.cwd(), options.out) || options.out}\n`);
+                }
+                process.exit(0);
+            },
+            (err: unknown) => {
+                process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+                process.exit(1);
+            },
+        );
 }

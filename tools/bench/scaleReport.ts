@@ -1,93 +1,157 @@
-// The scale-ceiling sections of the benchmark's output: heap per connection and the connection count at which
-// Node.js's default heap limit is reached, the run that confirms it, and the custom resources' API calls per
-// operation against the call targets and the vendors' rate limits. Pure: no I/O.
+// The scale-ceiling sections of the benchmark's output: the heap ceiling bisected under reduced limits, the fit and
+// the connection count at which Node.js's default heap limit is reached, against the plan's warning; and the custom
+// resources' API calls per operation against the call targets and the vendors' rate limits. Pure: no I/O.
+import { PLAN_HEAP_MIB_PER_CONNECTION, capacityWarning, estimateCapacity } from "../plan/capacity";
 import type { ApiCallReport } from "./apiCalls";
 import { AUTH0_PLANS, OPERATIONS, evaluateCallTargets, rateLimitFloorSeconds, refreshCalls } from "./apiBudget";
-import { type HeapCheck, type HeapModel, ceilingConnections, confirmed, defaultHeapLimit, fitHeapModel } from "./heap";
+import { type LimitRun, PREDICTION_TOLERANCE, bracketWidth, ceilingConnections, defaultHeapLimit, failurePoint, predictionHolds } from "./heap";
+import type { CeilingKind, HeapCeilingResult, KindCeiling } from "./heapCeiling";
 import { table } from "./markdown";
-import type { SizeResult } from "./report";
+import type { MachineInfo } from "./report";
 
 /** The machines a CI runner commonly gives a job: GitHub's 2-core (7 GB) and 4-core (16 GB) Linux runners. */
 export const MACHINES_GB = [7, 16] as const;
 const GiB = 2 ** 30;
+/** The bisection brackets each failure point to this share of the count or narrower. */
+export const BRACKET_TARGET = 0.05;
 
-/** Sizes from 10 connections up: below that the fixed cost of loading the SDK drowns the slope. */
-function fitted(sizes: readonly SizeResult[], pick: (s: SizeResult) => number | undefined): HeapModel | undefined {
-    const points = sizes
-        .filter((s) => s.connections >= 10)
-        .flatMap((s) => {
-            const mb = pick(s);
-            return mb === undefined ? [] : [{ connections: s.connections, mb }];
-        });
-    return fitHeapModel(points);
+/** One heap-ceiling measurement with where and when it ran (its RESULTS.md section may be newer than the rest). */
+export interface HeapCeilingRun {
+    result: HeapCeilingResult;
+    date: string;
+    machine: MachineInfo;
+    commit: string;
+    durationS: number;
+    command: string;
 }
 
-/**
- * Peak heap per connection, for the program or the offline plan: what predicts the ceiling. The heap kept to the
- * end (live) is far less than what the evaluation holds at once while its registrations are in flight.
- */
-export function heapModelOf(sizes: readonly SizeResult[], kind: "stack" | "plan"): HeapModel | undefined {
-    return fitted(sizes, (s) => (kind === "stack" ? s.stackHeap.peakMb : s.plan?.heap.peakMb));
+const KIND_LABEL: Record<CeilingKind, string> = {
+    stack: "program (`pulumi preview`/`up` evaluation)",
+    plan: "offline plan (`npm run plan`)",
+};
+
+/** The smallest count for which tools/plan/capacity.ts warns under this heap_size_limit (undefined: none up to 100000). */
+export function planWarnsFrom(heapSizeLimitMb: number): number | undefined {
+    for (let n = 1; n <= 100_000; n++) {
+        if (capacityWarning(estimateCapacity(n, heapSizeLimitMb * 2 ** 20))) return n;
+    }
+    return undefined;
 }
 
-function ceilingRow(label: string, peak: HeapModel | undefined, live: HeapModel | undefined, rss: HeapModel | undefined): string[] {
-    if (!live || !peak || !rss) return [label, "not measured", "", "", ...MACHINES_GB.map(() => "")];
+function runsText(runs: readonly LimitRun[]): string {
+    return runs
+        .map((r) => `${r.connections} ${r.outcome === "finished" ? "ok" : r.outcome === "out of memory" ? "OOM" : "timeout"} (${r.seconds.toFixed(0)} s)`)
+        .join(", ");
+}
+
+function verdict(met: boolean | undefined): string {
+    return met === undefined ? "not measured" : met ? "MET" : "MISSED";
+}
+
+/** Target rows of one kind: bracket widths, the checked prediction, the plan's warning and its constant. */
+function ceilingTargets(k: KindCeiling): string[][] {
+    const label = k.kind === "stack" ? "program" : "plan";
+    const rows = k.bisections.map((b) => {
+        const w = bracketWidth(b);
+        return [
+            `${label}, ${b.maxOldSpaceMb} MiB: failure point bracketed to <= ${BRACKET_TARGET * 100}%`,
+            w === undefined ? `open bracket (${b.finished ?? "-"} ok, ${b.failed ?? "-"} not)` : `${(w * 100).toFixed(1)}% (${b.finished}-${b.failed})`,
+            verdict(w === undefined ? undefined : w <= BRACKET_TARGET),
+        ];
+    });
+    const c = k.check;
+    rows.push([
+        `${label}, ${c?.maxOldSpaceMb ?? "third"} MiB: fails where the fit predicts, +-${(PREDICTION_TOLERANCE * 100).toFixed(0)}%`,
+        c ? `predicted ${c.predicted}: ${c.below.connections} ${c.below.outcome}, ${c.above.connections} ${c.above.outcome}` : "no fit (a bracket stayed open)",
+        verdict(c ? predictionHolds(c) : undefined),
+    ]);
+    const m = k.model;
+    rows.push([
+        `${label}: capacity.ts's ${PLAN_HEAP_MIB_PER_CONNECTION} MiB per connection >= measured`,
+        m ? `${m.perConnectionMb.toFixed(2)} MiB (constant / measured ${(PLAN_HEAP_MIB_PER_CONNECTION / m.perConnectionMb).toFixed(2)})` : "no fit",
+        verdict(m ? PLAN_HEAP_MIB_PER_CONNECTION >= m.perConnectionMb : undefined),
+    ]);
+    for (const gb of MACHINES_GB) {
+        const limit = defaultHeapLimit(gb * GiB);
+        const warns = planWarnsFrom(limit.heapSizeLimitMb);
+        const ceiling = m ? ceilingConnections(m, limit.oldGenerationMb) : undefined;
+        rows.push([
+            `${label}, ${gb} GB machine: the plan warns before the ceiling`,
+            `warns from ${warns ?? "never"}, ceiling ${ceiling ?? "not measured"}`,
+            verdict(ceiling === undefined ? undefined : warns !== undefined && warns < ceiling),
+        ]);
+    }
+    return rows;
+}
+
+function predictionRow(k: KindCeiling): string[] {
+    const m = k.model;
     return [
-        label,
-        `${peak.perConnectionMb.toFixed(2)} MiB (+ ${peak.baseMb.toFixed(0)} MiB)`,
-        `${live.perConnectionMb.toFixed(2)} MiB`,
-        `${rss.perConnectionMb.toFixed(2)} MiB`,
+        KIND_LABEL[k.kind],
+        m ? `${m.perConnectionMb.toFixed(2)} MiB` : "no fit",
+        m ? `${m.baseMb.toFixed(0)} MiB` : "",
         ...MACHINES_GB.map((gb) => {
             const limit = defaultHeapLimit(gb * GiB).oldGenerationMb;
-            return `${ceilingConnections(peak, limit)} (old space ${limit} MiB)`;
+            return m ? `${ceilingConnections(m, limit)} (old space ${limit} MiB)` : "";
         }),
     ];
 }
 
-export function formatHeapCeiling(sizes: readonly SizeResult[], check?: HeapCheck): string[] {
-    const rows = [
-        ceilingRow(
-            "program (`pulumi preview`/`up` evaluation)",
-            heapModelOf(sizes, "stack"),
-            fitted(sizes, (s) => s.stackHeap.liveMb),
-            fitted(sizes, (s) => s.stackRssMb),
-        ),
-        ceilingRow(
-            "offline plan (`npm run plan`)",
-            heapModelOf(sizes, "plan"),
-            fitted(sizes, (s) => s.plan?.heap.liveMb),
-            fitted(sizes, (s) => s.plan?.rssMb),
-        ),
-    ];
-    const out = [
+export function formatHeapCeiling(run: HeapCeilingRun): string[] {
+    const { result, machine: m } = run;
+    const o = result.options;
+    return [
         "## Heap ceiling",
         "",
+        `Measured by \`${run.command}\` on ${run.date}, at commit ${run.commit}, in ${run.durationS.toFixed(0)} s; ${m.cpu}, ${m.cores} cores, ` +
+            `${m.memoryGiB.toFixed(1)} GiB, Node ${m.node}${m.loadAverage !== undefined ? `, load average ${m.loadAverage.toFixed(1)} at the end` : ""}.`,
+        "",
+        `Each run is a fresh process under \`--max-old-space-size\`, killed after ${o.timeoutS} s, that evaluates a generated stack`,
+        "(tools/bench/generate.ts) and ends as soon as the evaluation (or the plan) is done. Under each of two limits the",
+        "connection count is bisected between a run that finished and one that ran out of heap (at most 8 runs); the failure",
+        "point is the middle of that bracket. The line through the two failure points gives heap per connection and fixed",
+        `overhead; its prediction for a third limit is checked with a run ${PREDICTION_TOLERANCE * 100}% below it (should finish) and one`,
+        `${PREDICTION_TOLERANCE * 100}% above it (should run out). A run that timed out counts as not finishing.`,
+        "",
         table(
-            [
-                "run",
-                "peak heap per connection (fixed part)",
-                "live heap per connection",
-                "peak RSS per connection",
-                ...MACHINES_GB.map((gb) => `connections at the default limit, ${gb} GB machine`),
-            ],
-            rows,
+            ["run", "old space limit", "runs (connections, outcome, time)", "last ok / first not", "failure point"],
+            result.kinds.flatMap((k) =>
+                k.bisections.map((b) => [
+                    KIND_LABEL[k.kind],
+                    `${b.maxOldSpaceMb} MiB`,
+                    runsText(b.runs),
+                    `${b.finished ?? "-"} / ${b.failed ?? "-"}`,
+                    failurePoint(b)?.toFixed(1) ?? "open",
+                ]),
+            ),
         ),
         "",
-        "Slopes are least-squares fits over the sizes of 10 connections and more. The count is where the peak heap fills",
-        "Node.js's default old space for that much memory (tools/bench/heap.ts derives it as V8 does). Live heap is what a",
-        "run keeps to its end; the peak is what it holds while registrations are in flight, garbage included.",
+        table(
+            ["run", "heap per connection", "fixed overhead", ...MACHINES_GB.map((gb) => `connections at the default limit, ${gb} GB machine`)],
+            result.kinds.map(predictionRow),
+        ),
+        "",
+        "The default limits are Node.js's for that much memory (tools/bench/heap.ts derives them as V8 does); the young",
+        "generation is the same 48 MiB under every limit here, so the fit is against old space alone.",
+        "",
+        table(["target", "measured", "verdict"], result.kinds.flatMap(ceilingTargets)),
+        "",
     ];
-    if (check) {
-        const run = (r: HeapCheck["below"]) =>
-            `${r.connections} connections ${r.outcome}${r.peakHeapMb !== undefined ? ` (peak heap ${r.peakHeapMb.toFixed(0)} MiB)` : ""}`;
-        out.push(
-            "",
-            `Check under \`--max-old-space-size=${check.maxOldSpaceMb}\`: the model predicts ${check.predicted} connections; ${run(check.below)}, ` +
-                `${run(check.above)}: ${confirmed(check) ? "confirmed" : "NOT confirmed"}.`,
-        );
+}
+
+/** Replaces the "## Heap ceiling" section of a RESULTS.md (up to the next "## "), or inserts it before "## API calls". */
+export function replaceHeapSection(markdown: string, section: readonly string[]): string {
+    const lines = markdown.split("\n");
+    const start = lines.indexOf("## Heap ceiling");
+    const body = [...section];
+    if (start < 0) {
+        const at = lines.findIndex((l) => l.startsWith("## API calls"));
+        const i = at < 0 ? lines.length : at;
+        return [...lines.slice(0, i), ...body, ...lines.slice(i)].join("\n");
     }
-    out.push("");
-    return out;
+    const next = lines.findIndex((l, i) => i > start && l.startsWith("## "));
+    const end = next < 0 ? lines.length : next;
+    return [...lines.slice(0, start), ...body, ...lines.slice(end)].join("\n");
 }
 
 export function formatApiCalls(report: ApiCallReport): string[] {
@@ -138,6 +202,6 @@ export function formatApiCalls(report: ApiCallReport): string[] {
     return out;
 }
 
-export function formatScaleSections(report: { sizes: readonly SizeResult[]; heapCheck?: HeapCheck; apiCalls?: ApiCallReport }): string[] {
-    return [...formatHeapCeiling(report.sizes, report.heapCheck), ...(report.apiCalls ? formatApiCalls(report.apiCalls) : [])];
+export function formatScaleSections(report: { heapCeiling?: HeapCeilingRun; apiCalls?: ApiCallReport }): string[] {
+    return [...(report.heapCeiling ? formatHeapCeiling(report.heapCeiling) : []), ...(report.apiCalls ? formatApiCalls(report.apiCalls) : [])];
 }
