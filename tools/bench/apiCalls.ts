@@ -1,5 +1,5 @@
-// API calls per managed connection made by the four custom resources (ScimToken, PreferredTokenSigningKey,
-// SynchronizationSchema, ProvisioningStatus), counted by the local Auth0 and Graph stand-ins of test/support
+// API calls per managed connection made by the five custom resources (ScimToken, PreferredTokenSigningKey,
+// SynchronizationSchema, ProvisioningStatus, and ProvisionOnDemand for one subject), counted by the local Auth0 and Graph stand-ins of test/support
 // (127.0.0.1, started and stopped here), for each operation a user runs.
 //
 // Each resource is driven the way the engine drives a dynamic resource (pulumi/pulumi pkg/resource/deploy,
@@ -10,6 +10,8 @@
 // which calls Delete (step.go:688). test/support/engineModel.ts models that sequence for one resource.
 // These are the provider methods called in-process, not through Pulumi's dynamic-provider host over gRPC: the
 // host adds no API call of its own (it forwards each gRPC call to the method), so the counts are the same.
+// Each operation gets new provider objects, as each `pulumi` command starts a new provider process: the access
+// token a provider caches is fetched again per operation (tools/bench/tokenRequests.ts counts those per process).
 import { type ModelState, modelRefresh, modelUp } from "../../test/support/engineModel";
 import { type Auth0StandIn, startAuth0StandIn } from "../../test/support/auth0StandIn";
 import { type GraphStandIn, standInClients, startGraphStandIn } from "../../test/support/graphStandIn";
@@ -17,6 +19,8 @@ import { createScimTokenProvider } from "../../components/2-auth0-connection/sci
 import { createProvider as createSigningKeyProvider } from "../../components/1-entra-app/preferredTokenSigningKeyProvider";
 import { createProvider as createSchemaProvider } from "../../components/3-entra-provisioning/synchronizationSchemaProvider";
 import { createProvider as createStatusProvider } from "../../components/3-entra-provisioning/provisioningStatusProvider";
+import { createProvider as createOnDemandProvider } from "../../components/3-entra-provisioning/provisionOnDemandProvider";
+import { RequestPacer } from "../../components/3-entra-provisioning/requestPacer";
 import type * as pulumi from "@pulumi/pulumi";
 import { type ApiCallTally, type OperationName, OPERATIONS, type ResourceName, classifyAuth0, classifyGraph, emptyTally } from "./apiBudget";
 
@@ -38,7 +42,9 @@ type State = ModelState<Record<string, unknown>, Record<string, unknown>>;
 
 interface Subject {
     name: ResourceName;
-    provider: Provider;
+    /** A new provider, as a new provider process has. */
+    make: () => Provider;
+    provider?: Provider;
     args: () => Record<string, unknown>;
     state?: State;
 }
@@ -55,18 +61,18 @@ async function counted(auth0: Auth0StandIn, graph: GraphStandIn, step: () => Pro
 }
 
 async function up(s: Subject): Promise<void> {
-    s.state = (await modelUp(s.provider as pulumi.dynamic.ResourceProvider<object, object>, s.state as ModelState<object, object>, s.args(), async () => {}))
+    s.state = (await modelUp(s.provider! as pulumi.dynamic.ResourceProvider<object, object>, s.state as ModelState<object, object>, s.args(), async () => {}))
         .state as State;
 }
 
 async function refresh(s: Subject): Promise<void> {
-    const r = await modelRefresh(s.provider as pulumi.dynamic.ResourceProvider<object, object>, s.state as ModelState<object, object>);
+    const r = await modelRefresh(s.provider! as pulumi.dynamic.ResourceProvider<object, object>, s.state as ModelState<object, object>);
     if (!r) throw new Error(`${s.name}: refresh found it gone`);
     s.state = r as State;
 }
 
 async function destroy(s: Subject): Promise<void> {
-    await s.provider.delete?.(s.state!.id, s.state!.outputs);
+    await s.provider!.delete?.(s.state!.id, s.state!.outputs);
 }
 
 /** Turns the Group object mapping on or off in the live schema, as an admin would in the portal. */
@@ -91,12 +97,13 @@ export async function countApiCalls(): Promise<ApiCallReport> {
         const subjects: Subject[] = [
             {
                 name: "ScimToken",
-                provider: createScimTokenProvider({
-                    now: () => clock,
-                    env: () => ({ AUTH0_DOMAIN: DOMAIN, AUTH0_CLIENT_ID: CLIENT_ID, AUTH0_CLIENT_SECRET: CLIENT_SECRET }),
-                    management: { baseUrl: auth0.url, sleep: async () => {}, now: () => clock.getTime() },
-                    log: () => {},
-                }) as Provider,
+                make: () =>
+                    createScimTokenProvider({
+                        now: () => clock,
+                        env: () => ({ AUTH0_DOMAIN: DOMAIN, AUTH0_CLIENT_ID: CLIENT_ID, AUTH0_CLIENT_SECRET: CLIENT_SECRET }),
+                        management: { baseUrl: auth0.url, sleep: async () => {}, now: () => clock.getTime() },
+                        log: () => {},
+                    }) as Provider,
                 args: () => ({
                     connectionId,
                     scopes: ["get:users", "post:users", "patch:users", "delete:users"],
@@ -106,12 +113,12 @@ export async function countApiCalls(): Promise<ApiCallReport> {
             },
             {
                 name: "PreferredTokenSigningKey",
-                provider: createSigningKeyProvider(clientFor),
+                make: () => createSigningKeyProvider(clientFor),
                 args: () => ({ servicePrincipalId: sp.id, thumbprint: "A1B2C3D4E5F60718293A4B5C6D7E8F9012345678", tenantId }),
             },
             {
                 name: "SynchronizationSchema",
-                provider: createSchemaProvider(clientFor),
+                make: () => createSchemaProvider(clientFor),
                 args: () => ({
                     servicePrincipalId: sp.id,
                     synchronizationJobId: jobId,
@@ -123,12 +130,26 @@ export async function countApiCalls(): Promise<ApiCallReport> {
             },
             {
                 name: "ProvisioningStatus",
-                provider: createStatusProvider(clientFor),
+                make: () => createStatusProvider(clientFor),
                 args: () => ({ servicePrincipalId: sp.id, synchronizationJobId: jobId, enabled: true, tenantId }),
+            },
+            {
+                // One subject; the pacer's clock is pinned, so it never waits here (onDemandFloorSeconds prices the pacing).
+                name: "ProvisionOnDemand",
+                make: () => createOnDemandProvider(clientFor, { pacer: new RequestPacer(5, 11_000, () => 0), sleep: async () => {} }),
+                args: () => ({
+                    servicePrincipalId: sp.id,
+                    synchronizationJobId: jobId,
+                    ruleId: "bench-rule",
+                    objectId: "0b7c5d2e-1f3a-4c6b-9d8e-7a6f5e4d3c2b",
+                    objectTypeName: "User",
+                    tenantId,
+                }),
             },
         ];
         const run = async (op: (s: Subject) => Promise<void>): Promise<ResourceCalls[]> => {
             const out: ResourceCalls[] = [];
+            for (const s of subjects) s.provider = s.make();
             for (const s of subjects) out.push({ resource: s.name, tally: await counted(auth0, graph, () => op(s)) });
             return out;
         };

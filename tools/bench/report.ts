@@ -1,6 +1,7 @@
 // Pure parts of the benchmark: the custom-provider footprint of a recording, medians, the targets' pass/miss
 // evaluation and the Markdown that goes to tools/bench/RESULTS.md. No Pulumi runtime, no I/O.
 import type { ApiCallReport } from "./apiCalls";
+import type { TokenRequestReport } from "./tokenRequests";
 import type { HeapFigures } from "./heap";
 import { table } from "./markdown";
 import { type HeapCeilingRun, formatScaleSections } from "./scaleReport";
@@ -338,6 +339,7 @@ export interface BenchReport {
     cold?: ColdResult;
     heapCeiling?: HeapCeilingRun;
     apiCalls?: ApiCallReport;
+    tokenRequests?: TokenRequestReport;
     /** Type tokens and counts registered at the largest size. */
     types: Record<string, number>;
     durationS: number;

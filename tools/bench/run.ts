@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as v8 from "node:v8";
 import { countApiCalls } from "./apiCalls";
+import { countTokenRequests } from "./tokenRequests";
 import type { ChildResult, ChildSpec } from "./child";
 import { generateStackConfig } from "./generate";
 import type { HeapFigures } from "./heap";
@@ -31,6 +32,10 @@ import { type HeapCeilingRun, formatHeapCeiling, formatScaleSections, replaceHea
 import { ROOT, childArgs, childEnv, runNode } from "./spawn";
 
 const TSCONFIG = path.join(ROOT, "tsconfig.json");
+// Access tokens per process: enough resources per tenant to show whether concurrent first requests share one token.
+// UNCONFIRMED why the Graph stand-in refuses connections at 20 connections (100 concurrent requests): kept below.
+const TOKEN_CONNECTIONS = 6;
+const TOKEN_TENANTS = 2;
 
 export interface BenchOptions {
     sizes: number[];
@@ -406,6 +411,7 @@ export async function runBench(options: BenchOptions, log: (s: string) => void =
         }
         const heapCeiling = options.heapLimitsMb ? await measureCeiling(options, options.heapLimitsMb, tmp, log) : undefined;
         const apiCalls = options.apiCalls ? await countApiCalls() : undefined;
+        const tokenRequests = options.apiCalls ? await countTokenRequests(TOKEN_CONNECTIONS, TOKEN_TENANTS) : undefined;
         const cold = await measureCold(options.coldReps, tmp, log);
         return {
             ...provenance(started),
@@ -413,6 +419,7 @@ export async function runBench(options: BenchOptions, log: (s: string) => void =
             cold,
             ...(heapCeiling ? { heapCeiling } : {}),
             ...(apiCalls ? { apiCalls } : {}),
+            ...(tokenRequests ? { tokenRequests } : {}),
             types,
         };
     } finally {

@@ -3,11 +3,12 @@
 // resources' API calls per operation against the call targets and the vendors' rate limits. Pure: no I/O.
 import { PLAN_HEAP_MIB_PER_CONNECTION, capacityWarning, estimateCapacity } from "../plan/capacity";
 import type { ApiCallReport } from "./apiCalls";
-import { AUTH0_PLANS, OPERATIONS, evaluateCallTargets, rateLimitFloorSeconds, refreshCalls } from "./apiBudget";
+import { AUTH0_PLANS, OPERATIONS, evaluateCallTargets, onDemandFloorSeconds, operationCalls, rateLimitFloorSeconds, refreshCalls } from "./apiBudget";
 import { type LimitRun, PREDICTION_TOLERANCE, bracketWidth, ceilingConnections, defaultHeapLimit, failurePoint, predictionHolds } from "./heap";
 import type { CeilingKind, HeapCeilingResult, KindCeiling } from "./heapCeiling";
 import { table } from "./markdown";
 import type { MachineInfo } from "./report";
+import type { TokenRequestReport } from "./tokenRequests";
 
 /** The machines a CI runner commonly gives a job: GitHub's 2-core (7 GB) and 4-core (16 GB) Linux runners. */
 export const MACHINES_GB = [7, 16] as const;
@@ -154,7 +155,67 @@ export function replaceHeapSection(markdown: string, section: readonly string[])
     return [...lines.slice(0, start), ...body, ...lines.slice(end)].join("\n");
 }
 
-export function formatApiCalls(report: ApiCallReport): string[] {
+/** Issue 16's token reading of "one call per resource": one access token per credentials (Auth0) and per tenant (Entra) per process. */
+export function tokenTargets(tokens: TokenRequestReport): { target: string; met: boolean; misses: string[] }[] {
+    const misses = (pick: (c: TokenRequestReport["counts"][number]) => number, allowed: number) =>
+        tokens.counts.filter((c) => pick(c) > allowed).map((c) => `${c.operation}, ${c.parallelism}: ${pick(c)}`);
+    const targets = [
+        { target: "Auth0: one client-credentials grant per provider process (one set of credentials)", misses: misses((c) => c.auth0, 1) },
+        { target: `Entra: one token request per tenant per provider process (${tokens.tenants} tenants)`, misses: misses((c) => c.entra, tokens.tenants) },
+    ];
+    return targets.map((t) => ({ ...t, met: t.misses.length === 0 }));
+}
+
+function formatTokenRequests(tokens: TokenRequestReport): string[] {
+    return [
+        `Access-token requests per provider process (tools/bench/tokenRequests.ts): ${tokens.connections} connections over ${tokens.tenants} Entra tenants,`,
+        "each operation with new providers (a new process) sharing one Graph client cache (graphClients) and one ScimToken",
+        "provider; Auth0 grants counted by the stand-in, Entra token requests by a counting credential (20 ms per answer).",
+        "",
+        table(
+            ["operation", "resources run", "Auth0 grants (POST /oauth/token)", "Entra token requests (tenants)"],
+            tokens.counts.map((c) => [c.operation, c.parallelism, String(c.auth0), `${c.entra} (${c.entraTenants})`]),
+        ),
+        "",
+        table(
+            ["target", "verdict", "misses"],
+            tokenTargets(tokens).map((t) => [t.target, t.met ? "MET" : "MISSED", t.misses.join("; ") || "-"]),
+        ),
+        "",
+    ];
+}
+
+function formatCreateFloor(report: ApiCallReport): string[] {
+    const rows: string[][] = [];
+    for (const n of [100, 500]) {
+        const c = operationCalls(report, "create", n, 0.9);
+        const onDemand = onDemandFloorSeconds(c.onDemand);
+        for (const plan of AUTH0_PLANS) {
+            const auth0 = rateLimitFloorSeconds(c.auth0, plan.perSecond, plan.burst);
+            rows.push([
+                String(n),
+                plan.name,
+                String(c.auth0),
+                String(c.graph),
+                `${c.onDemand} (${c.subjects} subjects)`,
+                `${auth0.toFixed(0)} s`,
+                `${onDemand.toFixed(0)} s`,
+                `${Math.max(auth0, onDemand).toFixed(0)} s`,
+            ]);
+        }
+    }
+    return [
+        "Wall-clock floor of a create with the generated mix (tools/bench/generate.ts: every sixth connection provisions one",
+        "user on demand): the larger of the Auth0 Management API floor and ProvisionOnDemand's own pacing (5 POSTs per 11 s per",
+        "provider process, all queued at once; Microsoft: 5 per 10 s). A floor, not a forecast: the on-demand POSTs also wait",
+        "for their job and schema. Graph writes stay far under 3,000 per 150 s per app and tenant.",
+        "",
+        table(["connections", "Auth0 plan", "Auth0 Management calls", "Graph calls", "on-demand POSTs", "Auth0 floor", "on-demand floor", "floor"], rows),
+        "",
+    ];
+}
+
+export function formatApiCalls(report: ApiCallReport, tokens?: TokenRequestReport): string[] {
     const resources = report.create.map((r) => r.resource);
     const calls = (op: (typeof OPERATIONS)[number], resource: string) => {
         const t = report[op].find((r) => r.resource === resource)?.tally;
@@ -175,12 +236,14 @@ export function formatApiCalls(report: ApiCallReport): string[] {
         "",
         table(
             ["target", "verdict", "misses"],
-            targets.map((t) => [t.target, t.met ? "met" : "MISSED", t.misses.join("; ") || "-"]),
+            targets.map((t) => [t.target, t.met ? "MET" : "MISSED", t.misses.join("; ") || "-"]),
         ),
         "",
+        ...(tokens ? formatTokenRequests(tokens) : []),
+        ...formatCreateFloor(report),
         "Wall-clock floor of one refresh from the Auth0 Management API rate limit (burst, then the steady rate), 90% of",
-        "connections managed. Graph reads stay under its per-tenant resource units; the client-credentials grants go to",
-        "the Authentication API, whose limit is not counted here.",
+        "connections managed. ProvisionOnDemand reads nothing on refresh. Graph reads stay under its per-tenant resource",
+        "units; the client-credentials grants go to the Authentication API, whose limit is not counted here.",
         "",
     ];
     const rows: string[][] = [];
@@ -202,6 +265,9 @@ export function formatApiCalls(report: ApiCallReport): string[] {
     return out;
 }
 
-export function formatScaleSections(report: { heapCeiling?: HeapCeilingRun; apiCalls?: ApiCallReport }): string[] {
-    return [...(report.heapCeiling ? formatHeapCeiling(report.heapCeiling) : []), ...(report.apiCalls ? formatApiCalls(report.apiCalls) : [])];
+export function formatScaleSections(report: { heapCeiling?: HeapCeilingRun; apiCalls?: ApiCallReport; tokenRequests?: TokenRequestReport }): string[] {
+    return [
+        ...(report.heapCeiling ? formatHeapCeiling(report.heapCeiling) : []),
+        ...(report.apiCalls ? formatApiCalls(report.apiCalls, report.tokenRequests) : []),
+    ];
 }
