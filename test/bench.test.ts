@@ -38,8 +38,21 @@ import {
 import type { HeapCeilingResult } from "../tools/bench/heapCeiling";
 import { formatHeapCeiling, planWarnsFrom, replaceHeapSection } from "../tools/bench/scaleReport";
 import { capacityWarning, estimateCapacity } from "../tools/plan/capacity";
-import { OPERATIONS, classifyAuth0, classifyGraph, emptyTally, evaluateCallTargets, rateLimitFloorSeconds, refreshCalls } from "../tools/bench/apiBudget";
+import {
+    OPERATIONS,
+    classifyAuth0,
+    classifyGraph,
+    emptyTally,
+    evaluateCallTargets,
+    onDemandFloorSeconds,
+    onDemandSubjects,
+    operationCalls,
+    rateLimitFloorSeconds,
+    refreshCalls,
+} from "../tools/bench/apiBudget";
 import { countApiCalls } from "../tools/bench/apiCalls";
+import { countTokenRequests } from "../tools/bench/tokenRequests";
+import { tokenTargets } from "../tools/bench/scaleReport";
 
 describe("generated stack configs", () => {
     for (const n of [1, 10, 50, 100, 500]) {
@@ -552,5 +565,45 @@ describe("API calls of the custom resources", () => {
         expect(noChange.met).toBe(true);
         expect(broken).toMatchObject({ met: false, misses: ["PreferredTokenSigningKey: Graph GET /servicePrincipals/{id}"] });
         expect(refreshCalls(report, 100, 0.9).graph).toBe(270);
+    }, 30_000);
+
+    it("counts ProvisionOnDemand: one POST per subject on create, nothing on up, refresh or destroy", async () => {
+        const report = await countApiCalls();
+        const calls = (op: (typeof OPERATIONS)[number]) => report[op].find((r) => r.resource === "ProvisionOnDemand")!.tally.calls;
+        expect(calls("create")).toEqual(["Graph POST /servicePrincipals/{id}/synchronization/jobs/{jobId}/provisionOnDemand"]);
+        for (const op of OPERATIONS.filter((o) => o !== "create")) expect(calls(op), op).toEqual([]);
+        // The generated mix: one user on demand for every sixth connection (84 at 500, as the 500-connection run registers).
+        expect(onDemandSubjects(500)).toBe(84);
+        expect(operationCalls(report, "create", 500, 0.9)).toMatchObject({ onDemand: 84, subjects: 84 });
+        expect(operationCalls(report, "refresh", 500, 0.9).onDemand).toBe(0);
+    }, 30_000);
+
+    it("prices on-demand POSTs at the provider's own pacing: 5 at once, then 5 more every 11 s", () => {
+        expect(onDemandFloorSeconds(0)).toBe(0);
+        expect(onDemandFloorSeconds(5)).toBe(0);
+        expect(onDemandFloorSeconds(6)).toBe(11);
+        expect(onDemandFloorSeconds(84)).toBe(176);
+    });
+
+    it("asks each vendor for one access token per process when resources run one at a time, and judges parallel runs by tenant", async () => {
+        const tokens = await countTokenRequests(4, 2);
+        const one = tokens.counts.filter((c) => c.parallelism === "one at a time");
+        expect(one.map((c) => [c.operation, c.auth0, c.entra, c.entraTenants])).toEqual([
+            ["create", 1, 2, 2],
+            ["refresh", 1, 2, 2],
+            ["destroy", 1, 2, 2],
+        ]);
+        // The auth0 SDK shares one grant among concurrent first calls.
+        expect(tokens.counts.filter((c) => c.parallelism === "all at once").map((c) => c.auth0)).toEqual([1, 1, 1]);
+        const verdicts = tokenTargets(tokens);
+        const parallelEntra = tokens.counts.filter((c) => c.parallelism === "all at once" && c.entra > 2);
+        expect(verdicts[1].met).toBe(parallelEntra.length === 0);
+        expect(verdicts[1].misses).toHaveLength(parallelEntra.length);
+        expect(
+            tokenTargets({ ...tokens, counts: [{ operation: "refresh", parallelism: "all at once", auth0: 2, entra: 2, entraTenants: 2 }] })[0],
+        ).toMatchObject({
+            met: false,
+            misses: ["refresh, all at once: 2"],
+        });
     }, 30_000);
 });

@@ -165,14 +165,13 @@ export function operationCalls(
 }
 
 /** Management API requests of one refresh of `connections` connections, from a one-connection report. */
-export function refreshCalls(report: Report, connections: number, managedShare: number): { auth0: number; auth0Tokens: number; graph: number } {
+export function refreshCalls(report: Report, connections: number, managedShare: number): { auth0: number; graph: number } {
     const sum = (pick: (t: ApiCallTally) => number, resources?: ResourceName[]) =>
         report.refresh.filter((r) => !resources || resources.includes(r.resource)).reduce((n, r) => n + pick(r.tally), 0);
     const managed = Math.round(connections * managedShare);
     // Every connection has a ScimToken; only managed ones have the three Graph resources.
     return {
         auth0: connections * sum((t) => t.auth0Reads + t.auth0Writes, ["ScimToken"]),
-        auth0Tokens: connections * sum((t) => t.auth0TokenRequests, ["ScimToken"]),
         graph: managed * sum((t) => t.graphReads + t.graphWrites, PER_MANAGED_CONNECTION),
     };
 }

@@ -255,7 +255,7 @@ export function formatApiCalls(report: ApiCallReport, tokens?: TokenRequestRepor
                 plan.name,
                 `${plan.perSecond}/s, burst ${plan.burst}`,
                 String(c.auth0),
-                String(c.auth0Tokens),
+                tokens ? `${Math.max(...tokens.counts.filter((t) => t.operation === "refresh").map((t) => t.auth0))} per process` : "not counted",
                 String(c.graph),
                 `${rateLimitFloorSeconds(c.auth0, plan.perSecond, plan.burst).toFixed(0)} s`,
             ]);
