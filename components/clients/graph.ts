@@ -175,6 +175,8 @@ export class GraphClient {
     private settings?: EntraSettings;
     /** The last token, reused until near its expiry (Azure CLI credentials spawn `az` on every getToken). */
     private cachedToken?: AccessToken;
+    /** The token request in flight: Pulumi runs resources in parallel, and they share one request, not one each. */
+    private pendingToken?: Promise<string>;
     private readonly credentialTransport?: CredentialTransport;
     private readonly token?: string;
     private readonly timeoutMs: number;
@@ -287,6 +289,15 @@ export class GraphClient {
     private async accessToken(operation: string, method: HttpMethod, path: string): Promise<string> {
         if (this.token) return this.token;
         if (this.cachedToken && !needsRefresh(this.cachedToken)) return this.cachedToken.token;
+        if (!this.pendingToken) {
+            this.pendingToken = this.requestToken(operation, method, path).finally(() => {
+                this.pendingToken = undefined;
+            });
+        }
+        return this.pendingToken;
+    }
+
+    private async requestToken(operation: string, method: HttpMethod, path: string): Promise<string> {
         const fail = (graphMessage: string, cause?: unknown) => new GraphError({ operation, method, path, status: 0, graphMessage, cause });
         let token: AccessToken | null;
         try {

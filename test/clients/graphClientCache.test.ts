@@ -77,6 +77,15 @@ describe("graphClients: one client per tenant and settings", () => {
         expect(grants().length).toBeGreaterThanOrEqual(5);
     });
 
+    it("shares one token request between calls made in parallel, as Pulumi runs resources", async () => {
+        const clientFor = graphClients(options());
+        const keys = createSigningKeyProvider(clientFor);
+        const sps = Array.from({ length: 6 }, () => graph.addServicePrincipal());
+        await Promise.all(sps.map((sp) => keys.create({ servicePrincipalId: sp.id, thumbprint: THUMBPRINT })));
+        expect(graph.requests.length).toBeGreaterThanOrEqual(6);
+        expect(grants()).toHaveLength(1);
+    });
+
     it("gives another tenant its own client and token", async () => {
         const clientFor = graphClients(options());
         await resourceCalls(clientFor);
