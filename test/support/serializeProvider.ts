@@ -5,7 +5,7 @@
 // texts and additionalSecretOutputs included. test/support/dynamicHost.ts then runs those texts in Pulumi's real host.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
@@ -99,24 +99,35 @@ export function simulationModule(layoutDir?: string): string {
     if (known) return known;
     const source = readFileSync(path.join(PROJECT_ROOT, "tools", "plan", "simulation.ts"), "utf8");
     const out = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-    const hash = createHash("sha256").update(out.outputText).digest("hex").slice(0, 16);
+    // Keyed by this checkout too: the temp dir links to its node_modules, and a dir left by another checkout (one
+    // since deleted, or CI's clone) must not be reused with a link that points there.
+    const hash = createHash("sha256").update(PROJECT_ROOT).update("\0").update(out.outputText).digest("hex").slice(0, 16);
     const dir = layoutDir
         ? path.join(layoutDir, "node_modules", ".auth0-entra-scim-simulation")
         : path.join(os.tmpdir(), `auth0-entra-scim-simulation-${hash}`);
     mkdirSync(dir, { recursive: true });
-    if (!layoutDir) {
-        try {
-            symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-        } catch (e) {
-            if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-        }
-    }
+    if (!layoutDir) linkOnce(path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules"));
     const file = path.join(dir, "simulation.js");
     // Written whole, then renamed: parallel test files may share the temp dir.
     writeFileSync(`${file}.${process.pid}`, out.outputText);
     renameSync(`${file}.${process.pid}`, file);
     simulations.set(key, file);
     return file;
+}
+
+/** A link at `at` to `target`; one pointing elsewhere (or nowhere) is replaced. Parallel test files may race here. */
+function linkOnce(target: string, at: string): void {
+    let current: string | undefined;
+    try {
+        current = readlinkSync(at);
+    } catch {}
+    if (current === target) return;
+    if (current !== undefined) rmSync(at, { force: true });
+    try {
+        symlinkSync(target, at, "dir");
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
 }
 
 /** Runs a program under the simulated providers in a child process in its directory; every registration it made. */
