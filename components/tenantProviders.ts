@@ -5,23 +5,22 @@
 // ARM_* variables it reads itself, as the default provider does.
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import { AZUREAD_SETTINGS, type AzureadSetting } from "./clients/credentials/entraSettings";
 import { type StackSettings, tenantKey } from "./config";
+import { AZUREAD_PROVIDER_KEYS } from "./config/configKeys";
+
+type AzureadKey = (typeof AZUREAD_PROVIDER_KEYS)[number];
 
 /** Settings that are credentials: passed as secrets, as `pulumi config set --secret` stores them. */
-const SECRET_SETTINGS: ReadonlySet<AzureadSetting> = new Set([
-    "clientSecret",
-    "clientCertificate",
-    "clientCertificatePassword",
-    "oidcToken",
-    "oidcRequestToken",
-]);
-const BOOLEAN_SETTINGS: ReadonlySet<AzureadSetting> = new Set(["useOidc", "useAksWorkloadIdentity", "useMsi", "useCli"]);
+const SECRET_SETTINGS: ReadonlySet<AzureadKey> = new Set(["clientSecret", "clientCertificate", "clientCertificatePassword", "oidcToken", "oidcRequestToken"]);
+const BOOLEAN_SETTINGS: ReadonlySet<AzureadKey> = new Set(["useOidc", "useAksWorkloadIdentity", "useMsi", "useCli", "disableTerraformPartnerId"]);
 
-/** The stack's `azuread:*` settings for an explicit provider of `tenantId` (every setting but the tenant). */
+/**
+ * The stack's `azuread:*` settings for an explicit provider of `tenantId`: every key the provider reads (the list the
+ * config check compares with the installed package), the tenant aside.
+ */
 export function azureadProviderArgs(tenantId: string, config: pulumi.Config = new pulumi.Config("azuread")): azuread.ProviderArgs {
     const args: Record<string, pulumi.Input<string | boolean>> = { tenantId };
-    for (const key of Object.keys(AZUREAD_SETTINGS) as AzureadSetting[]) {
+    for (const key of AZUREAD_PROVIDER_KEYS) {
         if (key === "tenantId") continue;
         if (BOOLEAN_SETTINGS.has(key)) {
             const flag = config.getBoolean(key);

@@ -362,6 +362,7 @@ describe("tenants", () => {
                 "azuread:clientId": "11111111-2222-3333-4444-555555555555",
                 "azuread:clientSecret": "s3cr3t-value",
                 "azuread:useOidc": "true",
+                "azuread:partnerId": "00000000-0000-0000-0000-00000000abcd",
                 "azuread:tenantId": TENANT,
             },
             secretKeys: ["azuread:clientSecret"],
@@ -374,6 +375,7 @@ describe("tenants", () => {
             clientId: "11111111-2222-3333-4444-555555555555",
             clientSecret: "s3cr3t-value",
             useOidc: "true",
+            partnerId: "00000000-0000-0000-0000-00000000abcd",
         });
         expect(provider.secretPaths).toContain("clientSecret");
     });
