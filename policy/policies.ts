@@ -134,7 +134,7 @@ export const tenantUrlScimFlag: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: validateResourceOfType(azuread.SynchronizationSecret, (secret, args, report) => {
         const base = (secret.credentials ?? []).find((c) => c.key === "BaseAddress");
-        const fix = `Build it with entraTenantUrl(scimEndpointUrl) from components/urls.ts: Auth0's SCIM endpoint plus ?${AAD_SCIM_FLAG}.`;
+        const fix = `Build it with entraTenantUrl(scimEndpointUrl) from components/helpers/urls.ts: Auth0's SCIM endpoint plus ?${AAD_SCIM_FLAG}.`;
         if (!base) {
             report(`Entra synchronization secret "${args.name}" has no BaseAddress (Tenant URL) credential, so Entra has nowhere to provision. ${fix}`);
             return;
@@ -180,7 +180,7 @@ export const synchronizationJobTemplate: ResourceValidationPolicy = {
             report(
                 `Entra synchronization job "${args.name}": templateId is "${job.templateId}"; a non-gallery app provisioning to Auth0 ` +
                     `needs "${SCIM_JOB_TEMPLATE_ID}" ("customappsso" is Entra's pre-2018 behaviour). Set templateId: "${SCIM_JOB_TEMPLATE_ID}" ` +
-                    `(SCIM_JOB_TEMPLATE_ID in components/urls.ts); the job is replaced and its next cycle is an initial one.`,
+                    `(SCIM_JOB_TEMPLATE_ID in components/helpers/urls.ts); the job is replaced and its next cycle is an initial one.`,
             );
         }
     }),
@@ -325,7 +325,7 @@ export function tokenExpiryRotation(context: PolicyContext): ResourceValidationP
                         `${tokenName(args)} lives ${lifetime} days; production tokens live at most ${cfg.maxLifetimeDays}. Lower connections[].scim.tokenLifetimeDays.`,
                     );
                 }
-                // Without tokenRotationDays the token rotates after 3/4 of its lifetime (components/tokenRotation.ts).
+                // Without tokenRotationDays the token rotates after 3/4 of its lifetime (components/2-auth0-connection/tokenRotation.ts).
                 const explicit = typeof rotation === "number";
                 const rotationDays = rotationPeriodMs({ tokenLifetimeDays: lifetime, tokenRotationDays: explicit ? rotation : undefined })! / DAY_MS;
                 const margin = lifetime - rotationDays;

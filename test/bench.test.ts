@@ -359,7 +359,7 @@ describe("command line", () => {
         expect(() => cliTranspile({ "ts-node": { swc: true }, compilerOptions: { noCheck: false } }, {})).toThrow(/noCheck: false/);
     });
 
-    it("reads this project's tsconfig.json as swc, the loader bench/RESULTS.md measured", () => {
+    it("reads this project's tsconfig.json as swc, the loader tools/bench/RESULTS.md measured", () => {
         const tsconfig = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "tsconfig.json"), "utf8"));
         expect(cliTranspile(tsconfig, {})).toBe("swc");
     });

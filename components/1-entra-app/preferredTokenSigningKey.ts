@@ -13,7 +13,7 @@ export interface PreferredTokenSigningKeyArgs {
     servicePrincipalId: pulumi.Input<string>;
     /** Thumbprint of the certificate to activate (azuread ServicePrincipalTokenSigningCertificate `thumbprint`). */
     thumbprint: pulumi.Input<string>;
-    /** Tenant for the Graph token; default ARM_TENANT_ID / AZURE_TENANT_ID. */
+    /** Tenant for the Graph token; default azuread:tenantId, else ARM_TENANT_ID (docs/credentials.md). */
     tenantId?: pulumi.Input<string>;
 }
 

@@ -12,7 +12,7 @@ export interface ProvisioningStatusArgs {
     synchronizationJobId: pulumi.Input<string>;
     /** On (start) or Off (pause). */
     enabled: pulumi.Input<boolean>;
-    /** Tenant for the Graph token; default ARM_TENANT_ID / AZURE_TENANT_ID. */
+    /** Tenant for the Graph token; default azuread:tenantId, else ARM_TENANT_ID (docs/credentials.md). */
     tenantId?: pulumi.Input<string>;
 }
 

@@ -12,7 +12,7 @@ export interface SynchronizationSchemaArgs {
     servicePrincipalId: pulumi.Input<string>;
     /** azuread SynchronizationJob id (`scim.<tenant>.<guid>`). */
     synchronizationJobId: pulumi.Input<string>;
-    /** Tenant for the Graph token; default ARM_TENANT_ID / AZURE_TENANT_ID in the environment of `pulumi up`. */
+    /** Tenant for the Graph token; default azuread:tenantId, else ARM_TENANT_ID (docs/credentials.md). */
     tenantId?: pulumi.Input<string>;
     /** Matching precedence of `emails[type eq "work"].value` <- `mail`; default 2 (userName keeps 1). */
     emailMatchingPrecedence?: pulumi.Input<number>;

@@ -1,5 +1,5 @@
 // The config contract: raw values in, one typed settings object out, or every problem at once. Pure: no Pulumi
-// runtime, no I/O. components/stack.ts reads the raw values; ScimConnection, the tools and tests call this.
+// runtime state (only RunError, the base of ConfigError), no I/O. components/stack.ts reads the raw values; ScimConnection, the tools and tests call this.
 // One file per block of config, each declaring its config type (the known keys come from it) and its reader:
 //   stackConfig.ts  the tenants, `connections`, parseStackConfig
 //   connection.ts   one entry of `connections`      scim.ts    its `scim` block

@@ -24,9 +24,9 @@ export interface ConnectionOutput {
     entraApplicationClientId?: string;
     entraServicePrincipalId?: string;
     synchronizationJobId?: string;
-    /** Not exported yet; honoured when present (a paused job is then expected). */
+    /** Managed apps: the provisioning status the stack declares (false: a paused job is expected). */
     provisioningEnabled?: boolean;
-    /** Not exported yet; when present, Graph tokens are requested for this tenant (connections in several tenants). */
+    /** Managed apps: the app's Entra tenant; Graph tokens are requested for it (connections in several tenants). */
     entraTenantId?: string;
     /** Present for self-service connections: the customer's admin made the SCIM token, the stack never sees it. */
     selfService?: unknown;
