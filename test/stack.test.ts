@@ -544,7 +544,7 @@ describe("bad config", () => {
 describe("existing stacks", () => {
     // Recorded by test/support/recordStackShape.ts from the commit named in the fixture. A change that means to add,
     // rename or re-parent resources records it anew from its own tree and says so; this one must not.
-    it("see every resource under the URN, parent, provider and dependencies it had before ScimConnection took config args", async () => {
+    it("see every resource under the URN, parent, provider and dependencies it had (the fixture's commit)", async () => {
         const fixture = readShapeFixture();
         expect(Object.keys(fixture.shapes)).toEqual(["example", "multiTenantMonitored", "bench12", "b2b"]);
         for (const [name, raw] of Object.entries(fixture.configs)) {

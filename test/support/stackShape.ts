@@ -3,7 +3,7 @@
 // the same resources under the same URNs (no replacement, no aliases needed).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { simulate, settle } from "../../tools/plan/simulation";
+import { type RecordedAlias, simulate, settle } from "../../tools/plan/simulation";
 import { readStackFile } from "../../tools/plan/stackFile";
 import { runStack } from "../../components/stack";
 import type { RawStackConfig } from "../../components/config";
@@ -14,7 +14,7 @@ export interface ShapeEntry {
     /** The provider reference's URN ("" = the default provider). */
     provider: string;
     dependencies: string[];
-    aliases: { urn?: string; name?: string }[];
+    aliases: RecordedAlias[];
 }
 
 /** Every resource the stack registers for `raw`, or for Pulumi.example.yaml when `raw` is "example". */

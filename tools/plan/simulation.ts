@@ -31,10 +31,42 @@ export interface RecordedResource {
     additionalSecretOutputs: string[];
     ignoreChanges: string[];
     deleteBeforeReplace: boolean;
-    /** Aliases as sent to the engine: earlier names (spec.name) or URNs the resource answers to. */
-    aliases: { urn?: string; name?: string }[];
+    /** Aliases as sent to the engine: URNs the resource answers to, or specs (only the fields that were set). */
+    aliases: RecordedAlias[];
     /** What the simulated provider answered. */
     state: Record<string, unknown>;
+}
+
+/**
+ * One alias of a registration: a URN, or a spec whose unset fields are the resource's own (the engine's rule). The
+ * SDK also sends the resource's own parent in a spec that names none; that is left out here, as it says nothing.
+ */
+export interface RecordedAlias {
+    urn?: string;
+    name?: string;
+    type?: string;
+    /** The earlier parent's URN. */
+    parentUrn?: string;
+    /** The resource was once a root resource (no parent). */
+    noParent?: boolean;
+}
+
+interface AliasSpec {
+    getName(): string;
+    getType(): string;
+    getParenturn(): string;
+    getNoparent(): boolean;
+}
+
+function recordAlias(alias: { getUrn(): string; getSpec(): AliasSpec | undefined }, ownParent: string): RecordedAlias {
+    const spec = alias.getSpec();
+    if (!spec) return { urn: alias.getUrn() };
+    return {
+        ...(spec.getName() ? { name: spec.getName() } : {}),
+        ...(spec.getType() ? { type: spec.getType() } : {}),
+        ...(spec.getParenturn() && spec.getParenturn() !== ownParent ? { parentUrn: spec.getParenturn() } : {}),
+        ...(spec.getNoparent() ? { noParent: true } : {}),
+    };
 }
 
 export interface RecordedCall {
@@ -122,7 +154,8 @@ export function simulateResource(args: pulumi.runtime.MockResourceArgs): { id: s
             const rotation = typeof inputs.tokenRotationDays === "number" ? inputs.tokenRotationDays : undefined;
             const plusDays = (d: number) => new Date(Date.parse(now) + d * 86_400_000).toISOString();
             return {
-                id: tokenId,
+                // ScimToken's id is `connectionId/tokenId` (scimTokenProvider.ts), as its import id.
+                id: args.type === "pulumi-nodejs:dynamic/auth0-entra-scim:ScimToken" ? `${String(inputs.connectionId)}/${tokenId}` : tokenId,
                 state: {
                     ...inputs,
                     tokenId,
@@ -243,7 +276,7 @@ interface RegisterRequest {
     getAdditionalsecretoutputsList(): string[];
     getIgnorechangesList(): string[];
     getDeletebeforereplace(): boolean;
-    getAliasesList(): { getUrn(): string; getSpec(): { getName(): string } | undefined }[];
+    getAliasesList(): { getUrn(): string; getSpec(): AliasSpec | undefined }[];
 }
 
 function walkSecrets(value: unknown, path: string, secrets: string[]): { plain: unknown; display: unknown } {
@@ -270,6 +303,18 @@ function walkSecrets(value: unknown, path: string, secrets: string[]): { plain: 
     return { plain: value, display: value };
 }
 
+/**
+ * A URN as the engine makes it: a child's type is qualified by its parent's whole qualified type, except the stack's
+ * (pulumi/pulumi sdk/go/common/resource/urn.go NewURN). Pulumi's MockMonitor keeps only the parent's last type,
+ * which hides what an alias from a folded component must name.
+ */
+export function engineUrn(parent: string, type: string, name: string): string {
+    const stack = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::`;
+    const parentType = parent ? parent.split("::")[2] : "";
+    const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+    return `${stack}${qualified}::${name}`;
+}
+
 /** Pulumi's mock monitor, keeping every registration as the engine would receive it. */
 export class RecordingMonitor extends MockMonitor {
     readonly recorded: RecordedResource[] = [];
@@ -287,6 +332,8 @@ export class RecordingMonitor extends MockMonitor {
             },
         });
         this.calls = calls;
+        // MockMonitor.newUrn is private in its typings; an own property takes its place.
+        Object.assign(this, { newUrn: engineUrn });
     }
 
     async registerResource(req: RegisterRequest, callback: (err: unknown, res: unknown) => void): Promise<void> {
@@ -313,10 +360,7 @@ export class RecordingMonitor extends MockMonitor {
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             ignoreChanges: req.getIgnorechangesList(),
             deleteBeforeReplace: req.getDeletebeforereplace(),
-            aliases: req.getAliasesList().map((a) => {
-                const spec = a.getSpec();
-                return spec ? { name: spec.getName() } : { urn: a.getUrn() };
-            }),
+            aliases: req.getAliasesList().map((a) => recordAlias(a, req.getParent())),
             state: {},
         };
         this.recorded.push(entry);
