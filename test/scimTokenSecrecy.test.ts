@@ -78,8 +78,8 @@ describe("ScimToken", () => {
         expect(await pulumi.isSecret(t.token)).toBe(true);
         expect(await value(t.token)).toBe(issued.token);
         // The rest is not secret, so previews can show it.
-        expect(await pulumi.isSecret(t.tokenId)).toBe(false);
-        expect(await value(t.tokenId)).toBe(issued.token_id);
+        expect(await pulumi.isSecret(t.id)).toBe(false);
+        expect(await value(t.id)).toBe(`${CONN}/${issued.token_id}`);
         expect(await value(t.createdAt)).toBe(issued.created_at);
         expect(await value(t.validUntil)).toBe(issued.valid_until);
         expect(await value(t.rotateAfter)).toBe(new Date(NOW.getTime() + 60 * 86_400_000).toISOString());

@@ -135,12 +135,8 @@ export class EntraSamlApplication extends pulumi.ComponentResource {
 
         this.signInEndpoint = entraSamlEndpoint(settings.tenantId);
 
-        this.registerOutputs({
-            clientId: this.clientId,
-            servicePrincipalId: this.servicePrincipalId,
-            servicePrincipalObjectId: this.servicePrincipalObjectId,
-            signingCertificateThumbprint: this.signingCertificateThumbprint,
-            signInEndpoint: this.signInEndpoint,
-        });
+        // The fields above are what the wiring reads; registering them as the component's outputs too stored them
+        // in the state a second time and cost traced promises per value (issue 16).
+        this.registerOutputs({});
     }
 }

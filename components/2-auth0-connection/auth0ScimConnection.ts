@@ -87,10 +87,8 @@ export class Auth0ScimConnection extends pulumi.ComponentResource {
 
         this.scimEndpointUrl = this.connection.id.apply((id) => scimEndpointUrl(args.auth0Domain, id));
 
-        this.registerOutputs({
-            connectionId: this.connectionId,
-            scimEndpointUrl: this.scimEndpointUrl,
-            token: this.token,
-        });
+        // The fields above are what the wiring reads; registering them as the component's outputs too stored them
+        // in the state a second time and cost traced promises per value (issue 16).
+        this.registerOutputs({});
     }
 }

@@ -25,8 +25,9 @@ export interface ScimTokenArgs {
 export const SCIM_TOKEN_TYPE = dynamicTypeToken("ScimToken");
 
 /**
- * Outputs: tokenId, token (secret), createdAt, validUntil (undefined: never expires), rotateAfter
- * (undefined: never rotated). Resource id and import id: `connectionId/tokenId`.
+ * Outputs: token (secret), createdAt, validUntil (undefined: never expires), rotateAfter (undefined: never
+ * rotated). Resource id and import id: `connectionId/tokenId`; the state also holds tokenId, not declared here
+ * since the id carries it (each declared output costs the SDK four traced promises per resource, issue 16).
  *
  * Rotation: the first `pulumi up` at or after rotateAfter replaces the token, create-before-delete: the new
  * token is created, resources that take `token` as an input (the Entra synchronization secret) are updated,
@@ -41,7 +42,6 @@ export class ScimToken extends DynamicResource {
     declare public readonly scopes: pulumi.Output<string[]>;
     declare public readonly tokenLifetimeDays: pulumi.Output<number | undefined>;
     declare public readonly tokenRotationDays: pulumi.Output<number | undefined>;
-    declare public readonly tokenId: pulumi.Output<string>;
     /** The bearer value Entra needs. Secret in state (additionalSecretOutputs) and in the program (pulumi.secret). */
     declare public readonly token: pulumi.Output<string>;
     declare public readonly createdAt: pulumi.Output<string>;
@@ -62,7 +62,6 @@ export class ScimToken extends DynamicResource {
                 tokenRotationDays: args.tokenRotationDays,
                 auth0Domain: args.auth0Domain,
                 // Outputs the provider fills in (rotateAfter also as an input, computed by check).
-                tokenId: undefined,
                 token: undefined,
                 createdAt: undefined,
                 validUntil: undefined,

@@ -117,6 +117,8 @@ export class EntraScimProvisioning extends pulumi.ComponentResource {
             { parent: this, dependsOn: [this.synchronizationSchema, ...this.provisionOnDemand] },
         );
 
-        this.registerOutputs({ synchronizationJobId: this.synchronizationJobId });
+        // The fields above are what the wiring reads; registering them as the component's outputs too stored them
+        // in the state a second time and cost traced promises per value (issue 16).
+        this.registerOutputs({});
     }
 }

@@ -22,6 +22,12 @@ export interface ProvisionOnDemandArgs {
     tenantId?: pulumi.Input<string>;
 }
 
+/**
+ * Outputs in the state (ProvisionOnDemandOutputs), not declared here since the program reads none of them: result
+ * (Success, or Skipped with errorCode RedundantExport: already in Auth0, unchanged), errorCode, action (what Entra
+ * did in Auth0: Create, Update, Other) and targetId (the subject's SCIM id in Auth0, when Entra reports it).
+ * Declared outputs are only what the program reads: each costs the SDK four traced promises per resource (issue 16).
+ */
 export class ProvisionOnDemand extends DynamicResource {
     declare readonly servicePrincipalId: pulumi.Output<string>;
     declare readonly synchronizationJobId: pulumi.Output<string>;
@@ -29,13 +35,6 @@ export class ProvisionOnDemand extends DynamicResource {
     declare readonly objectId: pulumi.Output<string>;
     declare readonly objectTypeName: pulumi.Output<OnDemandObjectType>;
     declare readonly tenantId: pulumi.Output<string | undefined>;
-    /** Entra's result: Success, or Skipped with errorCode RedundantExport (already in Auth0, unchanged). */
-    declare readonly result: pulumi.Output<string>;
-    declare readonly errorCode: pulumi.Output<string | undefined>;
-    /** What Entra did in Auth0: Create, Update, Other. */
-    declare readonly action: pulumi.Output<string | undefined>;
-    /** The subject's SCIM id in Auth0, when Entra reports it. */
-    declare readonly targetId: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: ProvisionOnDemandArgs, opts?: pulumi.CustomResourceOptions) {
         super(
@@ -48,10 +47,6 @@ export class ProvisionOnDemand extends DynamicResource {
                 objectId: args.objectId,
                 objectTypeName: args.objectTypeName,
                 tenantId: args.tenantId,
-                result: undefined,
-                errorCode: undefined,
-                action: undefined,
-                targetId: undefined,
             },
             opts,
         );

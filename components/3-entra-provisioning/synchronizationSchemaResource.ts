@@ -5,7 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { EntraAttributeMapping } from "../config";
 import { DynamicResource } from "../dynamic/dynamicResource";
-import type { AttributeMappingSnapshot, LiveAttributeMapping } from "./synchronizationSchema";
+import type { LiveAttributeMapping } from "./synchronizationSchema";
 
 export interface SynchronizationSchemaArgs {
     /** Object id of the service principal (azuread ServicePrincipal `objectId` / template `servicePrincipalObjectId`). */
@@ -22,6 +22,11 @@ export interface SynchronizationSchemaArgs {
     attributeMappings?: pulumi.Input<pulumi.Input<EntraAttributeMapping>[]>;
 }
 
+/**
+ * Outputs in the state also hold originalAttributeMappings, what each managed mapping was before the stack changed
+ * it (the provider restores it when the mapping leaves config); not declared here, since the program does not read
+ * it. Declared outputs are only what the program reads: each costs the SDK four traced promises per resource (issue 16).
+ */
 export class SynchronizationSchema extends DynamicResource {
     declare readonly servicePrincipalId: pulumi.Output<string>;
     declare readonly synchronizationJobId: pulumi.Output<string>;
@@ -30,8 +35,6 @@ export class SynchronizationSchema extends DynamicResource {
     declare readonly provisionGroups: pulumi.Output<boolean>;
     /** As declared; after `pulumi refresh`, as found in the live schema. */
     declare readonly attributeMappings: pulumi.Output<(EntraAttributeMapping | LiveAttributeMapping)[]>;
-    /** What each managed mapping was before the stack changed it (restored when it leaves config). */
-    declare readonly originalAttributeMappings: pulumi.Output<AttributeMappingSnapshot[]>;
     /** Id of the synchronization rule holding the User mapping: `ruleId` for provision on demand. */
     declare readonly synchronizationRuleId: pulumi.Output<string>;
 
@@ -46,7 +49,6 @@ export class SynchronizationSchema extends DynamicResource {
                 emailMatchingPrecedence: args.emailMatchingPrecedence ?? 2,
                 provisionGroups: args.provisionGroups,
                 attributeMappings: args.attributeMappings ?? [],
-                originalAttributeMappings: undefined,
                 synchronizationRuleId: undefined,
             },
             opts,

@@ -80,7 +80,7 @@ describe("credentials from stack config and the state", () => {
         const sp = graph.addServicePrincipal();
         const key = new PreferredTokenSigningKey("key", { servicePrincipalId: sp.id, thumbprint: "2F8B4E1C9A7D3B6E5F0A1C2D3E4F5A6B7C8D9E0F" });
         const token = new ScimToken("token", { connectionId: "con_StateCheck000001", scopes: ["get:users"] });
-        await Promise.all([settled(key.urn), settled(token.urn), settled(token.tokenId)]);
+        await Promise.all([settled(key.urn), settled(token.urn), settled(token.id)]);
 
         expect(registered.map((r) => r.type).sort()).toEqual(["PreferredTokenSigningKey", "ScimToken"]);
         // The credentials really were used: Entra and Auth0 each issued a token to them.

@@ -91,9 +91,9 @@ describe("a ScimToken edit that keeps the token", () => {
             tokenRotationDays: 120,
         });
         const seen = await new Promise<[string | undefined, number | undefined, string]>((ok) =>
-            pulumi.all([t.rotateAfter, t.tokenRotationDays, t.tokenId]).apply(ok),
+            pulumi.all([t.rotateAfter, t.tokenRotationDays, t.id]).apply(ok),
         );
         expect(planned.rotateAfter).not.toBe(state.outputs.rotateAfter);
-        expect(seen).toEqual([planned.rotateAfter, 120, state.outputs.tokenId]);
+        expect(seen).toEqual([planned.rotateAfter, 120, `${token.inputs.connectionId}/${state.outputs.tokenId}`]);
     });
 });
