@@ -161,9 +161,16 @@ async function measureSize(
     const baseline: ChildResult[] = [];
     const withComponents: ChildResult[] = [];
     for (let rep = 0; rep < reps; rep++) {
-        stack.push(await measure("stack", connections, planFile, tmp, { programRoot: options.programRoot }));
-        baseline.push(await measure("baseline", connections, planFile, tmp));
-        withComponents.push(await measure("components", connections, planFile, tmp));
+        // The stack goes first in the first run (it records the plan the twins register); later runs rotate the
+        // order, so that a slow start after the previous process's exit (its heap handed back) is not always
+        // charged to the same kind.
+        const run = {
+            stack: async () => stack.push(await measure("stack", connections, planFile, tmp, { programRoot: options.programRoot })),
+            baseline: async () => baseline.push(await measure("baseline", connections, planFile, tmp)),
+            components: async () => withComponents.push(await measure("components", connections, planFile, tmp)),
+        };
+        const order = (["stack", "baseline", "components"] as const).map((_, i, kinds) => kinds[(i + rep) % kinds.length]);
+        for (const kind of order) await run[kind]();
         for (const twin of [baseline[rep], withComponents[rep]]) {
             const mismatch = sameRegistrations(stack[rep], twin);
             if (mismatch) throw new Error(`${connections} connections: the flat baseline (${twin.kind}) does not match the stack: ${mismatch}`);
@@ -175,7 +182,7 @@ async function measureSize(
         }
         log(
             `  ${connections} connections, run ${rep + 1}/${reps}: stack ${Math.round(stack[rep].evalMs)} ms, baseline ${Math.round(baseline[rep].evalMs)} ms, ` +
-                `baseline with the component tree ${Math.round(withComponents[rep].evalMs)} ms`,
+                `baseline with the component tree ${Math.round(withComponents[rep].evalMs)} ms (stack / baseline ${(stack[rep].evalMs / baseline[rep].evalMs).toFixed(2)}x; order ${order.join(", ")})`,
         );
     }
     fs.rmSync(planFile, { force: true });
