@@ -161,7 +161,7 @@ export function baselineGap(s: SizeResult): string {
     return (
         `of the ${pct(stack - base)} over the baseline, the component tree (${s.components} components, ` +
         `${(s.components / s.connections).toFixed(1)} per connection) takes ${pct(tree - base)} (the flat baseline with the same components: ${fmtMs(tree)}), ` +
-        `the rest of the program ${pct(stack - tree)} (dynamic resources' declared outputs, component and stack outputs, applies, validation); ` +
+        `the rest of the program ${pct(stack - tree)} (dynamic resources' \`__provider\` and declared outputs, applies, validation); ` +
         `per custom resource: stack ${(stack / s.customResources).toFixed(2)} ms, baseline ${(base / s.customResources).toFixed(2)} ms; ` +
         `${s.footprint.dynamicResources} dynamic resources, ${s.providerSerializations} closure serializations`
     );
