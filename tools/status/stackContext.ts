@@ -2,7 +2,6 @@
 // reads it) and Auth0 credentials, from the stack's auth0:* config first, then AUTH0_* in the environment.
 // The outputs are read without --show-secrets (a SCIM token shows as "[secret]"); the config is read with it, for
 // the credentials. Neither command prints what it read.
-import type { SsoTicketTemplate } from "../../components/self-service/ticketRequest";
 import {
     AUTH0_CONFIG_KEYS,
     AUTH0_ENV_VARS,
@@ -14,11 +13,8 @@ import {
 import { type ConnectionOutput, type Exec, UsageError, execPulumi, readStackConnections } from "../verify/target";
 import { ONBOARDING_SCOPES } from "../../components/self-service/onboardingApi";
 
-/** A connection's stack output, with what a self-service connection adds. */
-export interface OnboardingConnectionOutput extends ConnectionOutput {
-    /** Present for a self-service connection (see ScimConnectionOutputs.selfService). */
-    selfService?: { profileId?: string; ticket?: SsoTicketTemplate };
-}
+/** A connection's stack output; `selfService` is present for a self-service connection. */
+export type OnboardingConnectionOutput = ConnectionOutput;
 
 export interface StackContext {
     connections: Record<string, OnboardingConnectionOutput>;
@@ -77,7 +73,7 @@ export function credentialsFor(config: ConfigLookup & { keys(): string[] }, env:
 /** Outputs and credentials of `stack`. */
 export async function readStackContext(stack: string, env: NodeJS.ProcessEnv, exec: Exec = execPulumi): Promise<StackContext> {
     // Without --show-secrets: neither command needs a SCIM token, so none is decrypted into this process.
-    const connections = (await readStackConnections(stack, exec, "pulumi", false)) as Record<string, OnboardingConnectionOutput>;
+    const connections = await readStackConnections(stack, exec, "pulumi", false);
     const config = await readStackConfig(stack, exec);
     return { connections, ...credentialsFor(config, env) };
 }

@@ -1,6 +1,8 @@
 // Where the check's targets come from: the stack's `connections` output (read with the Pulumi CLI),
 // or flags and the environment for a pipeline or an admin without the stack.
 import { execFile } from "node:child_process";
+import type * as pulumi from "@pulumi/pulumi";
+import type { ScimConnectionOutputs } from "../../components/scimConnection";
 import { parseTenantUrl } from "./dialect";
 import type { ConnectionTarget } from "./report";
 
@@ -12,25 +14,12 @@ export class UsageError extends Error {
     }
 }
 
-/** One connection as `pulumi stack output --json --show-secrets` shows it (see ScimConnectionOutputs). */
-export interface ConnectionOutput {
-    connectionId?: string;
-    scimEndpointUrl?: string;
-    entraTenantUrl?: string;
-    scimToken?: string;
-    scimTokenScopes?: string[];
-    samlEntityId?: string;
-    samlReplyUrl?: string;
-    entraApplicationClientId?: string;
-    entraServicePrincipalId?: string;
-    synchronizationJobId?: string;
-    /** Managed apps: the provisioning status the stack declares (false: a paused job is expected). */
-    provisioningEnabled?: boolean;
-    /** Managed apps: the app's Entra tenant; Graph tokens are requested for it (connections in several tenants). */
-    entraTenantId?: string;
-    /** Present for self-service connections: the customer's admin made the SCIM token, the stack never sees it. */
-    selfService?: unknown;
-}
+/**
+ * One entry of the stack's `connections` output as `pulumi stack output --json` prints it: the program's
+ * ScimConnectionOutputs with every Output resolved (a secret such as the SCIM token reads "[secret]" without
+ * --show-secrets). Every field may be missing: a stack deployed by an older version lacks the newer ones.
+ */
+export type ConnectionOutput = Partial<pulumi.Unwrap<ScimConnectionOutputs>>;
 
 /** Connections verify cannot check from the stack's outputs alone, with why (printed, never silently dropped). */
 export function selfServiceConnections(connections: Record<string, ConnectionOutput>): string[] {
