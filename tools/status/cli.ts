@@ -3,10 +3,10 @@
 // never values). At most three Management API reads per connection, one at a time, waiting out 429s.
 // Exit codes: 0 report printed; 1 Auth0 refused or failed; 2 usage or stack problem; 3 internal error.
 import { OnboardingApi } from "../../components/self-service/onboardingApi";
-import { UsageError } from "../verify/target";
+import { type ConnectionOutput, UsageError } from "../verify/target";
 import { type OnboardingIo, runCommand, runFromShell } from "./command";
 import { type AuthZeroAnswers, type ConnectionStatus, DEFAULT_STATUS_OPTIONS, connectionStatus, renderStatus } from "./report";
-import { type OnboardingConnectionOutput, readStackContext } from "./stackContext";
+import { readStackContext } from "./stackContext";
 
 export const USAGE = `Usage:
   npm run status -- --stack NAME [--json]
@@ -23,7 +23,7 @@ Options:
 Needs the Management API scopes read:connections read:scim_config read:scim_token.
 Exit codes: 0 report printed, 1 Auth0 refused or failed, 2 usage or stack problem, 3 internal error.`;
 
-function modeOf(c: OnboardingConnectionOutput): ConnectionStatus["mode"] {
+function modeOf(c: ConnectionOutput): ConnectionStatus["mode"] {
     if (c.selfService) return "self-service";
     return c.entraServicePrincipalId ? "managed" : "auth0-only";
 }

@@ -13,11 +13,8 @@ import {
 import { type ConnectionOutput, type Exec, UsageError, execPulumi, readStackConnections } from "../verify/target";
 import { ONBOARDING_SCOPES } from "../../components/self-service/onboardingApi";
 
-/** A connection's stack output; `selfService` is present for a self-service connection. */
-export type OnboardingConnectionOutput = ConnectionOutput;
-
 export interface StackContext {
-    connections: Record<string, OnboardingConnectionOutput>;
+    connections: Record<string, ConnectionOutput>;
     credentials: Auth0Credentials;
     /** Where each credential setting came from, for the report (never the values). */
     credentialSource: "stack config" | "environment" | "stack config and environment";

@@ -5,9 +5,9 @@
 import type { Management } from "auth0";
 import { type IssuedTicket, OnboardingApi } from "../../components/self-service/onboardingApi";
 import { MAX_TICKET_TTL_SECONDS } from "../../components/self-service/ticketRequest";
-import { UsageError } from "../verify/target";
+import { type ConnectionOutput, UsageError } from "../verify/target";
 import { type OnboardingIo, runCommand, runFromShell } from "../status/command";
-import { type OnboardingConnectionOutput, type StackContext, readStackContext } from "../status/stackContext";
+import { type StackContext, readStackContext } from "../status/stackContext";
 
 export const USAGE = `Usage:
   npm run ticket -- --stack NAME --connection NAME [--ttl-hours N] [--json]
@@ -46,7 +46,7 @@ function ttlSeconds(v: string | undefined): number | undefined {
 /** The connection's ticket request, or a UsageError saying why this connection cannot have one. */
 export function ticketRequestFor(stack: string, name: string, context: Pick<StackContext, "connections">, ttl?: number) {
     const names = Object.keys(context.connections).sort();
-    const c: OnboardingConnectionOutput | undefined = context.connections[name];
+    const c: ConnectionOutput | undefined = context.connections[name];
     if (!c) throw new UsageError(`stack ${stack} has no connection "${name}"; it has: ${names.join(", ") || "none"}`);
     const selfService = c.selfService;
     if (!selfService) {
