@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { type RecordedResource, type RecordingMonitor, resolve, settle, simulate } from "../tools/plan/simulation";
+import { parseScimTokenResourceId } from "../components/2-auth0-connection/scimTokenProvider";
 import { runStack } from "../components/stack";
 import type { RawStackConfig } from "../components/config";
 import type { ScimConnectionOutputs } from "../components/scimConnection";
@@ -177,6 +178,12 @@ describe("a managed connection", () => {
         expect(token.additionalSecretOutputs).toContain("token");
         expect(token.inputs).toMatchObject({ tokenLifetimeDays: 180, tokenRotationDays: 150 });
         expect(token.deleteBeforeReplace).toBe(false);
+    });
+
+    it("gives the simulated token the id the provider gives it (the plan shows it; the id is also the import id)", () => {
+        const conn = one(r.monitor, T.connection);
+        const token = one(r.monitor, T.token);
+        expect(parseScimTokenResourceId(token.id)).toEqual({ connectionId: conn.id, tokenId: token.state.tokenId });
     });
 
     it("gives Entra the SCIM URL with ?aadOptscim062020 and the token, as a secret", () => {

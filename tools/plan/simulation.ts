@@ -306,7 +306,7 @@ function walkSecrets(value: unknown, path: string, secrets: string[]): { plain: 
 /**
  * A URN as the engine makes it: a child's type is qualified by its parent's whole qualified type, except the stack's
  * (pulumi/pulumi sdk/go/common/resource/urn.go NewURN). Pulumi's MockMonitor keeps only the parent's last type,
- * which hides what an alias from a folded component must name.
+ * so the URNs the plan and the stack-shape fixture hold would not be a real stack's.
  */
 export function engineUrn(parent: string, type: string, name: string): string {
     const stack = `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::`;
