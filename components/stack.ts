@@ -49,7 +49,9 @@ export function declareStack(settings: StackSettings, configs: readonly Connecti
     const profile = settings.selfServiceProfile ? declareSelfServiceProfile(settings.selfServiceProfile) : undefined;
     // Service principals per tenant: Entra's provisioning logs live in each tenant.
     const monitored = new Map<string, pulumi.Output<string>[]>();
-    settings.connections.forEach((c, i) => {
+    // A loop, not forEach: Pulumi records every resource's whole call stack, and each frame costs a source-map
+    // lookup under ts-node (docs/scale.md).
+    for (const [i, c] of settings.connections.entries()) {
         const provider = c.entra ? providers.get(tenantKey(c.entra.tenantId)) : undefined;
         const integration = new ScimConnection(
             c.name,
@@ -70,7 +72,7 @@ export function declareStack(settings: StackSettings, configs: readonly Connecti
             ids.push(sp);
             monitored.set(tenantKey(c.entra.tenantId), ids);
         }
-    });
+    }
     if (settings.monitoring) declareMonitoring(settings, settings.monitoring, monitored);
     return connections;
 }
