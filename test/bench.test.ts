@@ -8,11 +8,13 @@ import * as v8 from "node:v8";
 import { parseStackConfig } from "../components/config";
 import type { RecordedResource } from "../tools/plan/simulation";
 import { generateStackConfig, isAuth0Only, tenantCount } from "../tools/bench/generate";
-import { registerFlat, sdkClass, toFlatPlan } from "../tools/bench/baseline";
+import { flatClasses, registerFlat, sdkClass, setFlatProgram, takeFlatProgram, toFlatPlan } from "../tools/bench/baseline";
+import { countStackTraces } from "../tools/bench/child";
 import { settle, simulate } from "../tools/plan/simulation";
 import {
     type ColdResult,
     type SizeResult,
+    baselineGap,
     evaluateTargets,
     missedBy,
     formatColdTable,
@@ -175,6 +177,19 @@ describe("flat plan from a recording", () => {
         }
     });
 
+    it("registers the plan when required, as the Pulumi CLI requires a program, and only with a plan set", async () => {
+        expect(() => takeFlatProgram()).toThrow("tools/bench/flatProgram is required by the bench child after setFlatProgram()");
+        const plan = toFlatPlan(recorded, []);
+        const monitor = await simulate({ stack: "bench", preview: true });
+        setFlatProgram({ plan, classes: flatClasses(plan), withComponents: false });
+        const program = await import("../tools/bench/flatProgram");
+        await settle();
+        expect(program.resources).toHaveLength(plan.resources.length);
+        expect(monitor.recorded.filter((r) => r.custom).map((r) => r.name)).toEqual(["azuread-t", "sp", "secret", "status"]);
+        // Taken once: a second require of the module could not register the plan twice.
+        expect(() => takeFlatProgram()).toThrow();
+    });
+
     it("makes provider packages' resources with their own classes, dynamic ones without", () => {
         expect(sdkClass("azuread:index/servicePrincipal:ServicePrincipal")).toBeDefined();
         expect((sdkClass("azuread:index/servicePrincipal:ServicePrincipal") as unknown as { __pulumiType: string }).__pulumiType).toBe(
@@ -184,6 +199,27 @@ describe("flat plan from a recording", () => {
         expect(sdkClass("auth0:index/connection:Connection")).toBeDefined();
         expect(sdkClass("pulumi-nodejs:dynamic/auth0-entra-scim:ScimToken")).toBeUndefined();
         expect(sdkClass("azuread:index/noSuchThing:NoSuchThing")).toBeUndefined();
+    });
+});
+
+describe("stack-trace counter", () => {
+    it("counts each formatted trace and its frames through the installed hook, and puts the hook back", () => {
+        const before = Error.prepareStackTrace;
+        const counter = countStackTraces();
+        expect(counter).toBeDefined();
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 50;
+        const depth = (n: number): string | undefined => (n === 0 ? new Error("x").stack : depth(n - 1));
+        const stack = depth(6);
+        Error.stackTraceLimit = limit;
+        expect(stack).toContain("Error: x");
+        const { traces, frames } = counter!.counted();
+        expect(traces).toBe(1);
+        expect(frames).toBeGreaterThanOrEqual(7);
+        counter!.stop();
+        expect(Error.prepareStackTrace).toBe(before);
+        void new Error("y").stack;
+        expect(counter!.counted().traces).toBe(1);
     });
 });
 
@@ -299,9 +335,15 @@ describe("tables", () => {
         const lines = table.split("\n");
         expect(lines[0]).toContain("| connections | resources (custom) | stack time | flat baseline | ratio |");
         expect(lines[2]).toBe(
-            "| 10 | 200 (160) | 110 ms | 55 ms | 2.00x | 61 ms (1.10x) | 110 / 100 MiB | 80 / 75 MiB (50 / 48) | 2500; 5000 | 30 (3; 30) | 40.0 KB |",
+            "| 10 | 200 (160) | 110 ms | 55 ms | 2.00x | 61 ms (1.10x) | 110 / 100 MiB | 80 / 75 MiB (50 / 48) | 2500; 5000 | 30 (3; 30) | 40.0 KB | - |",
         );
         expect(lines[3]).toContain("| 500 | 10000 (8000) | 12.3 s | 10.0 s | 1.23x |");
+    });
+
+    it("shows the stack-trace frames each run formatted, and names them among where the time goes", () => {
+        const s: SizeResult = { ...size(500, [12_000], [10_000]), stackTraceFrames: { stack: 3_450_000, baseline: 3_000_000, withComponents: 3_150_000 } };
+        expect(formatSizeTable([s]).split("\n")[2]).toMatch(/\| 3\.45M \/ 3\.00M \(1\.15x\) \|$/);
+        expect(baselineGap(s)).toContain("stack-trace frames formatted: stack 3.45M, baseline 3.00M (1.15x), baseline with the component tree 3.15M (1.05x)");
     });
 
     it("cold start and the whole RESULTS.md", () => {

@@ -174,7 +174,9 @@ export function registerFlat(
             components.push(new FlatComponentResource(c.type, c.name, c.parent !== undefined ? { parent: components[c.parent] } : {}));
         }
     }
-    plan.resources.forEach((r, i) => {
+    // A loop, not forEach: a hand-written flat program has no callback frames under its resources (Pulumi records
+    // each resource's whole call stack).
+    for (const [i, r] of plan.resources.entries()) {
         const inputs: pulumi.Inputs = {};
         for (const [key, value] of Object.entries(r.inputs)) {
             const sources = r.inputSources[key];
@@ -198,8 +200,29 @@ export function registerFlat(
         made.push(
             Class ? new Class(r.name, inputs, opts) : pkg ? new FlatProvider(pkg[1], r.name, inputs, opts) : new FlatResource(r.type, r.name, inputs, opts),
         );
-    });
+    }
     for (const call of plan.calls) pulumi.runtime.invokeOutput(call.token, call.inputs);
     for (const c of components) c.complete();
     return made;
+}
+
+/** What tools/bench/flatProgram.ts registers when it is required: set by the bench child just before. */
+export interface FlatProgramInput {
+    plan: FlatPlan;
+    classes: Map<string, ResourceClass | undefined>;
+    withComponents: boolean;
+}
+
+let flatProgramInput: FlatProgramInput | undefined;
+
+export function setFlatProgram(input: FlatProgramInput): void {
+    flatProgramInput = input;
+}
+
+/** The input set for the flat program module; it can be taken once. */
+export function takeFlatProgram(): FlatProgramInput {
+    const input = flatProgramInput;
+    if (!input) throw new Error("tools/bench/flatProgram is required by the bench child after setFlatProgram()");
+    flatProgramInput = undefined;
+    return input;
 }

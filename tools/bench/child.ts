@@ -8,7 +8,7 @@ import * as v8 from "node:v8";
 import * as YAML from "yaml";
 import { settle, simulate } from "../plan/simulation";
 import { generateStackConfig } from "./generate";
-import { type FlatPlan, flatClasses, registerFlat, toFlatPlan } from "./baseline";
+import { type FlatPlan, flatClasses, setFlatProgram, toFlatPlan } from "./baseline";
 import { providerFootprint, type ProviderFootprint } from "./report";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -49,6 +49,11 @@ export interface ChildResult {
     providerSerializations: number;
     /** Inputs and outputs of the custom resources as JSON: roughly what the state file holds. */
     stateBytes: number;
+    /**
+     * Stack traces formatted while evaluating, and their frames: Pulumi captures one per traced promise and one
+     * (whole) per resource; under ts-node each frame goes through source-map-support. Absent without such a hook.
+     */
+    stackTraces?: { traces: number; frames: number };
 }
 
 /** What a run under a reduced heap limit (spec.untilDone) writes: that it finished, and when. */
@@ -75,6 +80,27 @@ function countSerializations(): () => number {
         return original(...args);
     };
     return () => calls;
+}
+
+/**
+ * Counts the stack traces formatted through an installed `Error.prepareStackTrace` hook (ts-node installs
+ * source-map-support's); undefined when none is installed, as in a compiled deployment, where V8 formats them.
+ */
+export function countStackTraces(): { counted(): { traces: number; frames: number }; stop(): void } | undefined {
+    const hook = Error.prepareStackTrace;
+    if (typeof hook !== "function") return undefined;
+    const counted = { traces: 0, frames: 0 };
+    Error.prepareStackTrace = (err, frames) => {
+        counted.traces++;
+        counted.frames += frames.length;
+        return hook(err, frames);
+    };
+    return {
+        counted: () => ({ ...counted }),
+        stop: () => {
+            Error.prepareStackTrace = hook;
+        },
+    };
 }
 
 const MiB = 2 ** 20;
@@ -131,6 +157,7 @@ async function main(spec: ChildSpec): Promise<ChildResult | DoneResult> {
     const generated = generateStackConfig(spec.connections);
     const stackFile = `${spec.resultFile}.stack.yaml`;
     if (spec.kind === "plan") writeStackFile(stackFile, generated.pulumiConfig);
+    const stackTraces = countStackTraces();
     const heap = heapSampler();
 
     // A hand-written flat program keeps every resource in a module-level const until the program ends; so does the
@@ -150,11 +177,15 @@ async function main(spec: ChildSpec): Promise<ChildResult | DoneResult> {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             require(path.join(root, "index"));
         } else {
-            flatResources = registerFlat(plan!, classes, spec.kind === "components");
+            setFlatProgram({ plan: plan!, classes: classes!, withComponents: spec.kind === "components" });
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            flatResources = (require("./flatProgram") as typeof import("./flatProgram")).resources;
         }
         await settle();
     }
     const evalMs = performance.now() - start;
+    const traced = stackTraces?.counted();
+    stackTraces?.stop();
     const peakHeapMb = heap.peak();
     heap.stop();
     fs.rmSync(stackFile, { force: true });
@@ -184,6 +215,7 @@ async function main(spec: ChildSpec): Promise<ChildResult | DoneResult> {
         stateBytes: recorded
             .filter((r) => r.custom)
             .reduce((n, r) => n + Buffer.byteLength(JSON.stringify(r.inputs)) + Buffer.byteLength(JSON.stringify(r.state)), 0),
+        ...(traced ? { stackTraces: traced } : {}),
     };
     if (spec.kind === "stack") {
         result.footprint = providerFootprint(recorded);

@@ -97,6 +97,11 @@ export interface SizeResult {
     providerSerializations: number;
     /** Estimated state of the custom resources: their inputs and outputs as JSON, all resources. */
     stateBytes: number;
+    /**
+     * Stack-trace frames formatted while evaluating (first run; a count, the same in every run): Pulumi captures a
+     * trace per traced promise and a whole one per resource, and source-map-support formats each frame.
+     */
+    stackTraceFrames?: { stack: number; baseline: number; withComponents: number };
 }
 
 export interface ColdResult {
@@ -163,7 +168,17 @@ export function baselineGap(s: SizeResult): string {
         `${(s.components / s.connections).toFixed(1)} per connection) takes ${pct(tree - base)} (the flat baseline with the same components: ${fmtMs(tree)}), ` +
         `the rest of the program ${pct(stack - tree)} (dynamic resources' \`__provider\` and declared outputs, applies, validation); ` +
         `per custom resource: stack ${(stack / s.customResources).toFixed(2)} ms, baseline ${(base / s.customResources).toFixed(2)} ms; ` +
+        (s.stackTraceFrames ? `${framesShown(s.stackTraceFrames)}; ` : "") +
         `${s.footprint.dynamicResources} dynamic resources, ${s.providerSerializations} closure serializations`
+    );
+}
+
+/** The stack-trace frames formatted, the count that drives most of the time (docs/scale.md). */
+export function framesShown(f: NonNullable<SizeResult["stackTraceFrames"]>): string {
+    const m = (n: number) => `${(n / 1e6).toFixed(2)}M`;
+    return (
+        `stack-trace frames formatted: stack ${m(f.stack)}, baseline ${m(f.baseline)} (${(f.stack / f.baseline).toFixed(2)}x), ` +
+        `baseline with the component tree ${m(f.withComponents)} (${(f.withComponents / f.baseline).toFixed(2)}x)`
     );
 }
 
@@ -201,7 +216,11 @@ export function evaluateTargets(sizes: readonly SizeResult[], cold?: ColdResult)
         why:
             from && to
                 ? `per connection: ${(median(from.stackMs) / from.connections).toFixed(1)} ms at ${from.connections}, ${(median(to.stackMs) / to.connections).toFixed(1)} ms at ${to.connections}; ` +
-                  `the flat baseline grows ${(median(to.baselineMs) / median(from.baselineMs)).toFixed(2)}x; peak RSS ${from.stackRssMb.toFixed(0)} -> ${to.stackRssMb.toFixed(0)} MiB`
+                  `the flat baseline grows ${(median(to.baselineMs) / median(from.baselineMs)).toFixed(2)}x; ` +
+                  (from.stackTraceFrames && to.stackTraceFrames
+                      ? `stack-trace frames formatted grow ${(to.stackTraceFrames.stack / from.stackTraceFrames.stack).toFixed(2)}x; `
+                      : "") +
+                  `peak RSS ${from.stackRssMb.toFixed(0)} -> ${to.stackRssMb.toFixed(0)} MiB`
                 : "",
     });
 
@@ -273,6 +292,7 @@ export function formatSizeTable(sizes: readonly SizeResult[]): string {
             "custom-provider bytes / connection (inputs; state)",
             "dynamic resources (distinct texts; serializations)",
             "est. state / connection",
+            "stack-trace frames stack / baseline",
         ],
         sizes.map((s) => {
             const stack = median(s.stackMs);
@@ -289,6 +309,9 @@ export function formatSizeTable(sizes: readonly SizeResult[]): string {
                 `${Math.round(s.footprint.inputBytes / s.connections)}; ${Math.round(s.footprint.stateBytes / s.connections)}`,
                 `${s.footprint.dynamicResources} (${s.footprint.distinct}; ${s.providerSerializations})`,
                 kb(s.stateBytes / s.connections),
+                s.stackTraceFrames
+                    ? `${(s.stackTraceFrames.stack / 1e6).toFixed(2)}M / ${(s.stackTraceFrames.baseline / 1e6).toFixed(2)}M (${(s.stackTraceFrames.stack / s.stackTraceFrames.baseline).toFixed(2)}x)`
+                    : "-",
             ];
         }),
     );

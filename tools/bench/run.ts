@@ -149,6 +149,11 @@ function sameRegistrations(stack: ChildResult, baseline: ChildResult): string | 
     return undefined;
 }
 
+function stackTraceFrames(stack: ChildResult, baseline: ChildResult, withComponents: ChildResult): Pick<SizeResult, "stackTraceFrames"> {
+    if (!stack.stackTraces || !baseline.stackTraces || !withComponents.stackTraces) return {};
+    return { stackTraceFrames: { stack: stack.stackTraces.frames, baseline: baseline.stackTraces.frames, withComponents: withComponents.stackTraces.frames } };
+}
+
 async function measureSize(
     connections: number,
     reps: number,
@@ -210,6 +215,7 @@ async function measureSize(
             footprint: first.footprint!,
             stateBytes: first.stateBytes,
             providerSerializations: first.providerSerializations,
+            ...stackTraceFrames(first, baseline[0], withComponents[0]),
         },
         types: first.types,
     };

@@ -1,0 +1,11 @@
+// The flat baseline as a program module: it registers its resources when it is required, the way the Pulumi CLI
+// requires a program's index.ts, so they are made under the same module-loading frames as the stack's. Pulumi
+// records each resource's whole call stack, and under ts-node every frame costs a source-map lookup
+// (docs/scale.md); a baseline called straight from the bench would skip those frames and look cheaper than
+// any program the CLI runs.
+import { registerFlat, takeFlatProgram } from "./baseline";
+
+const { plan, classes, withComponents } = takeFlatProgram();
+
+/** Kept until the process ends, as a program's module-level resources are. */
+export const resources = registerFlat(plan, classes, withComponents);
