@@ -385,7 +385,8 @@ export function renderResults(report: BenchReport): string {
         "Each figure comes from a fresh `node` process. The stack is the real program (index.ts through ts-node with the",
         "project's tsconfig.json, as the Pulumi CLI loads it) evaluated in-process against the simulated providers of tools/plan/simulation.ts in preview mode:",
         "time runs from `require(index)` until every registration and invoke was answered. The flat baseline registers the",
-        "same custom resources (type tokens, count, input values, dependency edges, explicit providers, secrets) in one loop,",
+        "same custom resources (type tokens, count, input values, dependency edges, explicit providers, secrets) in one loop",
+        "of a module the process requires, as the CLI requires a program (tools/bench/flatProgram.ts),",
         "with no components, no config validation and no dynamic providers (tools/bench/baseline.ts), from the stack's own",
         'recording of the same run. "flat + components" is that baseline registered under the stack\'s own component tree',
         "(same types, names and nesting, no outputs): its difference to the flat baseline is what the components cost.",
@@ -403,6 +404,9 @@ export function renderResults(report: BenchReport): string {
         "",
         "Times are medians of the runs listed below; RSS and peak heap are the largest peaks of those runs (peak heap is sampled every",
         "20 ms and includes garbage not yet collected); live heap is the median heap in use after a full collection at the end.",
+        "Stack-trace frames are counted in the first run (the count is the same in every run): the SDK captures a trace for",
+        "every traced promise and a whole one for every resource, and under ts-node source-map-support formats each frame;",
+        "that is most of the time (docs/scale.md), and unlike the time it does not move with the machine's load.",
         "",
         ...report.sizes.map(
             (s) =>
