@@ -51,7 +51,8 @@ export interface ChildResult {
     stateBytes: number;
     /**
      * Stack traces formatted while evaluating, and their frames: Pulumi captures one per traced promise and one
-     * (whole) per resource; under ts-node each frame goes through source-map-support. Absent without such a hook.
+     * (whole) per resource; under ts-node each frame goes through source-map-support. Absent if
+     * `Error.prepareStackTrace` was not a function to wrap.
      */
     stackTraces?: { traces: number; frames: number };
 }
@@ -83,8 +84,9 @@ function countSerializations(): () => number {
 }
 
 /**
- * Counts the stack traces formatted through an installed `Error.prepareStackTrace` hook (ts-node installs
- * source-map-support's); undefined when none is installed, as in a compiled deployment, where V8 formats them.
+ * Counts the stack traces formatted through `Error.prepareStackTrace`: here ts-node's source-map-support hook, as
+ * under the Pulumi CLI (whose runtime installs source-map-support for JavaScript programs too); Node's own
+ * formatter where nothing replaced it. Undefined if no function is set there at all.
  */
 export function countStackTraces(): { counted(): { traces: number; frames: number }; stop(): void } | undefined {
     const hook = Error.prepareStackTrace;
