@@ -16,6 +16,7 @@ import {
     type SizeResult,
     baselineGap,
     evaluateTargets,
+    runSpread,
     missedBy,
     formatColdTable,
     formatSizeTable,
@@ -338,6 +339,13 @@ describe("tables", () => {
             "| 10 | 200 (160) | 110 ms | 55 ms | 2.00x | 61 ms (1.10x) | 110 / 100 MiB | 80 / 75 MiB (50 / 48) | 2500; 5000 | 30 (3; 30) | 40.0 KB | - |",
         );
         expect(lines[3]).toContain("| 500 | 10000 (8000) | 12.3 s | 10.0 s | 1.23x |");
+    });
+
+    it("gives the spread of the per-run ratios beside the median, pairing each run's stack with its baseline", () => {
+        expect(runSpread({ stackMs: [110, 100, 140], baselineMs: [100, 100, 100] })).toBe("; runs 1.00x-1.40x");
+        expect(runSpread({ stackMs: [120], baselineMs: [100] })).toBe("");
+        const t = evaluateTargets([size(500, [12_000, 11_000], [10_000, 10_000])]);
+        expect(t.find((x) => x.id === "baselineRatio")?.shown).toBe("1.15x (11.5 s vs 10.0 s; runs 1.10x-1.20x)");
     });
 
     it("shows the stack-trace frames each run formatted, and names them among where the time goes", () => {

@@ -182,6 +182,14 @@ export function framesShown(f: NonNullable<SizeResult["stackTraceFrames"]>): str
     );
 }
 
+/** "; runs 1.06x-1.35x": the range of the per-run ratios (stack and baseline of the same run), when there are several. */
+export function runSpread(s: Pick<SizeResult, "stackMs" | "baselineMs">): string {
+    const n = Math.min(s.stackMs.length, s.baselineMs.length);
+    if (n < 2) return "";
+    const ratios = s.stackMs.slice(0, n).map((ms, i) => ms / s.baselineMs[i]);
+    return `; runs ${Math.min(...ratios).toFixed(2)}x-${Math.max(...ratios).toFixed(2)}x`;
+}
+
 /** The excess over a limit in percent; below 1%, to a hundredth, so a near miss never reads "by 0%". */
 export function missedBy(fraction: number): string {
     const pct = fraction * 100;
@@ -198,7 +206,10 @@ export function evaluateTargets(sizes: readonly SizeResult[], cold?: ColdResult)
         id: "baselineRatio",
         target: `${TARGETS.baselineRatio.connections} connections: stack time <= ${TARGETS.baselineRatio.max}x the flat baseline`,
         value: ratio,
-        shown: ratio === undefined ? "not measured" : `${ratio.toFixed(2)}x (${fmtMs(median(big!.stackMs))} vs ${fmtMs(median(big!.baselineMs))})`,
+        shown:
+            ratio === undefined
+                ? "not measured"
+                : `${ratio.toFixed(2)}x (${fmtMs(median(big!.stackMs))} vs ${fmtMs(median(big!.baselineMs))}${runSpread(big!)})`,
         ...verdict(ratio, TARGETS.baselineRatio.max),
         why: big ? baselineGap(big) : "",
     });
