@@ -49,8 +49,8 @@ export function declareStack(settings: StackSettings, configs: readonly Connecti
     const profile = settings.selfServiceProfile ? declareSelfServiceProfile(settings.selfServiceProfile) : undefined;
     // Service principals per tenant: Entra's provisioning logs live in each tenant.
     const monitored = new Map<string, pulumi.Output<string>[]>();
-    // A loop, not forEach: Pulumi records every resource's whole call stack, and each frame costs a source-map
-    // lookup under ts-node (docs/scale.md).
+    // A loop, not forEach: Pulumi records every resource's whole call stack, and under ts-node each frame of a
+    // source file is cloned and source-mapped; the callback is one such frame under every resource (docs/scale.md).
     for (const [i, c] of settings.connections.entries()) {
         const provider = c.entra ? providers.get(tenantKey(c.entra.tenantId)) : undefined;
         const integration = new ScimConnection(

@@ -5,11 +5,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as v8 from "node:v8";
+import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "../components/config";
 import type { RecordedResource } from "../tools/plan/simulation";
 import { generateStackConfig, isAuth0Only, tenantCount } from "../tools/bench/generate";
 import { flatClasses, registerFlat, sdkClass, setFlatProgram, takeFlatProgram, toFlatPlan } from "../tools/bench/baseline";
-import { countStackTraces } from "../tools/bench/child";
+import { type ChildResult, countStackTraces } from "../tools/bench/child";
 import { settle, simulate } from "../tools/plan/simulation";
 import {
     type ColdResult,
@@ -24,7 +25,7 @@ import {
     providerFootprint,
     renderResults,
 } from "../tools/bench/report";
-import { cliTranspile, parseArgs } from "../tools/bench/run";
+import { cliTranspile, parseArgs, stackTraceFrames } from "../tools/bench/run";
 import {
     type LimitRun,
     bracketOf,
@@ -178,16 +179,36 @@ describe("flat plan from a recording", () => {
         }
     });
 
-    it("registers the plan when required, as the Pulumi CLI requires a program, and only with a plan set", async () => {
+    it("registers the plan when required, under the module's own frames as a program's, and only with a plan set", async () => {
         expect(() => takeFlatProgram()).toThrow("tools/bench/flatProgram is required by the bench child after setFlatProgram()");
         const plan = toFlatPlan(recorded, []);
         const monitor = await simulate({ stack: "bench", preview: true });
         setFlatProgram({ plan, classes: flatClasses(plan), withComponents: false });
-        const program = await import("../tools/bench/flatProgram");
+        expect(() => setFlatProgram({ plan, classes: flatClasses(plan), withComponents: false })).toThrow("a flat program is already set");
+        // Pulumi records each resource's call stack (Resource.callsites): a module's evaluation must be on it, as the
+        // evaluation of index.ts is on the stack's.
+        // Resource.callsites is internal to the SDK (private in its typings), hence the cast.
+        const sdk = pulumi.Resource as unknown as { callsites(): { file?: string }[] };
+        const files: string[] = [];
+        const callsites = sdk.callsites;
+        sdk.callsites = () => {
+            const sites = callsites.call(sdk);
+            files.push(...sites.map((site) => site.file ?? ""));
+            return sites;
+        };
+        try {
+            const program = await import("../tools/bench/flatProgram");
+            expect(program.resources).toHaveLength(plan.resources.length);
+        } finally {
+            sdk.callsites = callsites;
+        }
         await settle();
-        expect(program.resources).toHaveLength(plan.resources.length);
+        // Made while a module was being evaluated: here Vitest's module evaluator is on the stack (under the CLI it is
+        // Node's loader and ts-node); a test calling registerFlat itself would show only the test runner.
+        expect(files.some((f) => f.endsWith(path.join("tools", "bench", "baseline.ts")))).toBe(true);
+        expect(files.some((f) => /vitest\/dist\/module-evaluator\.js$/.test(f))).toBe(true);
         expect(monitor.recorded.filter((r) => r.custom).map((r) => r.name)).toEqual(["azuread-t", "sp", "secret", "status"]);
-        // Taken once: a second require of the module could not register the plan twice.
+        // The input was taken: the plan cannot be registered a second time from it.
         expect(() => takeFlatProgram()).toThrow();
     });
 
@@ -343,15 +364,33 @@ describe("tables", () => {
 
     it("gives the spread of the per-run ratios beside the median, pairing each run's stack with its baseline", () => {
         expect(runSpread({ stackMs: [110, 100, 140], baselineMs: [100, 100, 100] })).toBe("; runs 1.00x-1.40x");
+        // Paired: 110/100 and 125/125; any other pairing would give 0.88x or 1.25x.
+        expect(runSpread({ stackMs: [110, 125], baselineMs: [100, 125] })).toBe("; runs 1.00x-1.10x");
         expect(runSpread({ stackMs: [120], baselineMs: [100] })).toBe("");
         const t = evaluateTargets([size(500, [12_000, 11_000], [10_000, 10_000])]);
         expect(t.find((x) => x.id === "baselineRatio")?.shown).toBe("1.15x (11.5 s vs 10.0 s; runs 1.10x-1.20x)");
     });
 
     it("shows the stack-trace frames each run formatted, and names them among where the time goes", () => {
-        const s: SizeResult = { ...size(500, [12_000], [10_000]), stackTraceFrames: { stack: 3_450_000, baseline: 3_000_000, withComponents: 3_150_000 } };
+        const frames = { stack: 3_450_000, baseline: 3_000_000, withComponents: 3_150_000, sameInEveryRun: true };
+        const s: SizeResult = { ...size(500, [12_000], [10_000]), stackTraceFrames: frames };
         expect(formatSizeTable([s]).split("\n")[2]).toMatch(/\| 3\.45M \/ 3\.00M \(1\.15x\) \|$/);
-        expect(baselineGap(s)).toContain("stack-trace frames formatted: stack 3.45M, baseline 3.00M (1.15x), baseline with the component tree 3.15M (1.05x)");
+        expect(baselineGap(s)).toContain("stack-trace frames formatted: stack 3.45M, baseline 3.00M (1.15x), baseline with the component tree 3.15M (1.05x);");
+        const varied: SizeResult = { ...s, stackTraceFrames: { ...frames, sameInEveryRun: false } };
+        expect(formatSizeTable([varied]).split("\n")[2]).toMatch(/\| 3\.45M \/ 3\.00M \(1\.15x\), runs differ \|$/);
+        expect(baselineGap(varied)).toContain("(1.05x) (the first run's; the runs counted differently);");
+    });
+
+    it("checks that every run of each kind counted the same frames", () => {
+        const run = (frames: number | undefined) => ({ stackTraces: frames === undefined ? undefined : { traces: 1, frames } }) as ChildResult;
+        expect(stackTraceFrames([run(10), run(10)], [run(8), run(8)], [run(9), run(9)]).stackTraceFrames).toEqual({
+            stack: 10,
+            baseline: 8,
+            withComponents: 9,
+            sameInEveryRun: true,
+        });
+        expect(stackTraceFrames([run(10), run(10)], [run(8), run(7)], [run(9), run(9)]).stackTraceFrames?.sameInEveryRun).toBe(false);
+        expect(stackTraceFrames([run(10)], [run(undefined)], [run(9)])).toEqual({});
     });
 
     it("cold start and the whole RESULTS.md", () => {

@@ -216,6 +216,8 @@ export interface FlatProgramInput {
 let flatProgramInput: FlatProgramInput | undefined;
 
 export function setFlatProgram(input: FlatProgramInput): void {
+    // One plan per process: a plan set twice, or set after the module was required, would register nothing.
+    if (flatProgramInput) throw new Error("setFlatProgram: a flat program is already set and was not taken");
     flatProgramInput = input;
 }
 

@@ -92,15 +92,17 @@ export function countStackTraces(): { counted(): { traces: number; frames: numbe
     const hook = Error.prepareStackTrace;
     if (typeof hook !== "function") return undefined;
     const counted = { traces: 0, frames: 0 };
-    Error.prepareStackTrace = (err, frames) => {
+    const counting: typeof hook = (err, frames) => {
         counted.traces++;
         counted.frames += frames.length;
         return hook(err, frames);
     };
+    Error.prepareStackTrace = counting;
     return {
         counted: () => ({ ...counted }),
         stop: () => {
-            Error.prepareStackTrace = hook;
+            // Only our own wrapper is taken back: a hook installed meanwhile stays.
+            if (Error.prepareStackTrace === counting) Error.prepareStackTrace = hook;
         },
     };
 }
@@ -179,6 +181,7 @@ async function main(spec: ChildSpec): Promise<ChildResult | DoneResult> {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             require(path.join(root, "index"));
         } else {
+            if (require.cache[require.resolve("./flatProgram")]) throw new Error("bench child: tools/bench/flatProgram was required before its plan was set");
             setFlatProgram({ plan: plan!, classes: classes!, withComponents: spec.kind === "components" });
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             flatResources = (require("./flatProgram") as typeof import("./flatProgram")).resources;

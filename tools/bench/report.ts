@@ -98,10 +98,11 @@ export interface SizeResult {
     /** Estimated state of the custom resources: their inputs and outputs as JSON, all resources. */
     stateBytes: number;
     /**
-     * Stack-trace frames formatted while evaluating (first run; a count, the same in every run): Pulumi captures a
-     * trace per traced promise and a whole one per resource, and source-map-support formats each frame.
+     * Stack-trace frames formatted while evaluating, in the first run: Pulumi captures a trace per traced promise
+     * and a whole one per resource, and source-map-support formats each frame. `sameInEveryRun`: every run of each
+     * kind counted the same.
      */
-    stackTraceFrames?: { stack: number; baseline: number; withComponents: number };
+    stackTraceFrames?: { stack: number; baseline: number; withComponents: number; sameInEveryRun: boolean };
 }
 
 export interface ColdResult {
@@ -178,7 +179,8 @@ export function framesShown(f: NonNullable<SizeResult["stackTraceFrames"]>): str
     const m = (n: number) => `${(n / 1e6).toFixed(2)}M`;
     return (
         `stack-trace frames formatted: stack ${m(f.stack)}, baseline ${m(f.baseline)} (${(f.stack / f.baseline).toFixed(2)}x), ` +
-        `baseline with the component tree ${m(f.withComponents)} (${(f.withComponents / f.baseline).toFixed(2)}x)`
+        `baseline with the component tree ${m(f.withComponents)} (${(f.withComponents / f.baseline).toFixed(2)}x)` +
+        (f.sameInEveryRun ? "" : " (the first run's; the runs counted differently)")
     );
 }
 
@@ -321,7 +323,8 @@ export function formatSizeTable(sizes: readonly SizeResult[]): string {
                 `${s.footprint.dynamicResources} (${s.footprint.distinct}; ${s.providerSerializations})`,
                 kb(s.stateBytes / s.connections),
                 s.stackTraceFrames
-                    ? `${(s.stackTraceFrames.stack / 1e6).toFixed(2)}M / ${(s.stackTraceFrames.baseline / 1e6).toFixed(2)}M (${(s.stackTraceFrames.stack / s.stackTraceFrames.baseline).toFixed(2)}x)`
+                    ? `${(s.stackTraceFrames.stack / 1e6).toFixed(2)}M / ${(s.stackTraceFrames.baseline / 1e6).toFixed(2)}M (${(s.stackTraceFrames.stack / s.stackTraceFrames.baseline).toFixed(2)}x)` +
+                      (s.stackTraceFrames.sameInEveryRun ? "" : ", runs differ")
                     : "-",
             ];
         }),
@@ -415,9 +418,10 @@ export function renderResults(report: BenchReport): string {
         "",
         "Times are medians of the runs listed below; RSS and peak heap are the largest peaks of those runs (peak heap is sampled every",
         "20 ms and includes garbage not yet collected); live heap is the median heap in use after a full collection at the end.",
-        "Stack-trace frames are counted in the first run (the count is the same in every run): the SDK captures a trace for",
-        "every traced promise and a whole one for every resource, and under ts-node source-map-support formats each frame;",
-        "that is most of the time (docs/scale.md), and unlike the time it does not move with the machine's load.",
+        "Stack-trace frames are counted in every run and shown from the first (marked where runs counted differently):",
+        "the SDK captures a trace for every traced promise and a whole one for every resource, and under ts-node",
+        "source-map-support formats each frame; that is most of the time (docs/scale.md), and unlike the time the count",
+        "does not move with the machine's load.",
         "",
         ...report.sizes.map(
             (s) =>

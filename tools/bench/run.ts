@@ -149,9 +149,19 @@ function sameRegistrations(stack: ChildResult, baseline: ChildResult): string | 
     return undefined;
 }
 
-function stackTraceFrames(stack: ChildResult, baseline: ChildResult, withComponents: ChildResult): Pick<SizeResult, "stackTraceFrames"> {
-    if (!stack.stackTraces || !baseline.stackTraces || !withComponents.stackTraces) return {};
-    return { stackTraceFrames: { stack: stack.stackTraces.frames, baseline: baseline.stackTraces.frames, withComponents: withComponents.stackTraces.frames } };
+/** The first run's frame counts, and whether every run of each kind counted the same. */
+export function stackTraceFrames(
+    stack: readonly ChildResult[],
+    baseline: readonly ChildResult[],
+    withComponents: readonly ChildResult[],
+): Pick<SizeResult, "stackTraceFrames"> {
+    const frames = (runs: readonly ChildResult[]) => runs.map((r) => r.stackTraces?.frames);
+    const kinds = [frames(stack), frames(baseline), frames(withComponents)];
+    if (kinds.some((k) => k.length === 0 || k.some((f) => f === undefined))) return {};
+    const [s, b, c] = kinds as number[][];
+    return {
+        stackTraceFrames: { stack: s[0], baseline: b[0], withComponents: c[0], sameInEveryRun: kinds.every((k) => k.every((f) => f === k[0])) },
+    };
 }
 
 async function measureSize(
@@ -215,7 +225,7 @@ async function measureSize(
             footprint: first.footprint!,
             stateBytes: first.stateBytes,
             providerSerializations: first.providerSerializations,
-            ...stackTraceFrames(first, baseline[0], withComponents[0]),
+            ...stackTraceFrames(stack, baseline, withComponents),
         },
         types: first.types,
     };
