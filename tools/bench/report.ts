@@ -174,12 +174,14 @@ export function baselineGap(s: SizeResult): string {
     );
 }
 
+/** A frame count in millions: "3.33M". */
+const millions = (n: number) => `${(n / 1e6).toFixed(2)}M`;
+
 /** The stack-trace frames formatted, the count that drives most of the time (docs/scale.md). */
 export function framesShown(f: NonNullable<SizeResult["stackTraceFrames"]>): string {
-    const m = (n: number) => `${(n / 1e6).toFixed(2)}M`;
     return (
-        `stack-trace frames formatted: stack ${m(f.stack)}, baseline ${m(f.baseline)} (${(f.stack / f.baseline).toFixed(2)}x), ` +
-        `baseline with the component tree ${m(f.withComponents)} (${(f.withComponents / f.baseline).toFixed(2)}x)` +
+        `stack-trace frames formatted: stack ${millions(f.stack)}, baseline ${millions(f.baseline)} (${(f.stack / f.baseline).toFixed(2)}x), ` +
+        `baseline with the component tree ${millions(f.withComponents)} (${(f.withComponents / f.baseline).toFixed(2)}x)` +
         (f.sameInEveryRun ? "" : " (the first run's; the runs counted differently)")
     );
 }
@@ -323,7 +325,7 @@ export function formatSizeTable(sizes: readonly SizeResult[]): string {
                 `${s.footprint.dynamicResources} (${s.footprint.distinct}; ${s.providerSerializations})`,
                 kb(s.stateBytes / s.connections),
                 s.stackTraceFrames
-                    ? `${(s.stackTraceFrames.stack / 1e6).toFixed(2)}M / ${(s.stackTraceFrames.baseline / 1e6).toFixed(2)}M (${(s.stackTraceFrames.stack / s.stackTraceFrames.baseline).toFixed(2)}x)` +
+                    ? `${millions(s.stackTraceFrames.stack)} / ${millions(s.stackTraceFrames.baseline)} (${(s.stackTraceFrames.stack / s.stackTraceFrames.baseline).toFixed(2)}x)` +
                       (s.stackTraceFrames.sameInEveryRun ? "" : ", runs differ")
                     : "-",
             ];
