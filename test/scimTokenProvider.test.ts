@@ -558,6 +558,30 @@ describe("read and import id", () => {
         expect(standIn.tokens(CONN).map((t) => t.token_id)).toEqual([fresh.outs!.tokenId]);
     });
 
+    it("drops the token when Auth0 answers 404 for its connection's tokens: connection deleted or SCIM turned off", async () => {
+        const p = makeProvider();
+        const s = (await modelUp(p, undefined, args(), async () => {})).state;
+        standIn.addConnection("con_noScimAnymore01", { scim: false });
+        const scimOff = { ...s.outputs, connectionId: "con_noScimAnymore01" };
+        expect(await p.read!(`con_noScimAnymore01/${s.outputs.tokenId}`, scimOff)).toEqual({ id: "" });
+        expect(logs.at(-1)).toContain("Auth0 answers 404 for the tokens of connection con_noScimAnymore01");
+        const gone = { ...s.outputs, connectionId: "con_deletedInDash01" };
+        expect(await p.read!(`con_deletedInDash01/${s.outputs.tokenId}`, gone)).toEqual({ id: "" });
+        expect(
+            apiCalls()
+                .filter((r) => r.status === 404)
+                .map((r) => r.path),
+        ).toEqual(["/api/v2/connections/con_noScimAnymore01/scim-configuration/tokens", "/api/v2/connections/con_deletedInDash01/scim-configuration/tokens"]);
+    });
+
+    it("still fails a refresh on other errors listing the tokens", async () => {
+        const p = makeProvider();
+        const s = (await modelUp(p, undefined, args(), async () => {})).state;
+        standIn.inject({ path: /\/scim-configuration\/tokens$/, method: "GET", status: 403 });
+        const e = await failure(() => p.read!(s.id, s.outputs));
+        expect(e.message).toContain(`list SCIM tokens of connection ${CONN} failed (HTTP 403`);
+    });
+
     it("rejects an id in neither form", async () => {
         const p = makeProvider();
         const e = await failure(() => p.read!("tok_only", undefined));

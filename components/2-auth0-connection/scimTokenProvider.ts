@@ -18,7 +18,15 @@
 //
 // The token value is returned once by Auth0 and can never be read back: `read` keeps it from state.
 import * as pulumi from "@pulumi/pulumi";
-import { Auth0CredentialsError, ScimTokenApi, type Auth0ManagementOptions, auth0Name, resolveAuth0Credentials } from "../clients/auth0Management";
+import {
+    Auth0ApiError,
+    Auth0CredentialsError,
+    ScimTokenApi,
+    type Auth0ManagementOptions,
+    type ScimTokenInfo,
+    auth0Name,
+    resolveAuth0Credentials,
+} from "../clients/auth0Management";
 import { scheduledRotateAfter } from "./scimToken";
 import {
     type TokenSchedule,
@@ -123,6 +131,16 @@ function replacementKeys(olds: Partial<Pick<ScimTokenInputs, "connectionId" | "s
     if (!Array.isArray(news.scopes) || news.scopes.some(isUnknown) || !sameScopes(olds.scopes, news.scopes)) keys.push("scopes");
     if ((olds.tokenLifetimeDays ?? null) !== (news.tokenLifetimeDays ?? null)) keys.push("tokenLifetimeDays");
     return keys;
+}
+
+/** The connection's tokens; undefined when Auth0 answers 404 (the connection is gone or its SCIM is off). */
+async function listUnlessGone(tokens: ScimTokenApiLike, connectionId: string): Promise<ScimTokenInfo[] | undefined> {
+    try {
+        return await tokens.list(connectionId);
+    } catch (e) {
+        if (e instanceof Auth0ApiError && e.status === 404) return undefined;
+        throw e;
+    }
 }
 
 function describe(id: string, o: Pick<ScimTokenOutputs, "createdAt" | "validUntil" | "rotateAfter">): string {
@@ -238,7 +256,14 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
                 parseScimTokenResourceId(id) ??
                 (props?.connectionId && props.tokenId ? { connectionId: props.connectionId, tokenId: props.tokenId } : undefined);
             if (!parsed) throw new Error(`ScimToken id "${id}" is not of the form connectionId/tokenId (e.g. con_AbC123/tok_XyZ789).`);
-            const listed = (await api(props?.auth0Domain).list(parsed.connectionId)).find((t) => t.tokenId === parsed.tokenId);
+            const tokens = await listUnlessGone(api(props?.auth0Domain), parsed.connectionId);
+            if (!tokens) {
+                log(
+                    `ScimToken ${id}: Auth0 answers 404 for the tokens of connection ${parsed.connectionId} (the connection was deleted or its SCIM configuration turned off); the token went with it, so it is dropped from the state and the next pulumi up creates a new one.`,
+                );
+                return { id: "" };
+            }
+            const listed = tokens.find((t) => t.tokenId === parsed.tokenId);
             if (!listed) {
                 log(
                     `ScimToken ${id}: Auth0 no longer lists this token (deleted in the dashboard or by hand); it is dropped from the state and the next pulumi up creates a new one.`,
