@@ -239,7 +239,9 @@ export class ScimClient {
             } catch {
                 body = undefined;
             }
-            const excerpt = this.redactor.apply(text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text);
+            // Redacted before it is cut: a cut inside an echoed token would leave its prefix unmatched.
+            const clean = this.redactor.apply(text);
+            const excerpt = clean.length > EXCERPT ? `${clean.slice(0, EXCERPT)}…` : clean;
             return {
                 status: res.status,
                 contentType: res.headers.get("content-type") ?? "",
