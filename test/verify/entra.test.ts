@@ -261,6 +261,24 @@ describe("verdicts on published shapes", () => {
         expect(v.map((x) => x.status)).toEqual(["pass", "pass", "pass"]);
     });
 
+    it("a last cycle that ended in EntryLevelErrors (some objects failed, no job error) fails, pointing to the logs", () => {
+        const job = fixture<SynchronizationJob>("graph-synchronizationjob-get-awssinglesignon-quarantine-lastexecution.json");
+        const last = { ...job.status!.lastExecution!, state: "EntryLevelErrors" as const, error: null };
+        const v = judgeJob({ ...job, status: { ...job.status!, lastExecution: last } }, false);
+        expect(v.find((x) => x.id === "entra.job-last-execution")).toMatchObject({
+            status: "fail",
+            reason: expect.stringMatching(/^last cycle EntryLevelErrors at 2021-05-24T/),
+            hint: expect.stringContaining("some users or groups failed to provision"),
+        });
+    });
+
+    it("a last cycle that Succeeded passes", () => {
+        const job = fixture<SynchronizationJob>("graph-synchronizationjob-get-awssinglesignon-quarantine-lastexecution.json");
+        const last = { ...job.status!.lastExecution!, state: "Succeeded" as const, error: null };
+        const v = judgeJob({ ...job, status: { ...job.status!, lastExecution: last } }, false);
+        expect(v.find((x) => x.id === "entra.job-last-execution")?.status).toBe("pass");
+    });
+
     it("provision on demand Skipped/RedundantExport is a pass; the double-encoded key and value are read", () => {
         const s = summariseProvisionOnDemand(fixture("graph-provisionondemand-response-user-customappsso-skipped.json"));
         expect(s).toMatchObject({ status: "pass", reason: expect.stringMatching(/^Skipped for BillBob@contoso.com \(RedundantExport: The state of the user/) });

@@ -122,17 +122,20 @@ export function judgeJob(job: SynchronizationJob, expectOff: boolean): Array<{ i
     const last = s.lastExecution;
     if (!last) {
         out.push({ id: "entra.job-last-execution", status: "pass", reason: "no cycle has run yet" });
-    } else if (last.error || /fail/i.test(last.state ?? "")) {
+    } else if (last.error || /fail/i.test(last.state ?? "") || last.state === "EntryLevelErrors") {
+        // EntryLevelErrors (SynchronizationTaskExecutionResult): the cycle ran, but some users or groups failed.
+        const entryLevel = last.state === "EntryLevelErrors" && !last.error;
         out.push({
             id: "entra.job-last-execution",
             status: "fail",
             reason:
                 `last cycle ${last.state ?? "?"}${last.timeEnded ? ` at ${last.timeEnded}` : ""}${last.error ? `: ${errorText(last.error)}` : ""}` +
                 `${s.countSuccessiveCompleteFailures ? `; ${s.countSuccessiveCompleteFailures} complete failure(s) in a row` : ""}`,
-            hint:
-                last.error?.tenantActionable === false
-                    ? "Microsoft marks this error as not actionable by the tenant: retry later or open a support case"
-                    : "see the provisioning logs in the Entra portal for the failing objects",
+            hint: entryLevel
+                ? "some users or groups failed to provision in that cycle: see the provisioning logs in the Entra portal for which, and why"
+                : last.error?.tenantActionable === false
+                  ? "Microsoft marks this error as not actionable by the tenant: retry later or open a support case"
+                  : "see the provisioning logs in the Entra portal for the failing objects",
         });
     } else {
         out.push({ id: "entra.job-last-execution", status: "pass", reason: `last cycle ${last.state ?? "?"}${last.timeEnded ? ` at ${last.timeEnded}` : ""}` });
