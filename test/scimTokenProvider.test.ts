@@ -95,18 +95,40 @@ afterEach(async () => {
 });
 
 describe("the stand-in speaks the recorded shapes", () => {
-    it("returns a POST body with the fixture's keys and a GET body without the value", async () => {
+    it("answers POST with the recorded create body's keys and GET with the list body's keys (no value)", async () => {
+        const apiToken = "static-management-api-token-0123456789";
+        const raw = await startAuth0StandIn({ apiToken, now: () => clock });
+        try {
+            raw.addConnection(CONN);
+            const call = async (method: string, body?: unknown) => {
+                const res = await fetch(`${raw.url}/api/v2/connections/${CONN}/scim-configuration/tokens`, {
+                    method,
+                    headers: { authorization: `Bearer ${apiToken}`, "content-type": "application/json" },
+                    ...(body ? { body: JSON.stringify(body) } : {}),
+                    signal: AbortSignal.timeout(5_000),
+                });
+                return (await res.json()) as Record<string, unknown> & Array<Record<string, unknown>>;
+            };
+            const posted = await call("POST", { scopes: ["get:users", "post:users"] });
+            expect(Object.keys(posted).sort()).toEqual(Object.keys(createResponse).sort());
+            // The value is the token id, a dot and the secret, as in the recorded body.
+            expect(createResponse.token.startsWith(`${createResponse.token_id}.`)).toBe(true);
+            expect(String(posted.token).startsWith(`${String(posted.token_id)}.`)).toBe(true);
+            const listed = await call("GET");
+            expect(Object.keys(listed[0]).sort()).toEqual(Object.keys(listResponse[0]).sort());
+        } finally {
+            await raw.close();
+        }
+    });
+
+    it("is read by the client into what the provider uses", async () => {
         const api = new ScimTokenApi({ credentials: resolveAuth0Credentials(undefined, env()), baseUrl: standIn.url });
         const issued = await api.create(CONN, { scopes: ["get:users", "post:users"] });
         const post = apiCalls().find((r) => r.method === "POST")!;
         expect(post.body).toEqual({ scopes: ["get:users", "post:users"] });
-        expect(Object.keys(issued).sort()).toEqual(["createdAt", "scopes", "token", "tokenId"]);
-        expect(Object.keys(createResponse).sort()).toEqual(["created_at", "scopes", "token", "token_id"]);
-        expect(issued.token).toMatch(new RegExp(`^${issued.tokenId}\\.[0-9a-f]{64}$`));
-        expect(createResponse.token.startsWith(createResponse.token_id)).toBe(true);
-        const listed = await api.list(CONN);
-        expect(listed).toEqual([{ tokenId: issued.tokenId, scopes: ["get:users", "post:users"], createdAt: issued.createdAt }]);
-        expect(Object.keys(listResponse[0]).sort()).toEqual(["created_at", "scopes", "token_id"]);
+        const [held] = standIn.tokens(CONN);
+        expect(issued).toEqual({ tokenId: held.token_id, token: held.token, scopes: ["get:users", "post:users"], createdAt: START.toISOString() });
+        expect(await api.list(CONN)).toEqual([{ tokenId: held.token_id, scopes: ["get:users", "post:users"], createdAt: START.toISOString() }]);
     });
 });
 
@@ -417,7 +439,7 @@ describe("errors", () => {
         const p = makeProvider();
         const checked = await p.check!({} as ScimTokenInputs, args());
         const { outs } = await p.create(checked.inputs!);
-        expect(outs!.tokenId).toMatch(/^tok_/);
+        expect(outs!.tokenId).toBe(standIn.tokens(CONN).at(-1)!.token_id);
         expect(sleeps).toEqual([reset * 1000 - clock.getTime(), reset * 1000 - clock.getTime()]);
         expect(
             apiCalls()
@@ -484,7 +506,7 @@ describe("credentials", () => {
         expect(missing.message).toContain("auth0:domain (or AUTH0_DOMAIN) is not set");
         current = { AUTH0_DOMAIN: DOMAIN, AUTH0_API_TOKEN: "mgmt-api-token-0001", AUTH0_CLIENT_ID: "ignored", AUTH0_CLIENT_SECRET: "ignored" };
         const { outs } = await p.create(checked.inputs!);
-        expect(outs!.tokenId).toMatch(/^tok_/);
+        expect(outs!.tokenId).toBe(standIn.tokens(CONN).at(-1)!.token_id);
         expect(standIn.requests.some((r) => r.path === "/oauth/token")).toBe(false);
     });
 
@@ -495,7 +517,7 @@ describe("credentials", () => {
         await p.configure!({ config: { get: (k) => config[k], require: (k) => config[k] } });
         const checked = await p.check!({} as ScimTokenInputs, args());
         const { outs } = await p.create(checked.inputs!);
-        expect(outs!.tokenId).toMatch(/^tok_/);
+        expect(outs!.tokenId).toBe(standIn.tokens(CONN).at(-1)!.token_id);
         // The provider's outputs never carry credentials.
         expect(JSON.stringify(outs)).not.toContain(CLIENT_SECRET);
     });
