@@ -377,13 +377,14 @@ describe("--json for pipelines", () => {
 });
 
 describe("usage errors exit 2 and never print the token", () => {
+    // Loopback (port 9, discard): a regression past validation could only reach this machine, never the internet.
     const cases: Array<[string, string[], NodeJS.ProcessEnv, RegExp]> = [
         ["no target", [], {}, /either --stack NAME or --scim-url URL/],
-        ["both targets", ["--stack", "dev", "--scim-url", "https://x.example/scim"], { SCIM_TOKEN: TOKEN }, /either --stack NAME or --scim-url URL/],
-        ["no SCIM_TOKEN", ["--scim-url", "https://x.example/scim"], {}, /SCIM_TOKEN is not set/],
-        ["rate above Auth0's limit", ["--scim-url", "https://x.example/scim", "--rate", "30"], { SCIM_TOKEN: TOKEN }, /--rate must be at most 25/],
-        ["unknown option", ["--scim-url", "https://x.example/scim", "--token", TOKEN], { SCIM_TOKEN: TOKEN }, /Unknown option '--token'/],
-        ["half the Entra ids", ["--scim-url", "https://x.example/scim", "--job-id", "scim.1.2"], { SCIM_TOKEN: TOKEN }, /go together/],
+        ["both targets", ["--stack", "dev", "--scim-url", "https://127.0.0.1:9/scim"], { SCIM_TOKEN: TOKEN }, /either --stack NAME or --scim-url URL/],
+        ["no SCIM_TOKEN", ["--scim-url", "https://127.0.0.1:9/scim"], {}, /SCIM_TOKEN is not set/],
+        ["rate above Auth0's limit", ["--scim-url", "https://127.0.0.1:9/scim", "--rate", "30"], { SCIM_TOKEN: TOKEN }, /--rate must be at most 25/],
+        ["unknown option", ["--scim-url", "https://127.0.0.1:9/scim", "--token", TOKEN], { SCIM_TOKEN: TOKEN }, /Unknown option '--token'/],
+        ["half the Entra ids", ["--scim-url", "https://127.0.0.1:9/scim", "--job-id", "scim.1.2"], { SCIM_TOKEN: TOKEN }, /go together/],
     ];
     for (const [name, argv, env, message] of cases) {
         it(name, async () => {
@@ -425,8 +426,12 @@ describe("reading outputs with the Pulumi CLI", () => {
         expect(String(err)).toMatch(/no "connections" output/);
         expect(String(err)).not.toContain(SECRET_PART);
         const notJson = fakePulumi(`echo 'secret ${TOKEN} not json'`);
-        const err2 = await readStackConnections("dev", execPulumi, notJson).catch((e: Error) => e);
-        expect(String(err2)).not.toContain(SECRET_PART);
+        const err2 = await readStackConnections("dev", execPulumi, notJson).then(
+            () => new Error("resolved"),
+            (e: Error) => e,
+        );
+        expect(err2.message).toMatch(/did not print JSON/);
+        expect(err2.message).not.toContain(SECRET_PART);
     });
 });
 
