@@ -107,7 +107,7 @@ export interface GraphStandIn {
     injectForbidden(method: string, path: string | RegExp, times?: number): void;
     /** Requests matching method and path (RegExp or substring). */
     requestsTo(method: string, path: string | RegExp): RecordedRequest[];
-    /** Forgets recorded requests and injections not used up (state stays). */
+    /** Forgets recorded requests, injections not used up and the on-demand arrivals its rate limit counts (state stays). */
     reset(): void;
     close(): Promise<void>;
 }
@@ -370,6 +370,7 @@ export async function startGraphStandIn(options: StandInOptions = {}): Promise<G
         reset: () => {
             requests.length = 0;
             injections.length = 0;
+            onDemandArrivals.length = 0;
         },
         requestsTo: (method, p) => requests.filter((r) => r.method === method && (typeof p === "string" ? r.path.includes(p) : p.test(r.path))),
         close: () =>
