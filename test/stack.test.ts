@@ -1,4 +1,5 @@
 // The whole stack under Pulumi's mocks: every resource with its inputs, and the wiring between them.
+import { simulatedScimToken } from "./support/planCli";
 import { describe, it, expect, beforeAll } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -184,6 +185,8 @@ describe("a managed connection", () => {
         const conn = one(r.monitor, T.connection);
         const token = one(r.monitor, T.token);
         expect(parseScimTokenResourceId(token.id)).toEqual({ connectionId: conn.id, tokenId: token.state.tokenId });
+        // The value the plan tests look for in the plan's output (it must appear nowhere).
+        expect(token.state.token).toBe(simulatedScimToken("contoso"));
     });
 
     it("gives Entra the SCIM URL with ?aadOptscim062020 and the token, as a secret", () => {

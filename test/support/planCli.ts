@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll } from "vitest";
+import { simulateResource } from "../../tools/plan/simulation";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -44,4 +45,18 @@ export function planCli() {
             return file;
         },
     };
+}
+
+/**
+ * The SCIM token value the offline plan simulates for a connection (derived from the resource's type and name), so a
+ * test can check that this very value is printed nowhere, whatever its format.
+ */
+export function simulatedScimToken(connection: string): string {
+    const { state } = simulateResource({
+        type: "pulumi-nodejs:dynamic/auth0-entra-scim:ScimToken",
+        name: `${connection}-auth0-scim-token`,
+        inputs: { connectionId: "con_any" },
+        custom: true,
+    });
+    return String(state.token);
 }
