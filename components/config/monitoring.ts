@@ -136,6 +136,11 @@ export function readMonitoring(r: Reader, v: unknown): MonitoringRead | undefine
     const path = "monitoring";
     const raw = r.block<MonitoringConfig>(v, path, "{enabled, resourceGroupName, location, alertEmails, ...}", MONITORING_KEYS);
     if (!raw) return undefined;
+    // A block without `enabled` would be off by default, silently and unchecked: a user who wrote one meant something.
+    if (raw.enabled === undefined && Object.keys(raw).length > 0) {
+        r.fail(join(path, "enabled"), "is required when a monitoring block is set: true deploys the alerts, false keeps the block and deploys none.");
+        return undefined;
+    }
     const enabled = r.boolean(raw.enabled, join(path, "enabled")) ?? false;
     if (!enabled) return undefined;
     const top = readMonitoringTarget(r, raw, path);
