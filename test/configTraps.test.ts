@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type RawStackConfig, parseStackConfig } from "../components/config";
-import { AUTH0_PROVIDER_KEYS, AZUREAD_PROVIDER_KEYS, PROJECT_CONFIG_KEYS, nearestKey } from "../components/config/configKeys";
+import { AUTH0_PROVIDER_KEYS, AZUREAD_PROVIDER_KEYS, AZURE_NATIVE_PROVIDER_KEYS, PROJECT_CONFIG_KEYS, nearestKey } from "../components/config/configKeys";
 import type { ConfigProblem } from "../components/config/reader";
 
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -51,6 +51,14 @@ describe("unknown config keys", () => {
         expect(p[0].message).toContain("the auth0 provider does not read auth0:domian");
     });
 
+    it("names a misspelt azure-native key, which would leave monitoring's subscription to ARM_SUBSCRIPTION_ID", () => {
+        const p = problems(base({ configKeys: ["azure-native:subscriptonId"], monitoring: MONITORING, azureSubscriptionId: SUBSCRIPTION }));
+        expect(p.map((x) => [x.path, /did you mean ([\w:-]+)\?/.exec(x.message)?.[1]])).toEqual([
+            ["azure-native:subscriptonId", "azure-native:subscriptionId"],
+        ]);
+        expect(p[0].message).toContain("the azure-native provider does not read azure-native:subscriptonId");
+    });
+
     it("leaves other namespaces alone, and names no key when none is close", () => {
         expect(problems(base({ configKeys: ["azure-native:subscriptionId", "pulumi:template", "aws:region"] }))).toEqual([]);
         const p = problems(base({ configKeys: ["auth0-entra-scim:somethingElseEntirely"] }));
@@ -65,6 +73,7 @@ describe("unknown config keys", () => {
             ...PROJECT_CONFIG_KEYS.map((k) => `auth0-entra-scim:${k}`),
             ...AUTH0_PROVIDER_KEYS.map((k) => `auth0:${k}`),
             ...AZUREAD_PROVIDER_KEYS.map((k) => `azuread:${k}`),
+            ...AZURE_NATIVE_PROVIDER_KEYS.map((k) => `azure-native:${k}`),
         ];
         expect(problems(base({ configKeys: keys }))).toEqual([]);
     });
@@ -72,6 +81,7 @@ describe("unknown config keys", () => {
     it.each([
         ["auth0", AUTH0_PROVIDER_KEYS],
         ["azuread", AZUREAD_PROVIDER_KEYS],
+        ["azure-native", AZURE_NATIVE_PROVIDER_KEYS],
     ])("knows exactly the keys the installed @pulumi/%s reads (config/vars.js)", (pkg, known) => {
         const vars = fs.readFileSync(path.join(require.resolve(`@pulumi/${pkg}/package.json`), "..", "config", "vars.js"), "utf8");
         const read = [...vars.matchAll(/__config\.get\w*\("(\w+)"/g)].map((m) => m[1]);
@@ -99,6 +109,20 @@ describe("monitoring without a subscription", () => {
 
     it("does not need one with monitoring off", () => {
         expect(problems(base({ monitoring: { ...MONITORING, enabled: false }, azureSubscriptionId: undefined }))).toEqual([]);
+    });
+});
+
+describe("a monitoring block without enabled", () => {
+    it("is refused, naming the key and both choices, instead of being switched off unchecked", () => {
+        const { enabled: _e, ...withoutEnabled } = MONITORING;
+        expect(problems(base({ monitoring: { ...withoutEnabled, alertEmails: ["not-an-email"] }, azureSubscriptionId: SUBSCRIPTION }))).toEqual([
+            { path: "monitoring.enabled", message: expect.stringMatching(/^is required when a monitoring block is set: true deploys the alerts, false/) },
+        ]);
+    });
+
+    it("is fine as an empty block, and with enabled: false", () => {
+        expect(problems(base({ monitoring: {}, azureSubscriptionId: SUBSCRIPTION }))).toEqual([]);
+        expect(problems(base({ monitoring: { ...MONITORING, enabled: false } }))).toEqual([]);
     });
 });
 

@@ -48,6 +48,58 @@ describe("npm run plan: what a reviewer reads", () => {
         expect(stdout).not.toContain("from-env");
     });
 
+    it("with monitoring on, says which subscription it deploys into and that it came from the environment", () => {
+        const monitoring = (...extra: string[]) => [
+            "config:",
+            "  auth0:domain: acme.eu.auth0.com",
+            "  azuread:tenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47",
+            ...extra,
+            "  auth0-entra-scim:monitoring:",
+            "    enabled: true",
+            "    resourceGroupName: rg-scim",
+            "    location: westeurope",
+            "    alertEmails: [ops@example.com]",
+            "  auth0-entra-scim:connections:",
+            ...managed("mon-conn"),
+        ];
+        const env = { ARM_SUBSCRIPTION_ID: "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d" };
+        const fromEnv = planWith(env, "--config-file", stackFile("Pulumi.mon.yaml", monitoring()));
+        expect(fromEnv.code).toBe(0);
+        expect(fromEnv.stdout).toContain(
+            "Azure subscription (monitoring): 5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d (environment variable ARM_SUBSCRIPTION_ID: azure-native:subscriptionId is not set in Pulumi.mon.yaml)",
+        );
+        const json = planWith(
+            env,
+            "--config-file",
+            stackFile("Pulumi.monkey.yaml", monitoring("  azure-native:subscriptionId: 11111111-2222-4333-8444-555555555555")),
+            "--json",
+        );
+        expect(JSON.parse(json.stdout).azureSubscription).toMatchObject({ value: "11111111-2222-4333-8444-555555555555", from: "stack file" });
+        const typo = planWith(
+            env,
+            "--config-file",
+            stackFile("Pulumi.montypo.yaml", monitoring("  azure-native:subscriptonId: 11111111-2222-4333-8444-555555555555")),
+        );
+        expect(typo.code).toBe(1);
+        expect(typo.stderr + typo.stdout).toContain("did you mean azure-native:subscriptionId?");
+    });
+
+    it("prints no subscription line without monitoring", () => {
+        const { stdout } = planWith(
+            { ARM_SUBSCRIPTION_ID: "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d" },
+            "--config-file",
+            stackFile("Pulumi.nomon.yaml", [
+                "config:",
+                "  auth0:domain: acme.eu.auth0.com",
+                "  azuread:tenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47",
+                "  auth0-entra-scim:connections:",
+                ...managed("no-mon"),
+            ]),
+        );
+        expect(stdout).toContain("Entra tenant: 72f988bf");
+        expect(stdout).not.toContain("Azure subscription");
+    });
+
     it("reports secure: values the plan must read as encrypted, not as malformed", () => {
         const file = stackFile("Pulumi.secure.yaml", [
             "config:",

@@ -48,6 +48,34 @@ export const AZUREAD_PROVIDER_KEYS = [
     "useOidc",
 ] as const;
 
+/**
+ * The keys @pulumi/azure-native 3.28.0 reads (its config/vars.js); a test compares this list with the installed package.
+ * Monitoring deploys through it, into `subscriptionId`: a misspelt key would leave the subscription to ARM_SUBSCRIPTION_ID.
+ */
+export const AZURE_NATIVE_PROVIDER_KEYS = [
+    "auxiliaryTenantIds",
+    "clientCertificatePassword",
+    "clientCertificatePath",
+    "clientId",
+    "clientSecret",
+    "disableInstanceDiscovery",
+    "disablePulumiPartnerId",
+    "environment",
+    "location",
+    "metadataHost",
+    "msiEndpoint",
+    "oidcRequestToken",
+    "oidcRequestUrl",
+    "oidcToken",
+    "oidcTokenFilePath",
+    "partnerId",
+    "subscriptionId",
+    "tenantId",
+    "useDefaultAzureCredential",
+    "useMsi",
+    "useOidc",
+] as const;
+
 /** Edit distance, case-insensitive (tenantID and tenantId are one key apart in meaning, not two edits). */
 function distance(a: string, b: string): number {
     const x = a.toLowerCase();
@@ -75,6 +103,7 @@ const NAMESPACES: { prefix: string; known: readonly string[]; who: string }[] = 
     { prefix: "auth0-entra-scim", known: PROJECT_CONFIG_KEYS, who: "this program" },
     { prefix: "auth0", known: AUTH0_PROVIDER_KEYS, who: "the auth0 provider" },
     { prefix: "azuread", known: AZUREAD_PROVIDER_KEYS, who: "the azuread provider" },
+    { prefix: "azure-native", known: AZURE_NATIVE_PROVIDER_KEYS, who: "the azure-native provider" },
 ];
 
 /**

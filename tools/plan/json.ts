@@ -45,6 +45,8 @@ export interface PlanJson {
     file: string;
     auth0Domain: ValueSource;
     entraTenant: ValueSource;
+    /** With monitoring on: the subscription it deploys into for the stack's own tenant, and where it came from. */
+    azureSubscription?: ValueSource;
     connections: JsonConnection[];
     /** Resources outside any connection (monitoring, providers). */
     stackResources: JsonResource[];
@@ -97,6 +99,7 @@ export function planJson(result: PlanResult): PlanJson {
         file: path.basename(result.file),
         auth0Domain: result.sources.auth0Domain,
         entraTenant: result.sources.entraTenantId,
+        ...(result.settings.monitoring ? { azureSubscription: result.sources.azureSubscriptionId } : {}),
         connections,
         stackResources,
         warnings: result.warnings,

@@ -1,6 +1,7 @@
-// Where the plan's Auth0 domain and Entra tenant came from. The providers (and the program, components/stack.ts
-// readRawConfig) fall back to AUTH0_DOMAIN and ARM_TENANT_ID when the stack file lacks the key, so a missing or
-// misspelt key silently plans for whatever tenant the shell points at: the plan's header says which one it used.
+// Where the plan's Auth0 domain, Entra tenant and (with monitoring) Azure subscription came from. The providers
+// (and the program, components/stack.ts readRawConfig) fall back to AUTH0_DOMAIN, ARM_TENANT_ID and
+// ARM_SUBSCRIPTION_ID when the stack file lacks the key, so a missing or misspelt key silently plans for whatever
+// tenant or subscription the shell points at: the plan's header says which one it used.
 import * as path from "node:path";
 import { ENCRYPTED_MARKER, type StackFile } from "./stackFile";
 
@@ -20,6 +21,8 @@ export interface ValueSource {
 export interface PlanSources {
     auth0Domain: ValueSource;
     entraTenantId: ValueSource;
+    /** The subscription monitoring deploys into for the stack's own tenant (the azure-native provider's). */
+    azureSubscriptionId: ValueSource;
 }
 
 function source(stack: StackFile, env: NodeJS.ProcessEnv, key: string, envVar: string): ValueSource {
@@ -35,7 +38,11 @@ function source(stack: StackFile, env: NodeJS.ProcessEnv, key: string, envVar: s
 
 /** The same lookups as readRawConfig: the stack file's key first, then the provider's environment variable. */
 export function planSources(stack: StackFile, env: NodeJS.ProcessEnv): PlanSources {
-    return { auth0Domain: source(stack, env, "auth0:domain", "AUTH0_DOMAIN"), entraTenantId: source(stack, env, "azuread:tenantId", "ARM_TENANT_ID") };
+    return {
+        auth0Domain: source(stack, env, "auth0:domain", "AUTH0_DOMAIN"),
+        entraTenantId: source(stack, env, "azuread:tenantId", "ARM_TENANT_ID"),
+        azureSubscriptionId: source(stack, env, "azure-native:subscriptionId", "ARM_SUBSCRIPTION_ID"),
+    };
 }
 
 /** One header line, e.g. `Auth0 domain: acme.eu.auth0.com (auth0:domain in Pulumi.dev.yaml)`. */
