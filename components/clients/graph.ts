@@ -57,6 +57,40 @@ export interface GraphClientOptions {
     sleep?: (ms: number) => Promise<void>;
     /** Replaced in tests; defaults to the global fetch. */
     fetch?: typeof fetch;
+    /**
+     * Where the client says that an environment override is in effect (once per variable and value in a process). Default
+     * stderr: a provider process's console output reaches `pulumi up` as a diagnostic.
+     */
+    notice?: (line: string) => void;
+}
+
+const noticed = new Set<string>();
+
+function noticeOnce(variable: string, value: string, line: string, notice: (line: string) => void = (l) => console.error(l)): void {
+    const key = `${variable}=${value}`;
+    if (noticed.has(key)) return;
+    noticed.add(key);
+    notice(line);
+}
+
+/**
+ * The Graph base URL and static token the options and the environment give, saying so when the environment
+ * overrides the cloud's Graph or the credential chain: it changes where the custom resources write, and how.
+ */
+function resolveOverrides(options: Pick<GraphClientOptions, "baseUrl" | "token" | "credential" | "notice">): { baseUrl: string; token?: string } {
+    const envUrl = options.baseUrl === undefined ? process.env[GRAPH_URL_ENV] || undefined : undefined;
+    const envToken = options.token === undefined && !options.credential ? process.env[GRAPH_TOKEN_ENV] || undefined : undefined;
+    if (envUrl) noticeOnce(GRAPH_URL_ENV, envUrl, `auth0-entra-scim: ${GRAPH_URL_ENV} is set: Microsoft Graph requests go to ${envUrl}.`, options.notice);
+    if (envToken) {
+        noticeOnce(
+            GRAPH_TOKEN_ENV,
+            envToken,
+            `auth0-entra-scim: ${GRAPH_TOKEN_ENV} is set: its static token is sent to Microsoft Graph instead of a token from the azuread credentials.`,
+            options.notice,
+        );
+    }
+    const token = options.token ?? envToken;
+    return { baseUrl: (options.baseUrl ?? envUrl ?? entraCloud().graphUrl).replace(/\/+$/, ""), ...(token ? { token } : {}) };
 }
 
 export interface NotFoundRetry {
@@ -186,9 +220,10 @@ export class GraphClient {
     private readonly fetchImpl: typeof fetch;
 
     constructor(options: GraphClientOptions = {}) {
-        this.baseUrl = (options.baseUrl ?? process.env[GRAPH_URL_ENV] ?? entraCloud().graphUrl).replace(/\/+$/, "");
+        const { baseUrl, token } = resolveOverrides(options);
+        this.baseUrl = baseUrl;
         this.tenantId = options.tenantId;
-        this.token = options.token ?? (options.credential ? undefined : process.env[GRAPH_TOKEN_ENV]);
+        this.token = token;
         this.credential = options.credential;
         this.settings = options.settings;
         this.credentialTransport = options.credentialTransport;
@@ -392,8 +427,7 @@ export function graphClients(options: Omit<GraphClientOptions, "tenantId" | "set
     const byTenant = new Map<string, { key: string; client: GraphClient }>();
     return (tenantId) => {
         const own = { ...options, ...(tenantId ? { tenantId } : {}) };
-        const baseUrl = options.baseUrl ?? process.env[GRAPH_URL_ENV] ?? entraCloud().graphUrl;
-        const token = options.token ?? (options.credential ? undefined : process.env[GRAPH_TOKEN_ENV]);
+        const { baseUrl, token } = resolveOverrides(options);
         let settings: EntraSettings | undefined;
         if (!token && !options.credential) {
             try {

@@ -15,7 +15,7 @@ import {
     resolveAuth0Credentials,
     resolveEntraSettings,
 } from "../../components/clients/credentials";
-import { GraphClient } from "../../components/clients/graph";
+import { GraphClient, graphClients } from "../../components/clients/graph";
 
 const dir = mkdtempSync(path.join(tmpdir(), "creds-precedence-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -218,6 +218,29 @@ describe("Entra clouds (go-azure-sdk environments.FromName)", () => {
         expect(failure(() => entraCloud({ ARM_ENVIRONMENT: "german" }, undefined)).message).toMatch(/^ARM_ENVIRONMENT "german" is not a cloud/);
     });
 
+    it("says when AUTH0_ENTRA_SCIM_GRAPH_TOKEN replaces the azuread credentials, without printing the token", () => {
+        const saved = process.env.AUTH0_ENTRA_SCIM_GRAPH_TOKEN;
+        const value = "eyJ0eXAiOiJKV1QiLCJub3RpY2UiOiJ0ZXN0In0.static-graph-token";
+        try {
+            process.env.AUTH0_ENTRA_SCIM_GRAPH_TOKEN = value;
+            const notices: string[] = [];
+            const graph = graphClients({ baseUrl: "http://127.0.0.1:9/v1.0", notice: (l) => notices.push(l) });
+            graph("72f988bf-86f1-41af-91ab-2d7cd011db47");
+            graph("72f988bf-86f1-41af-91ab-2d7cd011db47");
+            expect(notices).toEqual([
+                "auth0-entra-scim: AUTH0_ENTRA_SCIM_GRAPH_TOKEN is set: its static token is sent to Microsoft Graph instead of a token from the azuread credentials.",
+            ]);
+            expect(notices.join("")).not.toContain("static-graph-token");
+            // An explicit token or credential wins, and nothing is said.
+            const quiet: string[] = [];
+            new GraphClient({ baseUrl: "http://127.0.0.1:9/v1.0", token: "explicit", notice: (l) => quiet.push(l) });
+            expect(quiet).toEqual([]);
+        } finally {
+            if (saved === undefined) delete process.env.AUTH0_ENTRA_SCIM_GRAPH_TOKEN;
+            else process.env.AUTH0_ENTRA_SCIM_GRAPH_TOKEN = saved;
+        }
+    });
+
     it("gives the Graph client its base URL, unless AUTH0_ENTRA_SCIM_GRAPH_URL overrides it", () => {
         const saved = { env: process.env.ARM_ENVIRONMENT, url: process.env.AUTH0_ENTRA_SCIM_GRAPH_URL };
         try {
@@ -225,7 +248,12 @@ describe("Entra clouds (go-azure-sdk environments.FromName)", () => {
             process.env.ARM_ENVIRONMENT = "usgovernment";
             expect(new GraphClient({ token: "t" }).baseUrl).toBe("https://graph.microsoft.us/v1.0");
             process.env.AUTH0_ENTRA_SCIM_GRAPH_URL = "http://127.0.0.1:9/v1.0";
-            expect(new GraphClient({ token: "t" }).baseUrl).toBe("http://127.0.0.1:9/v1.0");
+            const notices: string[] = [];
+            expect(new GraphClient({ token: "t", notice: (l) => notices.push(l) }).baseUrl).toBe("http://127.0.0.1:9/v1.0");
+            // Said where the user looks (a provider's stderr is a diagnostic of pulumi up), once per process.
+            expect(notices).toEqual(["auth0-entra-scim: AUTH0_ENTRA_SCIM_GRAPH_URL is set: Microsoft Graph requests go to http://127.0.0.1:9/v1.0."]);
+            new GraphClient({ token: "t", notice: (l) => notices.push(l) });
+            expect(notices).toHaveLength(1);
         } finally {
             for (const [k, v] of [
                 ["ARM_ENVIRONMENT", saved.env],
