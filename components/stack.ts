@@ -8,6 +8,11 @@ import { Provider as AzureNativeProvider } from "@pulumi/azure-native/provider";
 import { declareSelfServiceProfile } from "./self-service/selfServiceProfile";
 import { ProvisioningMonitoring, createProvisioningMonitoring, tenantMonitoringName } from "./monitoring/provisioningMonitoring";
 
+/** A provider's environment fallback; empty counts as unset, as the providers (and the offline plan) read it. */
+function fromEnvironment(name: string): string | undefined {
+    return process.env[name] || undefined;
+}
+
 /** Raw config as the CLI gives it, with the providers' own environment fallbacks. */
 export function readRawConfig(): RawStackConfig {
     const project = new pulumi.Config(PROJECT);
@@ -21,14 +26,14 @@ export function readRawConfig(): RawStackConfig {
         }
     };
     return {
-        auth0Domain: new pulumi.Config("auth0").get("domain") ?? process.env.AUTH0_DOMAIN,
-        entraTenantId: new pulumi.Config("azuread").get("tenantId") ?? process.env.ARM_TENANT_ID,
+        auth0Domain: new pulumi.Config("auth0").get("domain") ?? fromEnvironment("AUTH0_DOMAIN"),
+        entraTenantId: new pulumi.Config("azuread").get("tenantId") ?? fromEnvironment("ARM_TENANT_ID"),
         tenantName: project.get("tenantName"),
         customDomain: project.get("customDomain"),
         connections: get(project, "connections"),
         monitoring: get(project, "monitoring"),
         selfServiceProfile: get(project, "selfServiceProfile"),
-        azureSubscriptionId: new pulumi.Config("azure-native").get("subscriptionId") ?? process.env.ARM_SUBSCRIPTION_ID,
+        azureSubscriptionId: new pulumi.Config("azure-native").get("subscriptionId") ?? fromEnvironment("ARM_SUBSCRIPTION_ID"),
         configKeys: Object.keys(pulumi.runtime.allConfig()),
     };
 }

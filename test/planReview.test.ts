@@ -29,6 +29,19 @@ describe("npm run plan: what a reviewer reads", () => {
         expect(stdout).toContain('identifierUri: "urn:auth0:from-env:env-conn"');
     });
 
+    it("takes an empty AUTH0_DOMAIN as unset, as the provider does, and says the key is required", () => {
+        const file = stackFile("Pulumi.emptyenv.yaml", [
+            "config:",
+            "  auth0-entra-scim:connections:",
+            "    - name: a",
+            "      saml: {metadataUrl: https://idp.example/a.xml}",
+        ]);
+        const { code, stdout, stderr } = planWith({ AUTH0_DOMAIN: "" }, "--config-file", file);
+        expect(code).toBe(1);
+        expect(stdout + stderr).toContain("auth0:domain: is required: pulumi config set auth0:domain");
+        expect(stdout + stderr).not.toContain("must not be empty");
+    });
+
     it("prefers the stack file's keys over the environment, and says so", () => {
         const file = stackFile("Pulumi.keys.yaml", [
             "config:",
