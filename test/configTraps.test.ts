@@ -59,6 +59,15 @@ describe("unknown config keys", () => {
         expect(p[0].message).toContain("the azure-native provider does not read azure-native:subscriptonId");
     });
 
+    it("names the nearest key for a misspelt key inside a block, too", () => {
+        const p = problems(base({ connections: [{ ...managed, entra: { ...managed.entra, provisionGroup: false }, scim: { tokenLifetime: 90 } }] }));
+        expect(p.map((x) => [x.path, /did you mean (\w+)\?/.exec(x.message)?.[1]])).toEqual([
+            ["connections[0].scim.tokenLifetime", "tokenLifetimeDays"],
+            ["connections[0].entra.provisionGroup", "provisionGroups"],
+        ]);
+        expect(p[0].message).toMatch(/^unknown key: did you mean tokenLifetimeDays\? Known keys here: userIdAttribute, /);
+    });
+
     it("leaves other namespaces alone, and names no key when none is close", () => {
         expect(problems(base({ configKeys: ["azure-native:subscriptionId", "pulumi:template", "aws:region"] }))).toEqual([]);
         const p = problems(base({ configKeys: ["auth0-entra-scim:somethingElseEntirely"] }));
@@ -109,6 +118,17 @@ describe("monitoring without a subscription", () => {
 
     it("does not need one with monitoring off", () => {
         expect(problems(base({ monitoring: { ...MONITORING, enabled: false }, azureSubscriptionId: undefined }))).toEqual([]);
+    });
+});
+
+describe("a malformed azuread:tenantId", () => {
+    it("is one problem at its own path, not also a missing tenant at every managed connection", () => {
+        const p = problems(base({ entraTenantId: "contoso.onmicrosoft.com", connections: [managed, { ...managed, name: "d" }] }));
+        expect(p).toEqual([{ path: "azuread:tenantId", message: expect.stringContaining('"contoso.onmicrosoft.com" is not a tenant id') }]);
+    });
+
+    it("still leaves a connection without a tenant reported when no default is set at all", () => {
+        expect(problems(base({ entraTenantId: undefined })).map((x) => x.path)).toEqual(["connections[0].entra.tenantId"]);
     });
 });
 

@@ -1,6 +1,7 @@
 // Walking raw config: the problem list, the typed readers that feed it, and the link between a block's declared
 // keys and its settings type. Every config file reads through this; nothing here knows a config key.
 import { RunError } from "@pulumi/pulumi/errors";
+import { nearestKey } from "./configKeys";
 
 export interface ConfigProblem {
     /** Config path, e.g. `connections[2].entra.assignments.groups[0]` or `auth0:domain`. */
@@ -71,7 +72,8 @@ export class Reader {
     keys(o: Obj, path: string, known: readonly string[]): void {
         for (const k of Object.keys(o)) {
             if (!known.includes(k)) {
-                this.fail(join(path, k), `unknown key. Known keys here: ${known.join(", ")}.`);
+                const near = nearestKey(k, known);
+                this.fail(join(path, k), `unknown key${near ? `: did you mean ${near}?` : "."} Known keys here: ${known.join(", ")}.`);
             }
         }
     }
