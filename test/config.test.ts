@@ -204,10 +204,8 @@ describe("bad input: every problem, each with its config path", () => {
         const p = problems(base([{ name: "c", entra: {} }], { entraTenantId: undefined }));
         expect(p.map((x) => x.path)).toEqual(["connections[0].entra.tenantId"]);
         expect(p[0].message).toContain("azuread:tenantId");
-        expect(paths(base([{ name: "c", entra: {} }], { entraTenantId: "contoso.onmicrosoft.com" }))).toEqual([
-            "azuread:tenantId",
-            "connections[0].entra.tenantId",
-        ]);
+        // The malformed default is the one problem: "set azuread:tenantId or ARM_TENANT_ID" would mislead there.
+        expect(paths(base([{ name: "c", entra: {} }], { entraTenantId: "contoso.onmicrosoft.com" }))).toEqual(["azuread:tenantId"]);
         // A connection's own tenant makes the stack tenant unnecessary.
         expect(
             parseStackConfig(base([{ name: "c", entra: { tenantId: TENANT } }], { entraTenantId: undefined })).connections[0].entra?.tenantIdFromConnection,

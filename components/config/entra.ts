@@ -96,6 +96,8 @@ export interface EntraDefaults {
     tenantId?: string;
     /** Ends "a managed Entra app needs a tenant: ..." when neither the default nor `entra.tenantId` is set. */
     setTenantId: string;
+    /** The default is set but not a tenant id, which is reported at its own path: no second problem here. */
+    defaultMalformed?: boolean;
 }
 
 /** The groups toggle as the scope checks need it before readEntra runs (readEntra reports a malformed one). */
@@ -120,7 +122,8 @@ export function readEntra(
     if (ownTenant !== undefined && !isGuid(ownTenant))
         r.fail(tenantPath, `"${ownTenant}" is not a tenant id: use the Directory (tenant) ID GUID from the Entra admin center.`);
     const tenantId = ownTenant ?? defaults.tenantId;
-    if (tenantId === undefined && isMissing(raw.tenantId)) r.fail(tenantPath, `a managed Entra app needs a tenant: ${defaults.setTenantId}.`);
+    if (tenantId === undefined && isMissing(raw.tenantId) && !defaults.defaultMalformed)
+        r.fail(tenantPath, `a managed Entra app needs a tenant: ${defaults.setTenantId}.`);
 
     const assignments = readAssignments(r, raw.assignments, join(path, "assignments"));
     const provisionGroups = r.boolean(raw.provisionGroups, join(path, "provisionGroups")) ?? false;

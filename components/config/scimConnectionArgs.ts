@@ -2,7 +2,7 @@
 // readers as the stack config, with problems named by their path in the args (`connection.entra.assignments...`).
 import type * as pulumi from "@pulumi/pulumi";
 import { type ConnectionConfig, type ConnectionSettings, readConnection } from "./connection";
-import { ConfigError, type Raw, Reader, knownKeys } from "./reader";
+import { ConfigError, type Raw, Reader, isMissing, knownKeys } from "./reader";
 import { type TenantPaths, type TenantSettings, readTenants, validEntraTenant } from "./stackConfig";
 
 /** What `new ScimConnection(name, args, opts)` takes. Plain values (not Outputs) but the profile id: they are validated up front. */
@@ -61,6 +61,7 @@ export function parseScimConnectionArgs(args: ScimConnectionArgs, subject = "Sci
     const connection = readConnection(r, raw.connection, "connection", {
         tenantId: validEntraTenant(raw.entraTenantId),
         setTenantId: "set the entraTenantId arg, or this key",
+        defaultMalformed: validEntraTenant(raw.entraTenantId) === undefined && !isMissing(raw.entraTenantId),
     });
     if (connection?.selfService && raw.selfServiceProfileId === undefined) {
         r.fail(

@@ -124,9 +124,10 @@ export function validEntraTenant(v: unknown): string | undefined {
     return typeof v === "string" && isGuid(v) ? v : undefined;
 }
 
-function readConnections(r: Reader, v: unknown, stackTenant: string | undefined): ConnectionSettings[] {
+function readConnections(r: Reader, v: unknown, stackTenant: string | undefined, stackTenantMalformed: boolean): ConnectionSettings[] {
     const entraDefaults = {
         tenantId: stackTenant,
+        defaultMalformed: stackTenantMalformed,
         setTenantId: "set azuread:tenantId (pulumi config set azuread:tenantId <guid>), ARM_TENANT_ID, or this key",
     };
     const connections: ConnectionSettings[] = [];
@@ -175,7 +176,8 @@ export function parseStackConfig(raw: RawStackConfig, options: { now?: Date } = 
     if (raw.configKeys) checkConfigKeys(r, raw.configKeys);
     const tenants = readTenants(r, raw, STACK_CONFIG_PATHS);
     const stackTenant = validEntraTenant(raw.entraTenantId);
-    const connections = readConnections(r, raw.connections, stackTenant);
+    // A malformed azuread:tenantId is reported at its own path: connections do not report it again as missing.
+    const connections = readConnections(r, raw.connections, stackTenant, stackTenant === undefined && !isMissing(raw.entraTenantId));
     const selfServiceNames = connections.filter((c) => c.selfService).map((c) => c.name);
     const selfServiceProfile = readSelfServiceProfile(r, raw.selfServiceProfile, selfServiceNames);
     checkCertificateEndDates(r, raw.connections, options.now ?? new Date());
