@@ -217,7 +217,11 @@ function restore(doc: SynchronizationSchemaDocument, snap: AttributeMappingSnaps
     }
 }
 
-/** Matching priorities must be unique within an object mapping; say which ones collide rather than let the PUT fail. */
+/**
+ * Matching priorities are an order (Microsoft: attributes are "evaluated in the order specified", the portal's
+ * matching precedence), so two mappings with one priority are refused here, naming both. UNCONFIRMED: that Graph
+ * itself rejects such a schema; no published source says what it does with a tie.
+ */
 function checkMatchingPriorities(doc: SynchronizationSchemaDocument): void {
     for (const rule of doc.synchronizationRules ?? []) {
         for (const om of rule.objectMappings ?? []) {

@@ -10,7 +10,11 @@ export type SsoTicketTemplate = Pick<
     "enabled_features" | "provisioning_config" | "domain_aliases_config" | "use_for_organization_discovery"
 >;
 
-/** Auth0's longest (and default) ticket lifetime: 5 days. */
+/**
+ * Auth0's longest (and default) ticket lifetime: 5 days. Published in Auth0's OpenAPI description of the Management
+ * API: CreateSelfServiceProfileSsoTicketRequestContent.ttl_sec has `maximum: 432000` and defaults to 432000 when 0
+ * or unset (the auth0 SDK's generated type carries the default only).
+ */
 export const MAX_TICKET_TTL_SECONDS = 432_000;
 
 /**

@@ -27,8 +27,8 @@ Options:
 Needs the Management API scope create:sso_access_tickets.
 Exit codes: 0 issued, 1 Auth0 refused or failed, 2 usage or stack problem, 3 internal error.`;
 
-// Published (Auth0 Management API reference, POST /api/v2/self-service-profiles/{id}/sso-ticket, ttl_sec): a ticket
-// is valid for ttl_sec, default and at most 432000 s (5 days); POST .../sso-ticket/{id}/revoke revokes one.
+// Published (Auth0 Management API reference, POST /api/v2/self-service-profiles/{id}/sso-ticket, ttl_sec, and its
+// OpenAPI schema's `maximum: 432000`): a ticket is valid for ttl_sec, default and at most 432000 s (5 days); POST .../sso-ticket/{id}/revoke revokes one.
 // UNCONFIRMED (no published Auth0 source found): that an opened link lasts 5 hours and opens at most 10 times, and
 // that the id revoke takes is the link's `ticket` value. The advice below states neither as fact.
 const LINK_ADVICE =
