@@ -376,6 +376,15 @@ describe("actions against the backend", () => {
         );
     });
 
+    it("prints its usage on --help (or -h) and exits 0, as every other tool here does", async () => {
+        for (const argv of [["--help"], ["plan", "-h"]]) {
+            const { d, out, err } = deps(undefined);
+            expect(await main(argv, d)).toBe(0);
+            expect(out.join("\n")).toMatch(/^Usage: npm run stacks -- <command> --file CUSTOMERS.yaml/);
+            expect(err).toEqual([]);
+        }
+    });
+
     it("exits 2 on usage errors and 1 on an unreadable file", async () => {
         for (const argv of [[], ["deploy", "--file", "x"], ["plan"], ["plan", "--file", "customers.yaml", "--force"]]) {
             const { d, err } = deps(undefined);

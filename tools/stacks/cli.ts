@@ -155,6 +155,10 @@ function load(deps: CliDeps, file: string): { customers: CustomersFile; planned:
 
 /** Runs one command; returns the exit code (0 ok, 1 invalid file or failed call, 2 usage). */
 export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
+    if (argv.includes("--help") || argv.includes("-h")) {
+        deps.out(USAGE);
+        return 0;
+    }
     let args: Args;
     try {
         args = parseArgs(argv);
