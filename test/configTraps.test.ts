@@ -169,6 +169,22 @@ describe("entra.certificateEndDate", () => {
         expect(p).toHaveLength(1);
         expect(p[0].message).not.toContain("in the past");
     });
+
+    it.each([
+        ["2031-02-30T00:00:00Z", "a day February does not have (Date.parse rolls it over to March 2)"],
+        ["2031-01-01T00:00", "no offset (Date.parse reads it as local time)"],
+        ["2031-01-01", "a date without a time"],
+        ["2031-01-01T24:00:00Z", "hour 24"],
+        ["2031-01-01 00:00:00Z", "a space for the T"],
+    ])("refuses %s: %s", (value) => {
+        expect(problems(withEnd(value), now)).toEqual([
+            { path: "connections[0].entra.certificateEndDate", message: `"${value}" is not an RFC 3339 date-time such as 2029-01-01T00:00:00Z.` },
+        ]);
+    });
+
+    it.each(["2031-02-28T23:59:59Z", "2032-02-29T00:00:00+01:00", "2031-06-30T12:00:00.125-07:30"])("accepts %s", (value) => {
+        expect(problems(withEnd(value), now)).toEqual([]);
+    });
 });
 
 describe("PROJECT_CONFIG_KEYS", () => {

@@ -281,9 +281,33 @@ function readProvisionOnDemand(r: Reader, v: unknown, podPath: string, assigned:
     return { users, groups };
 }
 
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * An RFC 3339 date-time with its offset, on a real calendar day. JavaScript's Date.parse is laxer (2029-02-30 rolls
+ * over to March 2, a missing offset reads as local time); a value it accepts and RFC 3339 does not would fail only
+ * at `pulumi up`, in the azuread provider.
+ */
+function isRfc3339DateTime(s: string): boolean {
+    const m = RFC3339.exec(s);
+    if (!m) return false;
+    const [year, month, day, hour, minute, second, offsetHour, offsetMinute] = m.slice(1).map((x) => Number(x ?? 0));
+    const date = new Date(Date.UTC(year, month - 1, day));
+    return (
+        month >= 1 &&
+        date.getUTCMonth() === month - 1 &&
+        date.getUTCDate() === day &&
+        hour < 24 &&
+        minute < 60 &&
+        second < 60 &&
+        offsetHour < 24 &&
+        offsetMinute < 60
+    );
+}
+
 function readDateTime(r: Reader, v: unknown, path: string): string | undefined {
     const s = r.string(v, path, "RFC 3339 date, e.g. 2029-01-01T00:00:00Z");
-    if (s !== undefined && (!/^\d{4}-\d{2}-\d{2}T/.test(s) || Number.isNaN(Date.parse(s)))) {
+    if (s !== undefined && !isRfc3339DateTime(s)) {
         r.fail(path, `"${s}" is not an RFC 3339 date-time such as 2029-01-01T00:00:00Z.`);
     }
     return s;
