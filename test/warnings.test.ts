@@ -62,6 +62,48 @@ describe("planWarnings", () => {
         expect(warnings([{ name: "by-metadata", saml: SAML }]).some((x) => x.includes("signingCert"))).toBe(false);
     });
 
+    describe("where the Entra and Auth0 mapping lists do not meet", () => {
+        const entra = (attributeMappings: unknown[]) => ({ assignments: { users: [USER] }, attributeMappings });
+        const mappingWarnings = (c: Record<string, unknown>) =>
+            warnings([{ name: "c", scim: { tokenLifetimeDays: 180, tokenRotationDays: 120, ...(c.scim as object) }, entra: c.entra }]).filter((x) =>
+                x.includes("mappings"),
+            );
+
+        it("flags an Entra target Auth0 does not map, naming the likely typo", () => {
+            expect(mappingWarnings({ entra: entra([{ targetAttributeName: "titel", source: "jobTitle" }]) })).toEqual([
+                'connections c: entra.attributeMappings sends "titel" to Auth0, which scim.mappings does not map (did you mean "title"?); ' +
+                    'add {scim: "titel", auth0: ...} to scim.mappings, or Auth0 keeps none of it.',
+            ]);
+            expect(mappingWarnings({ entra: entra([{ targetAttributeName: "urn:acme:badge", source: "extension_badge" }]) })[0]).not.toContain("did you mean");
+        });
+
+        it("says nothing when Auth0 maps the target, in either form of an enterprise attribute, or when it is a group's", () => {
+            expect(
+                mappingWarnings({
+                    entra: entra([
+                        { targetAttributeName: "title", source: "jobTitle" },
+                        { targetAttributeName: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", source: "department" },
+                        { targetAttributeName: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User.costCenter", source: "companyName" },
+                        { targetAttributeName: "externalId", source: "objectId", object: "Group" },
+                    ]),
+                }),
+            ).toEqual([]);
+            expect(
+                mappingWarnings({
+                    scim: { mappings: [{ scim: "urn:acme:badge", auth0: "app_metadata.badge" }] },
+                    entra: entra([{ targetAttributeName: "urn:acme:badge", source: "extension_badge" }]),
+                }),
+            ).toEqual([]);
+        });
+
+        it("flags a scim.mappings name a typo away from one of Auth0's defaults, not a custom name", () => {
+            expect(mappingWarnings({ scim: { mappings: [{ scim: "titel", auth0: "app_metadata.job_title" }] }, entra: entra([]) })).toEqual([
+                'connections c: scim.mappings maps "titel", not one of Auth0\'s default SCIM attributes; did you mean "title"?',
+            ]);
+            expect(mappingWarnings({ scim: { mappings: [{ scim: "urn:acme:badge", auth0: "app_metadata.badge" }] }, entra: entra([]) })).toEqual([]);
+        });
+    });
+
     it("flags put:users and put:groups, which Entra never uses, as more than the token needs", () => {
         const put = warnings([
             {

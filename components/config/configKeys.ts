@@ -77,7 +77,7 @@ export const AZURE_NATIVE_PROVIDER_KEYS = [
 ] as const;
 
 /** Edit distance, case-insensitive (tenantID and tenantId are one key apart in meaning, not two edits). */
-function distance(a: string, b: string): number {
+export function distance(a: string, b: string): number {
     const x = a.toLowerCase();
     const y = b.toLowerCase();
     let prev = Array.from({ length: y.length + 1 }, (_, j) => j);

@@ -1,5 +1,8 @@
-import type { StackSettings } from "../../components/config";
+import type { ConnectionSettings, StackSettings } from "../../components/config";
 import { tokenLifecycleWarnings } from "../../components/2-auth0-connection/tokenRotation";
+import { normalizeTargetAttributeName } from "../../components/3-entra-provisioning/synchronizationSchema";
+import { distance } from "../../components/config/configKeys";
+import { DEFAULT_SCIM_MAPPINGS } from "../../components/config/scim";
 
 /** Scopes Auth0 accepts that Entra never uses: it updates users and groups with PATCH (Microsoft's SCIM guide). */
 const PUT_SCOPES = ["put:users", "put:groups"];
@@ -23,8 +26,40 @@ export function planWarnings(settings: StackSettings): string[] {
             );
         }
     }
+    for (const c of settings.connections) warnings.push(...scimMappingWarnings(c));
     warnings.push(...signingCertWarnings(settings));
     return warnings;
+}
+
+/** The name in `names` one or two edits from `name` (a likely typo), if any. */
+function nearName(name: string, names: readonly string[]): string | undefined {
+    return names.find((n) => n.toLowerCase() !== name.toLowerCase() && distance(n, name) <= 2);
+}
+
+/**
+ * Where the two mapping lists do not meet: an attribute Entra is told to send that Auth0 has no mapping for (its
+ * value would be dropped; UNCONFIRMED what Auth0 does with an unmapped attribute, no published source says), and a
+ * `scim.mappings` name a typo away from one of Auth0's default SCIM attributes.
+ */
+function scimMappingWarnings(c: ConnectionSettings): string[] {
+    const out: string[] = [];
+    const auth0Names = c.scim.mappings.map((m) => m.scim);
+    const mapped = new Set(auth0Names.map((n) => normalizeTargetAttributeName(n).toLowerCase()));
+    for (const m of c.entra?.attributeMappings ?? []) {
+        if (m.object !== "User" || mapped.has(normalizeTargetAttributeName(m.targetAttributeName).toLowerCase())) continue;
+        const near = nearName(m.targetAttributeName, auth0Names);
+        out.push(
+            `connections ${c.name}: entra.attributeMappings sends "${m.targetAttributeName}" to Auth0, which scim.mappings does not map` +
+                `${near ? ` (did you mean "${near}"?)` : ""}; add {scim: "${m.targetAttributeName}", auth0: ...} to scim.mappings, or Auth0 keeps none of it.`,
+        );
+    }
+    const defaults = DEFAULT_SCIM_MAPPINGS.map((m) => m.scim);
+    for (const name of auth0Names) {
+        if (defaults.includes(name)) continue;
+        const near = nearName(name, defaults);
+        if (near) out.push(`connections ${c.name}: scim.mappings maps "${name}", not one of Auth0's default SCIM attributes; did you mean "${near}"?`);
+    }
+    return out;
 }
 
 /**
