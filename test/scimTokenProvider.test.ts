@@ -484,9 +484,21 @@ describe("errors", () => {
         expect(e.message).toContain("SCIM is not enabled");
     });
 
-    it("reports rejected client credentials without printing them", async () => {
+    it("retries a transient failure of the access-token request, even before a POST: the POST itself was not sent", async () => {
+        standIn.inject({ method: "POST", path: /^\/oauth\/token$/, status: 503, times: 2 });
+        const p = makeProvider();
+        const checked = await p.check!({} as ScimTokenInputs, args());
+        const { outs } = await p.create(checked.inputs!);
+        expect(outs!.tokenId).toBe(standIn.tokens(CONN)[0].token_id);
+        expect(standIn.requests.filter((r) => r.path === "/oauth/token").map((r) => r.status)).toEqual([503, 503, 200]);
+        expect(apiCalls().filter((r) => r.method === "POST").map((r) => r.status)).toEqual([201]);
+        expect(sleeps).toHaveLength(2);
+    });
+
+    it("reports rejected client credentials without printing them, and does not retry them", async () => {
         const p = makeProvider({ env: () => env({ AUTH0_CLIENT_SECRET: "wrong-secret-value-xyz" }) });
         const e = await failure(() => p.read!(`${CONN}/tok_AAAAAAAAAAAAAAAA`, undefined));
+        expect(standIn.requests.filter((r) => r.path === "/oauth/token").map((r) => r.status)).toEqual([401]);
         expect(e.message).toContain("HTTP 401 on POST /oauth/token");
         expect(e.message).toContain(`client ${CLIENT_ID}`);
         expect(e.message).not.toContain("wrong-secret-value-xyz");

@@ -127,6 +127,12 @@ export interface Auth0Failure {
 /** The failure an SDK error reports; undefined for an error the SDK did not raise (a bug: rethrown as is). */
 export function describeFailure(e: unknown): Auth0Failure | undefined {
     if (e instanceof ManagementTimeoutError) return { status: 0, apiMessage: "timed out", tokenRequest: false };
+    // The SDK turns a network failure of an API call into a ManagementError, but rethrows one of its token request
+    // (POST /oauth/token) as fetch's own TypeError (auth0 token-provider.js).
+    if (e instanceof TypeError && e.message === "fetch failed") {
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        return { status: 0, apiMessage: `no response (${cause?.code ?? cause?.message ?? "fetch failed"})`, tokenRequest: true };
+    }
     if (!(e instanceof ManagementError)) return undefined;
     const body = e.body && typeof e.body === "object" ? (e.body as Record<string, unknown>) : undefined;
     const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
@@ -249,10 +255,16 @@ export function retryPolicy(options: Omit<Auth0ManagementOptions, "credentials">
     };
 }
 
+/** A transient failure: rate limited, no response, timed out (the SDK's 408 for its token request) or a 5xx. */
+function transient(status: number): boolean {
+    return status === 0 || status === 408 || status === 429 || RETRIABLE_WHEN_IDEMPOTENT.has(status);
+}
+
 /**
  * Runs one SDK call with bounded retries: 429 always (Auth0 did not process it), waiting until X-RateLimit-Reset;
- * 5xx, timeouts and network errors only when `idempotent`; a failed access-token request never. When it gives up,
- * throws what `giveUp` makes of the last failure; an error the SDK did not raise is rethrown as is.
+ * 5xx, timeouts and network errors only when `idempotent`, or when they hit the access-token request, before the
+ * call itself was sent (a rejected grant, 401/403, is final). When it gives up, throws what `giveUp` makes of the
+ * last failure; an error the SDK did not raise is rethrown as is.
  */
 export async function retryManagementCall<T>(
     policy: RetryPolicy,
@@ -266,7 +278,9 @@ export async function retryManagementCall<T>(
         } catch (e) {
             const f = describeFailure(e);
             if (!f) throw e;
-            const retriable = !f.tokenRequest && (f.status === 429 || (idempotent && (f.status === 0 || RETRIABLE_WHEN_IDEMPOTENT.has(f.status))));
+            const retriable = f.tokenRequest
+                ? transient(f.status)
+                : f.status === 429 || (idempotent && (f.status === 0 || RETRIABLE_WHEN_IDEMPOTENT.has(f.status)));
             if (!retriable || attempt >= policy.maxAttempts) throw giveUp(f, attempt);
             const wait = f.status === 429 ? rateLimitDelayMs(f.headers, policy.now(), attempt) : backoffMs(attempt);
             await policy.sleep(Math.min(wait, policy.maxDelayMs));
