@@ -29,6 +29,38 @@ describe("npm run plan: what a reviewer reads", () => {
         expect(stdout).toContain('identifierUri: "urn:auth0:from-env:env-conn"');
     });
 
+    it("says which values it derived because an optional key is unset, and which it read", () => {
+        const derived = plan(
+            "--config-file",
+            stackFile("Pulumi.derived.yaml", [
+                "config:",
+                "  auth0:domain: acme.eu.auth0.com",
+                "  azuread:tenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47",
+                "  auth0-entra-scim:connections:",
+                ...managed("d"),
+            ]),
+        );
+        expect(derived.stdout).toContain("Auth0 tenant name: acme (derived from auth0:domain: auth0-entra-scim:tenantName is not set in Pulumi.derived.yaml)");
+        expect(derived.stdout).toContain(
+            "SAML reply URLs on: acme.eu.auth0.com (auth0:domain: auth0-entra-scim:customDomain is not set in Pulumi.derived.yaml)",
+        );
+        const set = plan(
+            "--config-file",
+            stackFile("Pulumi.set.yaml", [
+                "config:",
+                "  auth0:domain: acme.eu.auth0.com",
+                "  azuread:tenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47",
+                "  auth0-entra-scim:tenantName: acme-prod",
+                "  auth0-entra-scim:customDomain: login.acme.example",
+                "  auth0-entra-scim:connections:",
+                ...managed("s"),
+            ]),
+        );
+        expect(set.stdout).toContain("Auth0 tenant name: acme-prod (auth0-entra-scim:tenantName in Pulumi.set.yaml)");
+        expect(set.stdout).toContain("SAML reply URLs on: login.acme.example (auth0-entra-scim:customDomain in Pulumi.set.yaml)");
+        expect(set.stdout).toContain('identifierUri: "urn:auth0:acme-prod:s"');
+    });
+
     it("takes an empty AUTH0_DOMAIN as unset, as the provider does, and says the key is required", () => {
         const file = stackFile("Pulumi.emptyenv.yaml", [
             "config:",

@@ -5,7 +5,7 @@ import { PROJECT } from "../../components/config";
 import { describeMappings } from "./mappings";
 import type { PlanResult } from "./plan";
 import { type RecordedResource, simulatedNow } from "./simulation";
-import { describeSource } from "./sources";
+import { describeDerived, describeSource } from "./sources";
 import { formatWarning } from "./warnings";
 
 export function shortType(type: string): string {
@@ -62,6 +62,7 @@ export function planHeader(result: PlanResult): string[] {
         `Offline plan: ${path.basename(result.file)}`,
         describeSource("Auth0 domain", result.sources.auth0Domain, result.file),
         describeSource("Entra tenant", result.sources.entraTenantId, result.file),
+        ...describeDerived(result.settings, result.sources, result.file),
         ...(result.settings.monitoring ? [describeSource("Azure subscription (monitoring)", result.sources.azureSubscriptionId, result.file)] : []),
         "Provider responses are SIMULATED: ids, certificates, tokens, job ids and dates below are stand-ins.",
         "Nothing was contacted and no credentials were read. `pulumi preview` shows the real plan.",

@@ -23,6 +23,10 @@ export interface PlanSources {
     entraTenantId: ValueSource;
     /** The subscription monitoring deploys into for the stack's own tenant (the azure-native provider's). */
     azureSubscriptionId: ValueSource;
+    /** Whether the stack file sets these optional keys; unset, the program derives the tenant name from the domain
+     * and puts the SAML reply URLs on auth0:domain. */
+    tenantNameSet: boolean;
+    customDomainSet: boolean;
 }
 
 function source(stack: StackFile, env: NodeJS.ProcessEnv, key: string, envVar: string): ValueSource {
@@ -42,7 +46,25 @@ export function planSources(stack: StackFile, env: NodeJS.ProcessEnv): PlanSourc
         auth0Domain: source(stack, env, "auth0:domain", "AUTH0_DOMAIN"),
         entraTenantId: source(stack, env, "azuread:tenantId", "ARM_TENANT_ID"),
         azureSubscriptionId: source(stack, env, "azure-native:subscriptionId", "ARM_SUBSCRIPTION_ID"),
+        tenantNameSet: stack.config["auth0-entra-scim:tenantName"] != null,
+        customDomainSet: stack.config["auth0-entra-scim:customDomain"] != null,
     };
+}
+
+/**
+ * The values the program derives when an optional key is unset: the Auth0 tenant name (SAML entity ids) and the
+ * host of the SAML reply URLs, each with where it came from.
+ */
+export function describeDerived(settings: { auth0Domain: string; auth0TenantName: string; customDomain?: string }, s: PlanSources, file: string): string[] {
+    const name = path.basename(file);
+    return [
+        s.tenantNameSet
+            ? `Auth0 tenant name: ${settings.auth0TenantName} (auth0-entra-scim:tenantName in ${name})`
+            : `Auth0 tenant name: ${settings.auth0TenantName} (derived from auth0:domain: auth0-entra-scim:tenantName is not set in ${name})`,
+        settings.customDomain
+            ? `SAML reply URLs on: ${settings.customDomain} (auth0-entra-scim:customDomain in ${name})`
+            : `SAML reply URLs on: ${settings.auth0Domain} (auth0:domain: auth0-entra-scim:customDomain is not set in ${name})`,
+    ];
 }
 
 /** One header line, e.g. `Auth0 domain: acme.eu.auth0.com (auth0:domain in Pulumi.dev.yaml)`. */
