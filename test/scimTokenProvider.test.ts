@@ -491,7 +491,11 @@ describe("errors", () => {
         const { outs } = await p.create(checked.inputs!);
         expect(outs!.tokenId).toBe(standIn.tokens(CONN)[0].token_id);
         expect(standIn.requests.filter((r) => r.path === "/oauth/token").map((r) => r.status)).toEqual([503, 503, 200]);
-        expect(apiCalls().filter((r) => r.method === "POST").map((r) => r.status)).toEqual([201]);
+        expect(
+            apiCalls()
+                .filter((r) => r.method === "POST")
+                .map((r) => r.status),
+        ).toEqual([201]);
         expect(sleeps).toHaveLength(2);
     });
 
