@@ -298,6 +298,31 @@ describe("bad input: every problem, each with its config path", () => {
         ]);
     });
 
+    it("treats a target in another case or in the other vendor's spelling as the same attribute, as the schema does", () => {
+        const dept = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+        const p = problems(
+            base([
+                {
+                    name: "c",
+                    entra: {
+                        attributeMappings: [
+                            { targetAttributeName: "title", source: "jobTitle" },
+                            { targetAttributeName: "Title", source: "department" },
+                            { targetAttributeName: `${dept}.department`, source: "department" },
+                            { targetAttributeName: `${dept}:department`, source: "companyName" },
+                            { targetAttributeName: 'Emails[type eq "work"].value', source: "userPrincipalName" },
+                        ],
+                    },
+                },
+            ]),
+        );
+        expect(p.map((x) => [x.path, x.message.split(";")[0]])).toEqual([
+            ["connections[0].entra.attributeMappings[1]", 'maps User "Title" again (also connections[0].entra.attributeMappings[0])'],
+            ["connections[0].entra.attributeMappings[3]", `maps User "${dept}:department" again (also connections[0].entra.attributeMappings[2])`],
+            ["connections[0].entra.attributeMappings[4].matchingPriority", 'is required when overriding emails[type eq "work"].value'],
+        ]);
+    });
+
     it("collects problems across connections and keys in one error, and the message names each path", () => {
         try {
             parseStackConfig({

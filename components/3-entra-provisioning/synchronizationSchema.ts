@@ -18,6 +18,7 @@ import type {
 } from "@microsoft/microsoft-graph-types";
 import type { EntraAttributeMapping } from "../config";
 import { WORK_EMAIL_SCIM } from "../config";
+import { mappingKey, normalizeTargetAttributeName, sameAttribute } from "../helpers/scimAttributes";
 
 // Microsoft's Graph v1.0 types: tsc checks what is read and PUT against Microsoft's own definitions.
 export type { AttributeMapping, AttributeMappingSource, ObjectMapping, SynchronizationRule };
@@ -73,21 +74,11 @@ export class SchemaChangeError extends Error {
     }
 }
 
-/**
- * Auth0 writes enterprise-extension attributes as `urn:...:2.0:User.department`; Entra's schema names them
- * `urn:...:2.0:User:department`. Accept both, use Entra's.
- */
-export function normalizeTargetAttributeName(name: string): string {
-    const m = /^(urn:ietf:params:scim:schemas:extension:[^\s]+?:2\.0:(?:User|Group))\.(.+)$/.exec(name);
-    return m ? `${m[1]}:${m[2]}` : name;
-}
-
-export function mappingKey(m: { object: string; targetAttributeName: string }): string {
-    return `${m.object}:${normalizeTargetAttributeName(m.targetAttributeName).toLowerCase()}`;
-}
+// Re-exported: the schema provider and tools import them from here.
+export { mappingKey, normalizeTargetAttributeName };
 
 function isWorkEmailOverride(m: EntraAttributeMapping): boolean {
-    return m.object === "User" && normalizeTargetAttributeName(m.targetAttributeName).toLowerCase() === WORK_EMAIL_SCIM.toLowerCase();
+    return m.object === "User" && sameAttribute(m.targetAttributeName, WORK_EMAIL_SCIM);
 }
 
 /** True when config maps the work e-mail itself; its own matchingPriority then replaces emailMatchingPrecedence. */

@@ -2,6 +2,7 @@
 import { isGuid } from "../helpers/ids";
 import { isEmail, type Raw, type Reader, type Settled, isMissing, join, knownKeys } from "./reader";
 import { WORK_EMAIL_SCIM } from "./scim";
+import { mappingKey, sameAttribute } from "../helpers/scimAttributes";
 
 /** Entra object ids (GUIDs) of users and groups. */
 export interface PrincipalsConfig {
@@ -215,14 +216,15 @@ function readAttributeMappings(r: Reader, v: unknown, amPath: string, emailMatch
         const flowType = r.oneOf(m.flowType, join(p, "flowType"), ["Always", "ObjectAddOnly"] as const) ?? "Always";
         const matchingPriority = r.integer(m.matchingPriority, join(p, "matchingPriority"), 1, 10, "1 is tried first");
         if (target === undefined || source === undefined) return;
-        const key = `${object}:${target}`;
+        // The schema treats User.x and User:x, and any case, as one attribute: so does this check.
+        const key = mappingKey({ object, targetAttributeName: target });
         const first = seenTargets.get(key);
         if (first !== undefined) {
             r.fail(p, `maps ${object} "${target}" again (also ${amPath}[${first}]); keep one mapping per target attribute.`);
             return;
         }
         seenTargets.set(key, i);
-        if (object === "User" && target === WORK_EMAIL_SCIM && matchingPriority === undefined) {
+        if (object === "User" && sameAttribute(target, WORK_EMAIL_SCIM) && matchingPriority === undefined) {
             // Overriding the work e-mail without a priority would silently drop it from matching.
             r.fail(
                 join(p, "matchingPriority"),
@@ -250,7 +252,7 @@ function checkMatchingPriorities(r: Reader, mappings: readonly EntraAttributeMap
         [emailMatchingPrecedence, WORK_EMAIL_SCIM],
     ]);
     mappings.forEach((m, i) => {
-        if (m.matchingPriority === undefined || m.object !== "User" || m.targetAttributeName === WORK_EMAIL_SCIM) return;
+        if (m.matchingPriority === undefined || m.object !== "User" || sameAttribute(m.targetAttributeName, WORK_EMAIL_SCIM)) return;
         const holder = taken.get(m.matchingPriority);
         if (holder) r.fail(`${amPath}[${i}].matchingPriority`, `${m.matchingPriority} is already the precedence of ${holder}; pick another.`);
         else taken.set(m.matchingPriority, m.targetAttributeName);

@@ -1,6 +1,6 @@
 import type { ConnectionSettings, StackSettings } from "../../components/config";
 import { tokenLifecycleWarnings } from "../../components/2-auth0-connection/tokenRotation";
-import { normalizeTargetAttributeName } from "../../components/3-entra-provisioning/synchronizationSchema";
+import { normalizeTargetAttributeName } from "../../components/helpers/scimAttributes";
 import { distance } from "../../components/config/configKeys";
 import { DEFAULT_SCIM_MAPPINGS } from "../../components/config/scim";
 
