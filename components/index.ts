@@ -3,6 +3,13 @@
 // wired by ScimConnection.
 export { SCIM_CONNECTION_OUTPUT_NAMES, ScimConnection } from "./scimConnection";
 export type { ScimConnectionArgs, ScimConnectionOutputs } from "./scimConnection";
+// The types of ScimConnection's members, to name them (dependsOn, parent); they are made only by ScimConnection,
+// which validates the args first.
+export type { EntraSamlApplication } from "./1-entra-app/entraSamlApplication";
+export type { Auth0ScimConnection } from "./2-auth0-connection/auth0ScimConnection";
+export type { EntraScimProvisioning } from "./3-entra-provisioning/entraScimProvisioning";
+export type { SelfServiceConnection } from "./self-service/selfServiceConnection";
+export type { SsoTicketTemplate } from "./self-service/ticketRequest";
 export { ConfigError, parseScimConnectionArgs, parseStackConfig } from "./config";
 export type {
     ConfigProblem,

@@ -75,9 +75,13 @@ export const SCIM_CONNECTION_OUTPUT_NAMES = knownKeys<ScimConnectionOutputs>({
 export class ScimConnection extends pulumi.ComponentResource {
     /** The Auth0 side the stack configures; absent for a self-service connection. */
     public readonly auth0?: Auth0ScimConnection;
+    /** The Auth0 side of a self-service connection (`connection.selfService`); absent otherwise. */
     public readonly selfService?: SelfServiceConnection;
+    /** The Entra enterprise application (SAML, assignments); absent without an `entra` block. */
     public readonly entraApplication?: EntraSamlApplication;
+    /** Entra's provisioning to Auth0 (secret, job, schema, on-demand tests, status); absent without an `entra` block. */
     public readonly entraProvisioning?: EntraScimProvisioning;
+    /** What the stack exports per connection (SCIM_CONNECTION_OUTPUT_NAMES); `scimToken` is a secret. */
     public readonly outputs: ScimConnectionOutputs;
 
     constructor(name: string, args: ScimConnectionArgs, opts?: pulumi.ComponentResourceOptions) {

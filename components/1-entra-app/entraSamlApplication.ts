@@ -9,6 +9,7 @@ import { PreferredTokenSigningKey } from "./preferredTokenSigningKey";
 export interface EntraSamlApplicationArgs {
     /** The Auth0 connection this app signs users into (used in child resource names). */
     connectionName: string;
+    /** The connection's validated `entra` block (config/entra.ts readEntra): tenant, assignments, certificate end. */
     settings: EntraSettings;
     /** Entra "Identifier (Entity ID)": the entity id Auth0 presents. */
     samlEntityId: string;

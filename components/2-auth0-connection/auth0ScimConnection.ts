@@ -17,9 +17,11 @@ export type Auth0SamlIdentityProvider =
     | { metadataUrl: string };
 
 export interface Auth0ScimConnectionArgs {
+    /** The validated connection (config/connection.ts): name, SCIM mapping and token schedule, access. */
     settings: ConnectionSettings;
     /** Canonical tenant domain: the SCIM endpoint's host. */
     auth0Domain: string;
+    /** Where Auth0 sends users to sign in: the managed Entra app's endpoint and certificate, or the config's `saml`. */
     identityProvider: Auth0SamlIdentityProvider;
 }
 

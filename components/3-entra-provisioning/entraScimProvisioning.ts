@@ -8,6 +8,7 @@ import { SynchronizationSchema } from "./synchronizationSchemaResource";
 import { ProvisioningStatus } from "./provisioningStatus";
 
 export interface EntraScimProvisioningArgs {
+    /** The connection's validated `entra` block: provisioning on/off, groups, matching, mappings, on-demand subjects. */
     settings: EntraSettings;
     /** Service principal resource id (`/servicePrincipals/{objectId}`), what azuread resources take. */
     servicePrincipalId: pulumi.Input<string>;

@@ -9,6 +9,7 @@ import { DynamicResource } from "../dynamic/dynamicResource";
 export interface ProvisioningStatusArgs {
     /** Object id of the service principal. */
     servicePrincipalId: pulumi.Input<string>;
+    /** Graph's id of the synchronization job (`scim.<...>`), not azuread's resource id. */
     synchronizationJobId: pulumi.Input<string>;
     /** On (start) or Off (pause). */
     enabled: pulumi.Input<boolean>;

@@ -79,6 +79,7 @@ export function isoDuration(minutes: number): string {
 }
 
 export interface ProvisioningMonitoringArgs {
+    /** Resource group, location, workspace, alert e-mails and evaluation frequency (config/monitoring.ts). */
     settings: MonitoringTarget;
     /** Object ids of the stack's service principals (`/servicePrincipals/{id}` is accepted too). */
     servicePrincipalIds: pulumi.Input<string>[];
