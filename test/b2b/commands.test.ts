@@ -73,7 +73,9 @@ describe("npm run ticket", () => {
         const run = io(outputs);
         expect(await ticket(["--stack", "dev", "--connection", "customer-a", "--ttl-hours", "48"], run.value)).toBe(0);
         expect(standIn.tickets).toHaveLength(1);
-        expect(standIn.tickets[0]).toMatchObject({ profileId: PROFILE, body: { ...TICKET, connection_id: "con_AAAAAAAAAAAAAAAA", ttl_sec: 48 * 3600 } });
+        expect(standIn.tickets[0].profileId).toBe(PROFILE);
+        // Exactly the stack's template: no enabled_clients / enabled_organizations, which the stack's resources own.
+        expect(standIn.tickets[0].body).toEqual({ ...TICKET, connection_id: "con_AAAAAAAAAAAAAAAA", ttl_sec: 48 * 3600 });
         expect(stackOutputArgs(run.calls)).toEqual([["stack", "output", "--json", "--stack", "dev"]]);
         const link = standIn.tickets[0].link;
         expect(run.out.join("\n")).toContain(link);
@@ -173,6 +175,13 @@ describe("npm run status", () => {
         standIn.addToken("con_BBBBBBBBBBBBBBBB", { created_at: "2026-01-01T00:00:00.000Z" });
         standIn.inject({ method: "GET", path: /\/tokens$/, status: 429, headers: { "x-ratelimit-reset": String(now / 1000 + 2) } });
         const run = io(outputs, { now: () => now });
+        // A CLI that printed secrets in clear: status must still not pass on the one token value it is handed.
+        const inClear = run.value.exec!;
+        run.value.exec = async (file, args) => {
+            if (args[0] !== "stack") return inClear(file, args);
+            run.calls.push(args);
+            return { stdout: JSON.stringify({ connections: outputs }), stderr: "" };
+        };
         expect(await status(["--stack", "dev", "--json"], run.value)).toBe(0);
         const report = JSON.parse(run.out.join("\n"));
         const [a, b] = report.connections;
@@ -182,8 +191,7 @@ describe("npm run status", () => {
         expect(run.waits).toEqual([2000]);
         expect(stackOutputArgs(run.calls)).toEqual([["stack", "output", "--json", "--stack", "dev"]]);
         const text = run.out.join("\n") + run.err.join("\n");
-        // The stack output's SCIM token is the one value the tool is handed (this fake prints it in clear, where
-        // `pulumi stack output --json` without --show-secrets would print "[secret]"); Auth0 never returns values.
+        // The stack output's SCIM token is the one value the tool is handed (in clear above); Auth0 never returns values.
         expect(text).not.toContain("tok_x.secret");
         for (const value of standIn.issuedValues) expect(text).not.toContain(value.split(".")[1]);
         // At most three reads per connection, plus the one answered 429.
