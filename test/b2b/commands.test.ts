@@ -154,6 +154,27 @@ describe("npm run ticket", () => {
         expect(standIn.tickets).toHaveLength(0);
     });
 
+    it("after a 5xx on the ticket POST, says a ticket may have been issued anyway, and does not repeat the POST", async () => {
+        standIn = await startAuth0StandIn({ apiToken: API_TOKEN });
+        standIn.addConnection("con_AAAAAAAAAAAAAAAA", { name: "customer-a" });
+        standIn.addProfile(PROFILE);
+        standIn.inject({ method: "POST", path: /\/sso-ticket$/, status: 503 });
+        const run = io(outputs);
+        expect(await ticket(["--stack", "dev", "--connection", "customer-a"], run.value)).toBe(1);
+        expect(standIn.requests.filter((r) => r.method === "POST" && r.path.endsWith("/sso-ticket"))).toHaveLength(1);
+        expect(run.err.join("\n")).toMatch(/HTTP 503.*Auth0 may have issued the ticket anyway: its link never reached this run/s);
+        expect(run.out).toEqual([]);
+    });
+
+    it("after a refusal (4xx) says nothing about a ticket having been issued", async () => {
+        standIn = await startAuth0StandIn({ apiToken: API_TOKEN });
+        standIn.addConnection("con_AAAAAAAAAAAAAAAA", { name: "customer-a" });
+        const run = io(outputs);
+        expect(await ticket(["--stack", "dev", "--connection", "customer-a"], run.value)).toBe(1);
+        expect(run.err.join("\n")).toContain("404");
+        expect(run.err.join("\n")).not.toContain("may have issued");
+    });
+
     it("says when the stack exports no profile", async () => {
         standIn = await startAuth0StandIn({ apiToken: API_TOKEN });
         const run = io({ "customer-a": { connectionId: "con_AAAAAAAAAAAAAAAA", selfService: { ticket: TICKET } } });
@@ -177,8 +198,8 @@ describe("npm run status", () => {
         const run = io(outputs, { now: () => now });
         // A CLI that printed secrets in clear: status must still not pass on the one token value it is handed.
         const inClear = run.value.exec!;
-        run.value.exec = async (file, args) => {
-            if (args[0] !== "stack") return inClear(file, args);
+        run.value.exec = async (file, args, timeoutMs) => {
+            if (args[0] !== "stack") return inClear(file, args, timeoutMs);
             run.calls.push(args);
             return { stdout: JSON.stringify({ connections: outputs }), stderr: "" };
         };

@@ -3,7 +3,7 @@
 // The link is a credential: it goes to stdout only, once; stderr, errors and logs never carry it.
 // Exit codes: 0 issued; 1 Auth0 refused or failed; 2 usage, stack or config problem; 3 internal error.
 import type { Management } from "auth0";
-import { type IssuedTicket, OnboardingApi } from "../../components/self-service/onboardingApi";
+import { type IssuedTicket, OnboardingApi, OnboardingApiError } from "../../components/self-service/onboardingApi";
 import { MAX_TICKET_TTL_SECONDS } from "../../components/self-service/ticketRequest";
 import { type ConnectionOutput, UsageError } from "../verify/target";
 import { type OnboardingIo, runCommand, runFromShell } from "../status/command";
@@ -15,7 +15,8 @@ export const USAGE = `Usage:
 Creates an Auth0 self-service ticket for a connection declared with selfService in the stack, and prints its
 link. Send the link to the customer's admin over a private channel: whoever opens it can set up the connection's
 SAML sign-in and generate SCIM tokens for it. The ticket carries the stack's settings (provisioning scopes and
-token lifetime from the connection's scim block, domain verification from selfService).
+token lifetime from the connection's scim block, domain verification from selfService). Every run issues a new
+ticket: links issued earlier stay valid until they expire or are revoked.
 
 Options:
   --stack NAME        the Pulumi stack (its connections output and auth0:* config; else AUTH0_* variables)
@@ -75,6 +76,25 @@ function render(connection: string, issued: IssuedTicket, json: boolean): string
     return [`Self-service ticket for connection ${connection}:`, issued.ticket, `Open it before ${issued.expiresAt}.`].join("\n");
 }
 
+/**
+ * The ticket POST is not repeated (a repeat would issue a second live link). When its outcome is unknown (no answer,
+ * a 5xx), Auth0 may have issued a ticket whose link never reached this run: say so, so the vendor does not assume
+ * there is none.
+ */
+async function createTicket(api: OnboardingApi, profileId: string, request: Management.CreateSelfServiceProfileSsoTicketRequestContent) {
+    try {
+        return await api.createTicket(profileId, request);
+    } catch (e) {
+        if (!(e instanceof OnboardingApiError) || (e.status !== 0 && e.status < 500)) throw e;
+        throw new OnboardingApiError(
+            e.call,
+            e.status,
+            `${e.message} Auth0 may have issued the ticket anyway: its link never reached this run, and it stays valid until it expires ` +
+                "(ttl_sec, at most 5 days). Running again issues another.",
+        );
+    }
+}
+
 export async function main(argv: string[], io: OnboardingIo): Promise<number> {
     return runCommand("ticket", USAGE, argv, io, ["connection", "ttl-hours"], async ({ stack, json, strings }) => {
         const connection = strings.connection;
@@ -83,7 +103,7 @@ export async function main(argv: string[], io: OnboardingIo): Promise<number> {
         const context = await readStackContext(stack, io.env, io.exec);
         const { profileId, request } = ticketRequestFor(stack, connection, context, ttl);
         const api = new OnboardingApi({ credentials: context.credentials, baseUrl: io.baseUrl, sleep: io.sleep, now: io.now });
-        const issued = await api.createTicket(profileId, request);
+        const issued = await createTicket(api, profileId, request);
         if (!json) io.stderr(`Credentials: ${context.credentialSource}. ${LINK_ADVICE}`);
         io.stdout(render(connection, issued, json));
         return 0;
