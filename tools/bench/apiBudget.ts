@@ -1,14 +1,20 @@
 // What the custom resources' API calls cost against the vendors' published limits: classification of recorded
 // requests, the call targets of issue 16, and the wall-clock floor a rate limit puts under a refresh. Pure.
 //
-// Limits (shared/reference/auth0-scim.md, entra-provisioning.md):
+// Limits, as published:
 // - Auth0 Management API, requests per second after a burst: production Enterprise 16/s (burst 50),
-//   non-production 2/s (burst 10), Free 2/s (burst: UNCONFIRMED, taken as 10 like non-production).
-//   The client-credentials grant (POST /oauth/token) is the Authentication API, counted apart: its rate limit
-//   and the plan's monthly quota of machine-to-machine tokens are not in shared/reference (UNCONFIRMED).
+//   non-production 2/s (burst 10) (https://auth0.com/docs/troubleshoot/customer-support/operational-policies/
+//   rate-limit-policy/rate-limit-configurations/enterprise-public); Free 2/s (burst: UNCONFIRMED, taken as 10 like
+//   non-production; .../rate-limit-configurations/free-public). The client-credentials grant (POST /oauth/token)
+//   is the Authentication API, counted apart (Free: 30 per second, the page above; the plan's monthly quota of
+//   machine-to-machine tokens is not counted here).
+// - The bridged auth0 provider's resources share the Management API limit: a refresh reads, and a create writes,
+//   at least the connection and its SCIM configuration (BRIDGED_AUTH0_RESOURCES_PER_CONNECTION). How many requests
+//   its Read and Create send per resource is UNCONFIRMED (terraform-provider-auth0's code, not measured here).
 // - Microsoft Graph identity writes: 3,000 per 150 s per app and tenant; provisionOnDemand: 5 per 10 s, which
 //   ProvisionOnDemand's provider keeps as 5 per 11 s for its whole process (provisionOnDemandProvider.ts).
-//   Reads are bounded by resource units (3,500-8,000 per 10 s per tenant by tenant size): a few thousand
+//   (https://learn.microsoft.com/graph/throttling-limits; provisionOnDemand: Microsoft's "Provision on demand"
+//   page). Reads are bounded by resource units (3,500-8,000 per 10 s per tenant by tenant size): a few thousand
 //   reads per 10 s, far above what a refresh of 500 connections sends to one tenant (UNCONFIRMED: the
 //   resource-unit cost of the synchronization endpoints).
 
@@ -162,6 +168,17 @@ export function operationCalls(
         onDemand: subjects * one("ProvisionOnDemand", graphCalls),
         subjects,
     };
+}
+
+/**
+ * Bridged auth0 resources every connection has, each at least one Management API request per refresh or create:
+ * the connection and its SCIM configuration (enabled clients and organizations, when declared, add more).
+ */
+export const BRIDGED_AUTH0_RESOURCES_PER_CONNECTION = 2;
+
+/** At least this many Management API requests from the bridged auth0 resources of `connections` connections. */
+export function bridgedAuth0Calls(connections: number): number {
+    return connections * BRIDGED_AUTH0_RESOURCES_PER_CONNECTION;
 }
 
 /** Management API requests of one refresh of `connections` connections, from a one-connection report. */

@@ -36,6 +36,8 @@ export interface ChildResult {
     peakRssMb: number;
     /** Largest V8 heap in use seen while evaluating (sampled every 20 ms; includes garbage not yet collected), MiB. */
     peakHeapMb: number;
+    /** Heap in use after a full garbage collection just before the timed evaluation: the loaded modules and this run's input, MiB. */
+    startHeapMb: number;
     /** Heap in use after a full garbage collection once everything settled: what the run keeps alive, MiB. */
     liveHeapMb: number;
     /** This process's V8 heap limit (heap_size_limit), MiB. */
@@ -161,6 +163,7 @@ async function main(spec: ChildSpec): Promise<ChildResult | DoneResult> {
     const generated = generateStackConfig(spec.connections);
     const stackFile = `${spec.resultFile}.stack.yaml`;
     if (spec.kind === "plan") writeStackFile(stackFile, generated.pulumiConfig);
+    const startHeapMb = liveHeapMb();
     const stackTraces = countStackTraces();
     const heap = heapSampler();
 
@@ -210,6 +213,7 @@ async function main(spec: ChildSpec): Promise<ChildResult | DoneResult> {
         evalMs,
         peakRssMb,
         peakHeapMb,
+        startHeapMb,
         liveHeapMb: live,
         heapLimitMb: v8.getHeapStatistics().heap_size_limit / MiB,
         resources: recorded.length,

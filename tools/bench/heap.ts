@@ -47,6 +47,16 @@ export interface HeapFigures {
     peakMb: number;
     /** Heap in use after a full collection at the end: what the run keeps alive. */
     liveMb: number;
+    /**
+     * Heap in use after a full collection just before the evaluation (median over the runs): what each side holds
+     * before it starts, the loaded modules and its input (the stack's generated config; the baseline's parsed plan,
+     * which it keeps until it has registered everything). Absent in results recorded before it was measured.
+     */
+    startMb?: number;
+    /** Largest of (peak - start) over the runs: what the evaluation itself added at its height. */
+    peakAboveStartMb?: number;
+    /** Median of (live - start): what the evaluation keeps alive. */
+    liveAboveStartMb?: number;
 }
 
 /** heap(n) = baseMb + perConnectionMb * n. */

@@ -135,7 +135,13 @@ async function measure(kind: ChildSpec["kind"], connections: number, planFile: s
 
 /** The largest peak and the median live heap of some runs. */
 function heapFigures(runs: readonly ChildResult[]): HeapFigures {
-    return { peakMb: Math.max(...runs.map((r) => r.peakHeapMb)), liveMb: median(runs.map((r) => r.liveHeapMb)) };
+    return {
+        peakMb: Math.max(...runs.map((r) => r.peakHeapMb)),
+        liveMb: median(runs.map((r) => r.liveHeapMb)),
+        startMb: median(runs.map((r) => r.startHeapMb)),
+        peakAboveStartMb: Math.max(...runs.map((r) => r.peakHeapMb - r.startHeapMb)),
+        liveAboveStartMb: median(runs.map((r) => r.liveHeapMb - r.startHeapMb)),
+    };
 }
 
 function sameRegistrations(stack: ChildResult, baseline: ChildResult): string | undefined {

@@ -3,7 +3,17 @@
 // resources' API calls per operation against the call targets and the vendors' rate limits. Pure: no I/O.
 import { PLAN_HEAP_MIB_PER_CONNECTION, capacityWarning, estimateCapacity } from "../plan/capacity";
 import type { ApiCallReport } from "./apiCalls";
-import { AUTH0_PLANS, OPERATIONS, evaluateCallTargets, onDemandFloorSeconds, operationCalls, rateLimitFloorSeconds, refreshCalls } from "./apiBudget";
+import {
+    AUTH0_PLANS,
+    BRIDGED_AUTH0_RESOURCES_PER_CONNECTION,
+    OPERATIONS,
+    bridgedAuth0Calls,
+    evaluateCallTargets,
+    onDemandFloorSeconds,
+    operationCalls,
+    rateLimitFloorSeconds,
+    refreshCalls,
+} from "./apiBudget";
 import { type LimitRun, PREDICTION_TOLERANCE, bracketWidth, ceilingConnections, defaultHeapLimit, failurePoint, predictionHolds } from "./heap";
 import type { CeilingKind, HeapCeilingResult, KindCeiling } from "./heapCeiling";
 import { table } from "./markdown";
@@ -189,13 +199,14 @@ function formatCreateFloor(report: ApiCallReport): string[] {
     const rows: string[][] = [];
     for (const n of [100, 500]) {
         const c = operationCalls(report, "create", n, 0.9);
+        const bridged = bridgedAuth0Calls(n);
         const onDemand = onDemandFloorSeconds(c.onDemand);
         for (const plan of AUTH0_PLANS) {
-            const auth0 = rateLimitFloorSeconds(c.auth0, plan.perSecond, plan.burst);
+            const auth0 = rateLimitFloorSeconds(c.auth0 + bridged, plan.perSecond, plan.burst);
             rows.push([
                 String(n),
                 plan.name,
-                String(c.auth0),
+                `${c.auth0} + at least ${bridged}`,
                 String(c.graph),
                 `${c.onDemand} (${c.subjects} subjects)`,
                 `${auth0.toFixed(0)} s`,
@@ -207,8 +218,12 @@ function formatCreateFloor(report: ApiCallReport): string[] {
     return [
         "Wall-clock floor of a create with the generated mix (tools/bench/generate.ts: every sixth connection provisions one",
         "user on demand): the larger of the Auth0 Management API floor and ProvisionOnDemand's own pacing (5 POSTs per 11 s per",
-        "provider process, all queued at once; Microsoft: 5 per 10 s). A floor, not a forecast: the on-demand POSTs also wait",
-        "for their job and schema. Graph writes stay far under 3,000 per 150 s per app and tenant.",
+        "provider process, all queued at once; Microsoft: 5 per 10 s). Auth0 Management calls: the custom resources' (counted)",
+        `plus the bridged auth0 resources', which share the limit: at least ${BRIDGED_AUTH0_RESOURCES_PER_CONNECTION} per connection (the connection and its SCIM`,
+        "configuration; how many requests the bridged provider sends for each is UNCONFIRMED). A floor, not a forecast: the",
+        "on-demand POSTs also wait for their job and schema. Graph writes stay far under 3,000 per 150 s per app and tenant.",
+        "Limits: Auth0's rate-limit configurations (https://auth0.com/docs/troubleshoot/customer-support/operational-policies/",
+        "rate-limit-policy/rate-limit-configurations), Microsoft Graph's throttling limits (https://learn.microsoft.com/graph/throttling-limits).",
         "",
         table(["connections", "Auth0 plan", "Auth0 Management calls", "Graph calls", "on-demand POSTs", "Auth0 floor", "on-demand floor", "floor"], rows),
         "",
@@ -242,22 +257,25 @@ export function formatApiCalls(report: ApiCallReport, tokens?: TokenRequestRepor
         ...(tokens ? formatTokenRequests(tokens) : []),
         ...formatCreateFloor(report),
         "Wall-clock floor of one refresh from the Auth0 Management API rate limit (burst, then the steady rate), 90% of",
-        "connections managed. ProvisionOnDemand reads nothing on refresh. Graph reads stay under its per-tenant resource",
+        "connections managed: the custom resources' reads (counted) plus the bridged auth0 resources' (at least one per",
+        `resource, ${BRIDGED_AUTH0_RESOURCES_PER_CONNECTION} per connection; UNCONFIRMED how many the bridged provider sends). ProvisionOnDemand reads nothing on refresh.`,
+        "Graph reads (custom resources' counted; the bridged azuread resources read too) stay under its per-tenant resource",
         "units; the client-credentials grants go to the Authentication API, whose limit is not counted here.",
         "",
     ];
     const rows: string[][] = [];
     for (const n of [100, 500]) {
         const c = refreshCalls(report, n, 0.9);
+        const bridged = bridgedAuth0Calls(n);
         for (const plan of AUTH0_PLANS) {
             rows.push([
                 String(n),
                 plan.name,
                 `${plan.perSecond}/s, burst ${plan.burst}`,
-                String(c.auth0),
+                `${c.auth0} + at least ${bridged}`,
                 tokens ? `${Math.max(...tokens.counts.filter((t) => t.operation === "refresh").map((t) => t.auth0))} per process` : "not counted",
                 String(c.graph),
-                `${rateLimitFloorSeconds(c.auth0, plan.perSecond, plan.burst).toFixed(0)} s`,
+                `${rateLimitFloorSeconds(c.auth0, plan.perSecond, plan.burst).toFixed(0)} s custom only; at least ${rateLimitFloorSeconds(c.auth0 + bridged, plan.perSecond, plan.burst).toFixed(0)} s`,
             ]);
         }
     }
