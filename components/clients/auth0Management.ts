@@ -382,8 +382,8 @@ export class ScimTokenApi {
 
     /**
      * A 409 or an unknown outcome of POST: lists what exists so the reader can act. The limit of two tokens per
-     * connection is UNCONFIRMED from a published Auth0 reference: it is the wording of the recorded 409 ("Maximum of 2
-     * tokens already issued for this connection", shared/reference/auth0-scim.md); rotation is ordered to fit it.
+     * connection is UNCONFIRMED from a published Auth0 reference: it is the wording of a 409 Auth0 answered ("Maximum of 2
+     * tokens already issued for this connection", which the Auth0 stand-in repeats); rotation is ordered to fit it.
      */
     private async explainCreateFailure(connectionId: string, e: Auth0ApiError): Promise<Auth0ApiError> {
         let listing: string;

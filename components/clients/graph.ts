@@ -25,7 +25,6 @@ import {
     graphCredential,
 } from "./credentials";
 
-export const DEFAULT_GRAPH_URL = "https://graph.microsoft.com/v1.0";
 export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 /** Overrides the Graph base URL (tests; national clouds come from azuread:environment / ARM_ENVIRONMENT). */
 export const GRAPH_URL_ENV = "AUTH0_ENTRA_SCIM_GRAPH_URL";
@@ -387,11 +386,6 @@ function notFoundPolicy(v: GraphRequestOptions["retryOnNotFound"]): Required<Not
     return { attempts: o.attempts ?? 6, delayMs: o.delayMs ?? 2000 };
 }
 
-/** One-off call with a client built from options (or the environment). */
-export function graphRequest<T = unknown>(method: HttpMethod, path: string, options: GraphRequestOptions & { client?: GraphClientOptions }): Promise<T> {
-    return new GraphClient(options.client).request<T>(method, path, options);
-}
-
 /** Path segment for ids that may hold dots or other reserved characters (job ids: `scim.<tenant>.<guid>`). */
 export function seg(id: string): string {
     return encodeURIComponent(id);
@@ -400,7 +394,6 @@ export function seg(id: string): string {
 /** Paths the resources and the post-deploy check share. */
 export const graphPaths = {
     servicePrincipal: (spId: string) => `/servicePrincipals/${seg(spId)}`,
-    jobs: (spId: string) => `/servicePrincipals/${seg(spId)}/synchronization/jobs`,
     job: (spId: string, jobId: string) => `/servicePrincipals/${seg(spId)}/synchronization/jobs/${seg(jobId)}`,
     jobAction: (spId: string, jobId: string, action: "start" | "pause" | "restart" | "validateCredentials" | "provisionOnDemand") =>
         `/servicePrincipals/${seg(spId)}/synchronization/jobs/${seg(jobId)}/${action}`,

@@ -5,7 +5,7 @@
 // clients and no credentials.
 //
 // Where the provider process runs: its working directory is the directory of Pulumi.yaml, or of its `main:`
-// (shared/reference/pulumi-dynamic-host.md). Like Pulumi's own launcher, which resolves @pulumi/pulumi from
+// (pulumi/pulumi pkg/resource/provider_plugin.go, the plugin's working directory). Like Pulumi's own launcher, which resolves @pulumi/pulumi from
 // that directory, the loader resolves this package by name from there: `node_modules/auth0-entra-scim` in a
 // project that installed it, else the checkout of this package that contains the directory (its source, or a
 // compiled deployment with `main: dist/index.js`). It then loads the compiled JavaScript (`dist/...js`) or the

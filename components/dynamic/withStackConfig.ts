@@ -3,7 +3,7 @@
 // the `pulumi-nodejs` provider the engine sends the whole stack config, keys with their namespace
 // (`azuread:clientId`, `auth0:clientSecret`), secrets decrypted and unwrapped by the host
 // (pulumi/pulumi pkg/resource/deploy/target.go GetPackageConfig; cmd/dynamic-provider/index.js configure and
-// getProvider). All four providers run in one process, so the config is kept process-wide, in memory only: it is
+// getProvider). All five providers run in one process, so the config is kept process-wide, in memory only: it is
 // never an input, an output or part of the stored provider text.
 import type * as pulumi from "@pulumi/pulumi";
 import { setStackConfig } from "../clients/credentials/settings";

@@ -1,7 +1,7 @@
 // X.509 certificates between Entra, config and Auth0's `options.signingCert`. Pure (node:crypto parses, nothing more).
 // Auth0 wants base64 of the whole PEM text, BEGIN/END lines and line breaks included: what its dashboard stores.
 // A raw PEM is accepted by the Management API, but then signature validation fails whenever a SAML response carries
-// no embedded certificate (shared/reference/entra-provisioning.md; Auth0 community articles cited there).
+// no embedded certificate (docs/signing-certificate.md gives the sources).
 import { X509Certificate } from "node:crypto";
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;

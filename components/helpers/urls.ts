@@ -1,4 +1,4 @@
-// URL and identifier builders for both sides of the integration. Pure; facts in shared/reference/*.md.
+// URL and identifier builders for both sides of the integration. Pure; the vendors' sources are in docs/walkthrough.md.
 
 /** Microsoft's SCIM 2.0 compliance flag, appended to the tenant URL Entra is given (walkthrough step 6). */
 export const AAD_SCIM_FLAG = "aadOptscim062020";

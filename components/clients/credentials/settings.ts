@@ -31,7 +31,7 @@ export function stackConfig(): ConfigLookup | undefined {
 }
 
 // Pulumi's secret wrapper, in case a caller passes a property value that still carries it (the Node.js host
-// unwraps top-level secrets before configure; shared/reference/pulumi-dynamic-host.md).
+// unwraps top-level secrets before configure: @pulumi/pulumi cmd/dynamic-provider/index.js, rpc.unwrapRpcSecret).
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 function asText(v: unknown): string | undefined {
