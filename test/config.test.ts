@@ -598,6 +598,7 @@ describe("the contract's declarations", () => {
             "displayName",
             "setUserRootAttributes",
             "domainAliases",
+            "showAsButton",
             "scim",
             "entra",
             "saml",

@@ -302,6 +302,15 @@ describe("the groups toggle", () => {
     });
 });
 
+describe("the login button", () => {
+    it("shows by default, and not with showAsButton: false (a shared login page, home realm discovery instead)", async () => {
+        const shown = await run({ ...managed, connections: [{ name: "contoso", entra: {} }] });
+        expect(one(shown.monitor, T.connection).inputs.showAsButton).toBe(true);
+        const hidden = await run({ ...managed, connections: [{ name: "contoso", showAsButton: false, domainAliases: ["contoso.com"], entra: {} }] });
+        expect(one(hidden.monitor, T.connection).inputs.showAsButton).toBe(false);
+    });
+});
+
 describe("an Auth0-only connection", () => {
     it("registers no azuread resource and takes the SAML side from config", async () => {
         const { monitor, outputs } = await run({

@@ -20,6 +20,12 @@ export interface ConnectionConfig {
     setUserRootAttributes?: SetUserRootAttributes;
     /** E-mail domains for home realm discovery. Default: none. */
     domainAliases?: string[];
+    /**
+     * Auth0 `show_as_button`: a button on the login page of every application the connection is enabled for. Default
+     * true. A B2B vendor with one shared login page may want false: users then reach the connection by home realm
+     * discovery (`domainAliases`) or an organization's own button.
+     */
+    showAsButton?: boolean;
     /** Auth0's SCIM configuration and token. Default: the walkthrough's settings. */
     scim?: ScimConfig;
     /** The managed Entra enterprise app. Absent: Auth0 side only; the customer's admin configures Entra. */
@@ -47,6 +53,7 @@ export const CONNECTION_KEYS = knownKeys<ConnectionConfig>({
     displayName: true,
     setUserRootAttributes: true,
     domainAliases: true,
+    showAsButton: true,
     scim: true,
     entra: true,
     saml: true,
@@ -75,6 +82,8 @@ export function readConnection(r: Reader, item: unknown, path: string, entraDefa
         ),
     );
 
+    const showAsButton = r.boolean(raw.showAsButton, join(path, "showAsButton")) ?? true;
+
     const entraRaw = r.object(raw.entra, join(path, "entra"), "the managed Entra enterprise app") as Raw<EntraConfig> | undefined;
     const scimRaw = r.block<ScimConfig>(raw.scim, join(path, "scim"), "SCIM settings", SCIM_KEYS);
     const scim = readScim(r, scimRaw, join(path, "scim"), entraRaw ? provisionGroupsOf(entraRaw) : undefined);
@@ -96,6 +105,7 @@ export function readConnection(r: Reader, item: unknown, path: string, entraDefa
         ...(displayName !== undefined ? { displayName } : {}),
         setUserRootAttributes,
         domainAliases,
+        showAsButton,
         scim,
         ...(entra ? { entra } : {}),
         ...(saml ? { saml } : {}),
