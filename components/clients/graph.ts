@@ -23,6 +23,7 @@ import {
     entraCredential,
     entraSettings,
     graphCredential,
+    noticeOnce,
 } from "./credentials";
 
 export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
@@ -56,37 +57,20 @@ export interface GraphClientOptions {
     sleep?: (ms: number) => Promise<void>;
     /** Replaced in tests; defaults to the global fetch. */
     fetch?: typeof fetch;
-    /**
-     * Where the client says that an environment override is in effect (once per variable and value in a process). Default
-     * stderr: a provider process's console output reaches `pulumi up` as a diagnostic.
-     */
-    notice?: (line: string) => void;
-}
-
-const noticed = new Set<string>();
-
-function noticeOnce(variable: string, value: string, line: string, notice: (line: string) => void = (l) => console.error(l)): void {
-    const key = `${variable}=${value}`;
-    if (noticed.has(key)) return;
-    noticed.add(key);
-    notice(line);
 }
 
 /**
  * The Graph base URL and static token the options and the environment give, saying so when the environment
  * overrides the cloud's Graph or the credential chain: it changes where the custom resources write, and how.
  */
-function resolveOverrides(options: Pick<GraphClientOptions, "baseUrl" | "token" | "credential" | "notice">): { baseUrl: string; token?: string } {
+function resolveOverrides(options: Pick<GraphClientOptions, "baseUrl" | "token" | "credential">): { baseUrl: string; token?: string } {
     const envUrl = options.baseUrl === undefined ? process.env[GRAPH_URL_ENV] || undefined : undefined;
     const envToken = options.token === undefined && !options.credential ? process.env[GRAPH_TOKEN_ENV] || undefined : undefined;
-    if (envUrl) noticeOnce(GRAPH_URL_ENV, envUrl, `auth0-entra-scim: ${GRAPH_URL_ENV} is set: Microsoft Graph requests go to ${envUrl}.`, options.notice);
+    // Said once per process, as the credential notices are (credentials/settings.ts): the provider's stdout reaches
+    // the CLI as a diagnostic.
+    if (envUrl) noticeOnce(`auth0-entra-scim: ${GRAPH_URL_ENV} is set: Microsoft Graph requests go to ${envUrl}.`);
     if (envToken) {
-        noticeOnce(
-            GRAPH_TOKEN_ENV,
-            envToken,
-            `auth0-entra-scim: ${GRAPH_TOKEN_ENV} is set: its static token is sent to Microsoft Graph instead of a token from the azuread credentials.`,
-            options.notice,
-        );
+        noticeOnce(`auth0-entra-scim: ${GRAPH_TOKEN_ENV} is set: its static token is sent to Microsoft Graph instead of a token from the azuread credentials.`);
     }
     const token = options.token ?? envToken;
     return { baseUrl: (options.baseUrl ?? envUrl ?? entraCloud().graphUrl).replace(/\/+$/, ""), ...(token ? { token } : {}) };

@@ -14,8 +14,12 @@ import {
     entraCloud,
     resolveAuth0Credentials,
     resolveEntraSettings,
+    setNoticeSink,
 } from "../../components/clients/credentials";
 import { GraphClient, graphClients } from "../../components/clients/graph";
+
+// The notice tests redirect the process-wide sink; the rest of the file gets the default back.
+afterAll(() => setNoticeSink((line) => console.log(line)));
 
 const dir = mkdtempSync(path.join(tmpdir(), "creds-precedence-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -224,7 +228,8 @@ describe("Entra clouds (go-azure-sdk environments.FromName)", () => {
         try {
             process.env.AUTH0_ENTRA_SCIM_GRAPH_TOKEN = value;
             const notices: string[] = [];
-            const graph = graphClients({ baseUrl: "http://127.0.0.1:9/v1.0", notice: (l) => notices.push(l) });
+            setNoticeSink((l) => notices.push(l));
+            const graph = graphClients({ baseUrl: "http://127.0.0.1:9/v1.0" });
             graph("72f988bf-86f1-41af-91ab-2d7cd011db47");
             graph("72f988bf-86f1-41af-91ab-2d7cd011db47");
             expect(notices).toEqual([
@@ -233,7 +238,8 @@ describe("Entra clouds (go-azure-sdk environments.FromName)", () => {
             expect(notices.join("")).not.toContain("static-graph-token");
             // An explicit token or credential wins, and nothing is said.
             const quiet: string[] = [];
-            new GraphClient({ baseUrl: "http://127.0.0.1:9/v1.0", token: "explicit", notice: (l) => quiet.push(l) });
+            setNoticeSink((l) => quiet.push(l));
+            new GraphClient({ baseUrl: "http://127.0.0.1:9/v1.0", token: "explicit" });
             expect(quiet).toEqual([]);
         } finally {
             if (saved === undefined) delete process.env.AUTH0_ENTRA_SCIM_GRAPH_TOKEN;
@@ -249,10 +255,11 @@ describe("Entra clouds (go-azure-sdk environments.FromName)", () => {
             expect(new GraphClient({ token: "t" }).baseUrl).toBe("https://graph.microsoft.us/v1.0");
             process.env.AUTH0_ENTRA_SCIM_GRAPH_URL = "http://127.0.0.1:9/v1.0";
             const notices: string[] = [];
-            expect(new GraphClient({ token: "t", notice: (l) => notices.push(l) }).baseUrl).toBe("http://127.0.0.1:9/v1.0");
+            setNoticeSink((l) => notices.push(l));
+            expect(new GraphClient({ token: "t" }).baseUrl).toBe("http://127.0.0.1:9/v1.0");
             // Said where the user looks (a provider's stderr is a diagnostic of pulumi up), once per process.
             expect(notices).toEqual(["auth0-entra-scim: AUTH0_ENTRA_SCIM_GRAPH_URL is set: Microsoft Graph requests go to http://127.0.0.1:9/v1.0."]);
-            new GraphClient({ token: "t", notice: (l) => notices.push(l) });
+            new GraphClient({ token: "t" });
             expect(notices).toHaveLength(1);
         } finally {
             for (const [k, v] of [

@@ -11,7 +11,7 @@ export { AUTH0_CONFIG_KEYS, AUTH0_ENV_VARS, Auth0CredentialsError, SCIM_TOKEN_AP
 export { type CredentialTransport, entraCredential } from "./entraCredential";
 export { AZUREAD_SETTINGS, azureadName, describeEntraSettings, resolveEntraSettings, type Cloud, type EntraAuth, type EntraSettings } from "./entraSettings";
 export { readPkcs12, Pkcs12Error } from "./pkcs12";
-export { type ConfigLookup, CredentialSettingsError, SettingsReader, setNoticeSink, setStackConfig, stackConfig } from "./settings";
+export { type ConfigLookup, CredentialSettingsError, SettingsReader, noticeOnce, setNoticeSink, setStackConfig, stackConfig } from "./settings";
 
 /**
  * Auth0 credentials from `config` (default: the stack config this process was configured with), then `env`.
