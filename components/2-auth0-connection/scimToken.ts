@@ -3,7 +3,10 @@
 // is broken. Implementation: ./scimTokenProvider.ts, loaded through the provider text (../dynamic/providerText.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { DynamicResource, dynamicTypeToken } from "../dynamic/dynamicResource";
-import { type TokenSchedule, rotateAfterFor, rotationPeriodMs } from "./tokenRotation";
+import { rotationPeriodMs, scheduleOf, scheduledRotateAfter } from "./tokenRotation";
+
+// Where tests and the provider's callers have imported it from.
+export { scheduledRotateAfter };
 
 export interface ScimTokenArgs {
     /** The Auth0 connection id (con_...). A change replaces the token. */
@@ -78,32 +81,11 @@ export class ScimToken extends DynamicResource {
         (this as { rotateAfter: pulumi.Output<string | undefined> }).rotateAfter = pulumi
             .all([this.rotateAfter, this.tokenLifetimeDays, this.tokenRotationDays, args.tokenLifetimeDays, args.tokenRotationDays])
             .apply(([rotateAfter, lifetime, rotation, nextLifetime, nextRotation]) => {
-                const recorded = { rotateAfter, ...schedule(lifetime, rotation) };
-                const next = schedule(nextLifetime, nextRotation);
+                const recorded = { rotateAfter, ...scheduleOf({ tokenLifetimeDays: lifetime, tokenRotationDays: rotation }) };
+                const next = scheduleOf({ tokenLifetimeDays: nextLifetime, tokenRotationDays: nextRotation });
                 if (rotateAfter && rotationPeriodMs(recorded) !== undefined) return pulumi.output(scheduledRotateAfter(recorded, next));
                 return this.createdAt.apply((createdAt) => scheduledRotateAfter({ ...recorded, createdAt }, next));
             });
         (this as { tokenRotationDays: pulumi.Output<number | undefined> }).tokenRotationDays = pulumi.output(args.tokenRotationDays);
     }
-}
-
-function schedule(tokenLifetimeDays: number | undefined | null, tokenRotationDays: number | undefined | null): TokenSchedule {
-    return {
-        ...(typeof tokenLifetimeDays === "number" ? { tokenLifetimeDays } : {}),
-        ...(typeof tokenRotationDays === "number" ? { tokenRotationDays } : {}),
-    };
-}
-
-/**
- * When the token is rotated under the `next` schedule, from what the provider recorded (its rotateAfter, null for
- * "never", the schedule that date was counted with, and the token's creation): the instant the provider plans.
- * A recorded date moves with the period from the same start; a token that had none counts from its creation;
- * without a period, never.
- */
-export function scheduledRotateAfter(recorded: { rotateAfter?: string | null; createdAt?: string } & TokenSchedule, next: TokenSchedule): string | undefined {
-    const period = rotationPeriodMs(next);
-    if (period === undefined) return undefined;
-    const recordedPeriod = rotationPeriodMs(recorded);
-    if (recorded.rotateAfter && recordedPeriod !== undefined) return new Date(Date.parse(recorded.rotateAfter) - recordedPeriod + period).toISOString();
-    return recorded.createdAt ? rotateAfterFor(recorded.createdAt, next) : undefined;
 }

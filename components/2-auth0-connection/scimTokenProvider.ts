@@ -14,7 +14,7 @@
 // `token`, never an input, previews as unknown: the Entra synchronization secret would show as changing although
 // the token stays. So a new schedule for the same token diffs as no change: the engine's Same step records the
 // checked inputs (new schedule, new rotateAfter) for the next check and keeps the outputs, token included; ScimToken
-// derives its schedule outputs from its args (scheduledRotateAfter in scimToken.ts).
+// derives its schedule outputs from its args (scheduledRotateAfter in tokenRotation.ts).
 //
 // The token value is returned once by Auth0 and can never be read back: `read` keeps it from state.
 import * as pulumi from "@pulumi/pulumi";
@@ -27,14 +27,16 @@ import {
     auth0Name,
     resolveAuth0Credentials,
 } from "../clients/auth0Management";
-import { scheduledRotateAfter } from "./scimToken";
 import {
+    DAY_MS,
     type TokenSchedule,
     classifyRotationChange,
     needsRotation,
     planRotation,
     rotateAfterFor,
+    scheduleOf,
     scheduleProblems,
+    scheduledRotateAfter,
     tokenLifetimeSeconds,
 } from "./tokenRotation";
 import { withStackConfig } from "../dynamic/withStackConfig";
@@ -111,13 +113,6 @@ export function assertSameTenant(auth0Domain: string | undefined, credentialsDom
     );
 }
 
-function schedule(s: TokenSchedule): TokenSchedule {
-    return {
-        ...(s.tokenLifetimeDays !== undefined && s.tokenLifetimeDays !== null ? { tokenLifetimeDays: s.tokenLifetimeDays } : {}),
-        ...(s.tokenRotationDays !== undefined && s.tokenRotationDays !== null ? { tokenRotationDays: s.tokenRotationDays } : {}),
-    };
-}
-
 function sameScopes(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
     const x = new Set(a ?? []);
     const y = new Set(b ?? []);
@@ -180,7 +175,7 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
             } else {
                 scopes = [...new Set(scopes)];
             }
-            const next = schedule(news);
+            const next = scheduleOf(news);
             for (const reason of scheduleProblems(next)) {
                 failures.push({ property: reason.startsWith("tokenLifetimeDays") ? "tokenLifetimeDays" : "tokenRotationDays", reason });
             }
@@ -191,20 +186,23 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
             const existing = olds && typeof olds.connectionId === "string" && replacementKeys(olds, inputs).length === 0;
             // A kept token that had no rotation date is rotated counting from its creation, which only diff sees.
             if (existing && !olds.rotateAfter) return { inputs };
-            const plan = planRotation(now(), next, existing ? { rotateAfter: olds.rotateAfter, ...schedule(olds) } : undefined);
+            const plan = planRotation(now(), next, existing ? { rotateAfter: olds.rotateAfter, ...scheduleOf(olds) } : undefined);
             return { inputs: { ...inputs, ...(plan.rotateAfter ? { rotateAfter: plan.rotateAfter } : {}) } };
         },
 
         async diff(id: string, olds: ScimTokenOutputs, news: ScimTokenInputs): Promise<pulumi.dynamic.DiffResult> {
             const replaces = replacementKeys(olds, news);
-            const rotation = classifyRotationChange({ rotateAfter: olds.rotateAfter, ...schedule(olds) }, { rotateAfter: news.rotateAfter, ...schedule(news) });
+            const rotation = classifyRotationChange(
+                { rotateAfter: olds.rotateAfter, ...scheduleOf(olds) },
+                { rotateAfter: news.rotateAfter, ...scheduleOf(news) },
+            );
             const reasons: string[] = replaces.map((k) => `${k} changed`);
             if (rotation === "rotate") {
                 replaces.push("rotateAfter");
                 reasons.push(`its rotation date ${olds.rotateAfter} has passed (next: ${news.rotateAfter})`);
             }
             // check plans no date for a kept token that had none (it cannot see createdAt): judged here from the outputs.
-            const unplanned = news.rotateAfter ? undefined : scheduledRotateAfter(olds, schedule(news));
+            const unplanned = news.rotateAfter ? undefined : scheduledRotateAfter(olds, scheduleOf(news));
             if (unplanned && needsRotation(now(), { rotateAfter: unplanned }).due) {
                 replaces.push("tokenRotationDays");
                 reasons.push(`its rotation date ${unplanned} (created ${olds.createdAt}) has passed`);
@@ -227,7 +225,7 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
         },
 
         async create(inputs: ScimTokenInputs): Promise<pulumi.dynamic.CreateResult<ScimTokenOutputs>> {
-            const s = schedule(inputs);
+            const s = scheduleOf(inputs);
             const issued = await api(inputs.auth0Domain).create(inputs.connectionId, {
                 scopes: inputs.scopes,
                 tokenLifetimeSeconds: tokenLifetimeSeconds(s.tokenLifetimeDays),
@@ -270,10 +268,10 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
                 );
                 return { id: "" };
             }
-            const known = props?.connectionId ? schedule(props) : {};
+            const known = props?.connectionId ? scheduleOf(props) : {};
             // An adopted token: infer its lifetime from Auth0's dates when they are whole days apart.
             const lifetime =
-                known.tokenLifetimeDays ?? (listed.validUntil ? (Date.parse(listed.validUntil) - Date.parse(listed.createdAt)) / 86_400_000 : undefined);
+                known.tokenLifetimeDays ?? (listed.validUntil ? (Date.parse(listed.validUntil) - Date.parse(listed.createdAt)) / DAY_MS : undefined);
             const s: TokenSchedule = {
                 ...known,
                 ...(lifetime !== undefined && Number.isInteger(lifetime) && lifetime >= 1 ? { tokenLifetimeDays: lifetime } : {}),
@@ -311,7 +309,7 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
                 throw new Error(`ScimToken ${id}: ${keys.join(", ")} cannot change in place; the token must be replaced (this is a provider bug).`);
             // Only the rotation schedule changes: nothing to send to Auth0.
             const { tokenRotationDays: _r, rotateAfter: _a, ...kept } = olds;
-            return { outs: { ...kept, ...schedule(news), rotateAfter: news.rotateAfter ?? null } };
+            return { outs: { ...kept, ...scheduleOf(news), rotateAfter: news.rotateAfter ?? null } };
         },
 
         async delete(id: string, props: ScimTokenOutputs): Promise<void> {

@@ -200,3 +200,25 @@ export function tokenLifecycleWarnings(connectionName: string, s: TokenSchedule,
     );
     return warnings;
 }
+
+/** The schedule in `s`, without the keys that are unset or null (state and outputs carry null for "never"). */
+export function scheduleOf(s: { tokenLifetimeDays?: number | null; tokenRotationDays?: number | null }): TokenSchedule {
+    return {
+        ...(typeof s.tokenLifetimeDays === "number" ? { tokenLifetimeDays: s.tokenLifetimeDays } : {}),
+        ...(typeof s.tokenRotationDays === "number" ? { tokenRotationDays: s.tokenRotationDays } : {}),
+    };
+}
+
+/**
+ * When the token is rotated under the `next` schedule, from what the provider recorded (its rotateAfter, null for
+ * "never", the schedule that date was counted with, and the token's creation): the instant the provider plans.
+ * A recorded date moves with the period from the same start; a token that had none counts from its creation;
+ * without a period, never.
+ */
+export function scheduledRotateAfter(recorded: { rotateAfter?: string | null; createdAt?: string } & TokenSchedule, next: TokenSchedule): string | undefined {
+    const period = rotationPeriodMs(next);
+    if (period === undefined) return undefined;
+    const recordedPeriod = rotationPeriodMs(recorded);
+    if (recorded.rotateAfter && recordedPeriod !== undefined) return new Date(Date.parse(recorded.rotateAfter) - recordedPeriod + period).toISOString();
+    return recorded.createdAt ? rotateAfterFor(recorded.createdAt, next) : undefined;
+}

@@ -15,6 +15,7 @@ import {
     retryPolicy,
     tokenRequestHint,
 } from "../clients/auth0Management";
+import { MAX_TICKET_TTL_SECONDS } from "./ticketRequest";
 
 /** Management API scope each call needs (the 403 hint names it). */
 export const ONBOARDING_SCOPES = {
@@ -96,7 +97,7 @@ export class OnboardingApi {
         const data = await this.attempt("createTicket", what, false, () => this.client.selfServiceProfiles.ssoTicket.create(profileId, request));
         if (!data?.ticket) throw new OnboardingApiError("createTicket", 201, `Auth0 Management API: ${what}: the response carried no ticket link.`);
         // Auth0 answers only the link; its lifetime runs from issue (ttl_sec, 0 or absent = 5 days).
-        const ttl = request.ttl_sec ? request.ttl_sec : 432_000;
+        const ttl = request.ttl_sec ? request.ttl_sec : MAX_TICKET_TTL_SECONDS;
         return { ticket: data.ticket, expiresAt: new Date(requestedAt + ttl * 1000).toISOString() };
     }
 
