@@ -3,7 +3,9 @@
 // Each call reserves the earliest time that keeps at most `limit` sends in any `windowMs`, in arrival order,
 // then waits until that time.
 
-const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+import { setTimeout as sleep } from "node:timers/promises";
+
+const realSleep = (ms: number): Promise<void> => sleep(ms);
 
 export class RequestPacer {
     private readonly sends: number[] = [];

@@ -9,6 +9,7 @@
 // Retries are ours, not the SDK's (maxRetries 0): the SDK sleeps for real and retries every 5xx, POST included.
 // A POST that failed with a 5xx or timeout may still have issued a token, so it is never repeated blindly;
 // the error lists the connection's tokens instead. 429 is always retried: Auth0 did not process the request.
+import { setTimeout as sleep } from "node:timers/promises";
 import { ManagementClient, ManagementError, ManagementTimeoutError } from "auth0";
 import { type Auth0Credentials, Auth0CredentialsError, SCIM_TOKEN_API_SCOPES, auth0Name } from "./credentials";
 
@@ -94,7 +95,7 @@ export interface Auth0ManagementOptions extends ManagementTransport {
     now?: () => number;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const defaultSleep = (ms: number): Promise<void> => sleep(ms);
 
 /**
  * Wait for a 429, in ms: until X-RateLimit-Reset (epoch seconds), else Retry-After (seconds), else backoff.

@@ -12,6 +12,7 @@
 // provider host delivered, then ARM_* (components/clients/credentials). Nothing here is captured into a serialized
 // provider or the state file. The provider process keeps one client per tenant and settings (graphClients), so a
 // refresh of many resources asks Entra for one token per tenant, not one per resource.
+import { setTimeout as sleep } from "node:timers/promises";
 import { createHash } from "node:crypto";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import {
@@ -182,7 +183,7 @@ export function retryAfterMs(header: string | null, now: number = Date.now()): n
     return Math.max(0, at - now);
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const defaultSleep = (ms: number): Promise<void> => sleep(ms);
 
 export class GraphClient {
     readonly baseUrl: string;
