@@ -254,7 +254,8 @@ describe("ProvisionOnDemand provider", () => {
         expect(await p.read!("x", outs)).toEqual({ id: "x", props: outs });
         await p.delete!("x", outs);
         expect(h.g.requests.length).toBe(before);
-        const checked = await p.check!({}, { ...user, objectTypeName: "Device" });
+        // What the engine could send: check is where a wrong object type is caught.
+        const checked = await p.check!({} as ProvisionOnDemandInputs, { ...user, objectTypeName: "Device" } as unknown as ProvisionOnDemandInputs);
         expect(checked.failures).toEqual([{ property: "objectTypeName", reason: 'objectTypeName must be "User" or "Group"' }]);
     });
 });

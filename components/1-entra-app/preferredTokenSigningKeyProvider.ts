@@ -19,7 +19,9 @@ function sameThumbprint(a: string | null | undefined, b: string | null | undefin
     return (a ?? "").toUpperCase() === (b ?? "").toUpperCase();
 }
 
-export function createProvider(clientFor: GraphClientFactory = graphClientFromEnvironment): pulumi.dynamic.ResourceProvider {
+export function createProvider(
+    clientFor: GraphClientFactory = graphClientFromEnvironment,
+): pulumi.dynamic.ResourceProvider<PreferredTokenSigningKeyInputs, PreferredTokenSigningKeyInputs> {
     const activate = (p: PreferredTokenSigningKeyInputs) =>
         clientFor(p.tenantId).patch(
             graphPaths.servicePrincipal(p.servicePrincipalId),

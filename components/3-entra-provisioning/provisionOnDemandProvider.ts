@@ -88,7 +88,7 @@ function outputs(p: ProvisionOnDemandInputs, o: OnDemandOutcome): ProvisionOnDem
 export function createProvider(
     clientFor: GraphClientFactory = graphClientFromEnvironment,
     options: ProvisionOnDemandProviderOptions = {},
-): pulumi.dynamic.ResourceProvider {
+): pulumi.dynamic.ResourceProvider<ProvisionOnDemandInputs, ProvisionOnDemandOutputs> {
     const pacer = options.pacer ?? ON_DEMAND_PACER;
     const retries = options.notEntitledRetries ?? 10;
     const delayMs = options.notEntitledDelayMs ?? 30_000;
@@ -142,7 +142,7 @@ export function createProvider(
 
         // The test ran once; nothing in Entra holds its result to read back.
         async read(id, props?: ProvisionOnDemandOutputs) {
-            return { id, props: props ?? {} };
+            return props ? { id, props } : { id };
         },
 
         // Deleting the test undoes nothing: the subject stays in Auth0 (as with azuread's resource).

@@ -50,7 +50,9 @@ export function needsStart(job: SynchronizationJobState): boolean {
     return job.status?.code === "Quarantine" || !isProvisioningOn(job);
 }
 
-export function createProvider(clientFor: GraphClientFactory = graphClientFromEnvironment): pulumi.dynamic.ResourceProvider {
+export function createProvider(
+    clientFor: GraphClientFactory = graphClientFromEnvironment,
+): pulumi.dynamic.ResourceProvider<ProvisioningStatusInputs, ProvisioningStatusOutputs> {
     const getJob = (client: GraphClient, p: ProvisioningStatusInputs, retryOnNotFound: boolean) =>
         client.get<SynchronizationJob>(graphPaths.job(p.servicePrincipalId, p.synchronizationJobId), {
             operation: `read synchronization job ${p.synchronizationJobId}`,

@@ -65,7 +65,9 @@ function settingsOf(p: SynchronizationSchemaInputs | SynchronizationSchemaOutput
     };
 }
 
-export function createProvider(clientFor: GraphClientFactory = graphClientFromEnvironment): pulumi.dynamic.ResourceProvider {
+export function createProvider(
+    clientFor: GraphClientFactory = graphClientFromEnvironment,
+): pulumi.dynamic.ResourceProvider<SynchronizationSchemaInputs, SynchronizationSchemaOutputs> {
     type Target = Pick<SynchronizationSchemaInputs, "servicePrincipalId" | "synchronizationJobId" | "tenantId">;
     const getSchema = (p: Target, retryOnNotFound: boolean) =>
         clientFor(p.tenantId).get<SynchronizationSchemaDocument>(schemaPath(p), { operation: `read ${what(p)}`, retryOnNotFound });
@@ -89,7 +91,7 @@ export function createProvider(clientFor: GraphClientFactory = graphClientFromEn
     return {
         async check(_olds, news) {
             const inputs = news as Partial<SynchronizationSchemaInputs>;
-            const failures = requireStrings(inputs as Record<string, unknown>, ["servicePrincipalId", "synchronizationJobId"]);
+            const failures = requireStrings(inputs, ["servicePrincipalId", "synchronizationJobId"]);
             const precedence = inputs.emailMatchingPrecedence ?? 2;
             if (!Number.isInteger(precedence) || precedence < 2) {
                 failures.push({ property: "emailMatchingPrecedence", reason: "must be a whole number of 2 or more (1 belongs to userName)" });
@@ -103,10 +105,9 @@ export function createProvider(clientFor: GraphClientFactory = graphClientFromEn
                 if (seen.has(mappingKey(m))) failures.push({ property: "attributeMappings", reason: `${m.object} ${m.targetAttributeName} is mapped twice` });
                 seen.add(mappingKey(m));
             }
-            return {
-                inputs: { ...inputs, emailMatchingPrecedence: precedence, provisionGroups: inputs.provisionGroups ?? false, attributeMappings },
-                failures,
-            };
+            // Typed as complete: a missing id is among the failures, and the engine stops there.
+            const checked = { ...inputs, emailMatchingPrecedence: precedence, provisionGroups: inputs.provisionGroups ?? false, attributeMappings };
+            return { inputs: checked as SynchronizationSchemaInputs, failures };
         },
 
         // Local only: `pulumi preview` makes no Graph call.

@@ -14,8 +14,10 @@ export function diffResult(replaces: string[], updates: string[]): pulumi.dynami
 }
 
 /** Check failures for identity inputs that must be non-empty strings (unknown values pass: they are strings too). */
-export function requireStrings(inputs: Record<string, unknown>, keys: readonly string[]): pulumi.dynamic.CheckFailure[] {
+export function requireStrings(inputs: object, keys: readonly string[]): pulumi.dynamic.CheckFailure[] {
+    // What the engine sends is not checked against the declared type until here.
+    const raw = inputs as Record<string, unknown>;
     return keys
-        .filter((k) => typeof inputs[k] !== "string" || (inputs[k] as string).trim() === "")
+        .filter((k) => typeof raw[k] !== "string" || (raw[k] as string).trim() === "")
         .map((k) => ({ property: k, reason: `${k} is required (a non-empty string)` }));
 }
