@@ -13,6 +13,15 @@ describe("npm run plan: what a reviewer reads", () => {
         "        assignments:",
         "          users: [6f1c1c1e-2a8b-4f4e-9a57-0d3b9c1f2e11]",
     ];
+    /** A stack file with the example's Auth0 domain and Entra tenant, `extra` keys, and one managed connection. */
+    const stackConfig = (name: string, ...extra: string[]) => [
+        "config:",
+        "  auth0:domain: acme.eu.auth0.com",
+        "  azuread:tenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47",
+        ...extra,
+        "  auth0-entra-scim:connections:",
+        ...managed(name),
+    ];
 
     it("says which Auth0 domain and Entra tenant it used and that they came from the environment", () => {
         const file = stackFile("Pulumi.env.yaml", ["config:", "  auth0-entra-scim:connections:", ...managed("env-conn")]);
@@ -30,31 +39,14 @@ describe("npm run plan: what a reviewer reads", () => {
     });
 
     it("says which values it derived because an optional key is unset, and which it read", () => {
-        const derived = plan(
-            "--config-file",
-            stackFile("Pulumi.derived.yaml", [
-                "config:",
-                "  auth0:domain: acme.eu.auth0.com",
-                "  azuread:tenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47",
-                "  auth0-entra-scim:connections:",
-                ...managed("d"),
-            ]),
-        );
+        const derived = plan("--config-file", stackFile("Pulumi.derived.yaml", stackConfig("d")));
         expect(derived.stdout).toContain("Auth0 tenant name: acme (derived from auth0:domain: auth0-entra-scim:tenantName is not set in Pulumi.derived.yaml)");
         expect(derived.stdout).toContain(
             "SAML reply URLs on: acme.eu.auth0.com (auth0:domain: auth0-entra-scim:customDomain is not set in Pulumi.derived.yaml)",
         );
         const set = plan(
             "--config-file",
-            stackFile("Pulumi.set.yaml", [
-                "config:",
-                "  auth0:domain: acme.eu.auth0.com",
-                "  azuread:tenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47",
-                "  auth0-entra-scim:tenantName: acme-prod",
-                "  auth0-entra-scim:customDomain: login.acme.example",
-                "  auth0-entra-scim:connections:",
-                ...managed("s"),
-            ]),
+            stackFile("Pulumi.set.yaml", stackConfig("s", "  auth0-entra-scim:tenantName: acme-prod", "  auth0-entra-scim:customDomain: login.acme.example")),
         );
         expect(set.stdout).toContain("Auth0 tenant name: acme-prod (auth0-entra-scim:tenantName in Pulumi.set.yaml)");
         expect(set.stdout).toContain("SAML reply URLs on: login.acme.example (auth0-entra-scim:customDomain in Pulumi.set.yaml)");
@@ -94,19 +86,16 @@ describe("npm run plan: what a reviewer reads", () => {
     });
 
     it("with monitoring on, says which subscription it deploys into and that it came from the environment", () => {
-        const monitoring = (...extra: string[]) => [
-            "config:",
-            "  auth0:domain: acme.eu.auth0.com",
-            "  azuread:tenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47",
-            ...extra,
-            "  auth0-entra-scim:monitoring:",
-            "    enabled: true",
-            "    resourceGroupName: rg-scim",
-            "    location: westeurope",
-            "    alertEmails: [ops@example.com]",
-            "  auth0-entra-scim:connections:",
-            ...managed("mon-conn"),
-        ];
+        const monitoring = (...extra: string[]) =>
+            stackConfig(
+                "mon-conn",
+                ...extra,
+                "  auth0-entra-scim:monitoring:",
+                "    enabled: true",
+                "    resourceGroupName: rg-scim",
+                "    location: westeurope",
+                "    alertEmails: [ops@example.com]",
+            );
         const env = { ARM_SUBSCRIPTION_ID: "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d" };
         const fromEnv = planWith(env, "--config-file", stackFile("Pulumi.mon.yaml", monitoring()));
         expect(fromEnv.code).toBe(0);
@@ -133,13 +122,7 @@ describe("npm run plan: what a reviewer reads", () => {
         const { stdout } = planWith(
             { ARM_SUBSCRIPTION_ID: "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d" },
             "--config-file",
-            stackFile("Pulumi.nomon.yaml", [
-                "config:",
-                "  auth0:domain: acme.eu.auth0.com",
-                "  azuread:tenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47",
-                "  auth0-entra-scim:connections:",
-                ...managed("no-mon"),
-            ]),
+            stackFile("Pulumi.nomon.yaml", stackConfig("no-mon")),
         );
         expect(stdout).toContain("Entra tenant: 72f988bf");
         expect(stdout).not.toContain("Azure subscription");
