@@ -12,7 +12,7 @@ import {
 import { DAY_MS } from "../components/2-auth0-connection/tokenRotation";
 import { setStackConfig } from "../components/clients/credentials";
 import { withStackConfig } from "../components/dynamic/withStackConfig";
-import { scheduledRotateAfter } from "../components/2-auth0-connection/scimToken";
+import { scheduledRotateAfter } from "../components/2-auth0-connection/tokenRotation";
 import createResponse from "./fixtures/auth0-scim-token-create-response.json";
 import listResponse from "./fixtures/auth0-scim-tokens-list-response.json";
 

@@ -12,7 +12,6 @@ import {
     isEmptyChange,
     jsonEqual,
     type ManagedSchemaSettings,
-    normalizeTargetAttributeName,
     type ObjectMapping,
     readManagedSettings,
     sameAttributeMappings,
@@ -22,6 +21,7 @@ import {
     type SynchronizationSchemaDocument,
     userRuleId,
 } from "../components/3-entra-provisioning/synchronizationSchema";
+import { normalizeTargetAttributeName } from "../components/helpers/scimAttributes";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 const load = (name: string): SynchronizationSchemaDocument => JSON.parse(readFileSync(path.join(FIXTURES, name), "utf8")) as SynchronizationSchemaDocument;

@@ -5,9 +5,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { DynamicResource, dynamicTypeToken } from "../dynamic/dynamicResource";
 import { rotationPeriodMs, scheduleOf, scheduledRotateAfter } from "./tokenRotation";
 
-// Where tests and the provider's callers have imported it from.
-export { scheduledRotateAfter };
-
 export interface ScimTokenArgs {
     /** The Auth0 connection id (con_...). A change replaces the token. */
     connectionId: pulumi.Input<string>;

@@ -74,9 +74,6 @@ export class SchemaChangeError extends Error {
     }
 }
 
-// Re-exported: the schema provider and tools import them from here.
-export { mappingKey, normalizeTargetAttributeName };
-
 function isWorkEmailOverride(m: EntraAttributeMapping): boolean {
     return m.object === "User" && sameAttribute(m.targetAttributeName, WORK_EMAIL_SCIM);
 }

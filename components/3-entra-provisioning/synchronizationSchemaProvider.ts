@@ -14,8 +14,6 @@ import {
     jsonEqual,
     type LiveAttributeMapping,
     type ManagedSchemaSettings,
-    mappingKey,
-    normalizeTargetAttributeName,
     readManagedSettings,
     sameAttributeMappings,
     schemaPutBody,
@@ -23,6 +21,7 @@ import {
     type SynchronizationSchemaDocument,
     userRuleId,
 } from "./synchronizationSchema";
+import { mappingKey, normalizeTargetAttributeName } from "../helpers/scimAttributes";
 import { changedKeys, diffResult, requireStrings } from "../dynamic/support";
 import { withStackConfig } from "../dynamic/withStackConfig";
 
