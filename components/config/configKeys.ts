@@ -77,7 +77,7 @@ export const AZURE_NATIVE_PROVIDER_KEYS = [
 ] as const;
 
 /** Edit distance, case-insensitive (tenantID and tenantId are one key apart in meaning, not two edits). */
-export function distance(a: string, b: string): number {
+function distance(a: string, b: string): number {
     const x = a.toLowerCase();
     const y = b.toLowerCase();
     let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
@@ -90,13 +90,13 @@ export function distance(a: string, b: string): number {
 }
 
 /** The known key closest to `key`, when it is close enough to be a likely typo (at most a third of it differs). */
-export function nearestKey(key: string, known: readonly string[]): string | undefined {
+export function nearestKey(key: string, known: readonly string[], maxDistance = Math.max(2, Math.ceil(key.length / 3))): string | undefined {
     let best: { key: string; d: number } | undefined;
     for (const k of known) {
         const d = distance(key, k);
         if (!best || d < best.d) best = { key: k, d };
     }
-    return best && best.d <= Math.max(2, Math.ceil(key.length / 3)) ? best.key : undefined;
+    return best && best.d <= maxDistance ? best.key : undefined;
 }
 
 const NAMESPACES: { prefix: string; known: readonly string[]; who: string }[] = [

@@ -1,7 +1,7 @@
 import type { ConnectionSettings, StackSettings } from "../../components/config";
 import { tokenLifecycleWarnings } from "../../components/2-auth0-connection/tokenRotation";
 import { normalizeTargetAttributeName } from "../../components/helpers/scimAttributes";
-import { distance } from "../../components/config/configKeys";
+import { nearestKey } from "../../components/config/configKeys";
 import { DEFAULT_SCIM_MAPPINGS } from "../../components/config/scim";
 
 /** Scopes Auth0 accepts that Entra never uses: it updates users and groups with PATCH (Microsoft's SCIM guide). */
@@ -31,9 +31,16 @@ export function planWarnings(settings: StackSettings): string[] {
     return warnings;
 }
 
-/** The name in `names` one or two edits from `name` (a likely typo), if any. */
+/**
+ * The name in `names` nearest to `name` within two edits (a likely typo), if any: long SCIM names (URNs) differ in
+ * more than a third of their length from each other, so the config keys' looser bound would pair unrelated ones.
+ */
 function nearName(name: string, names: readonly string[]): string | undefined {
-    return names.find((n) => n.toLowerCase() !== name.toLowerCase() && distance(n, name) <= 2);
+    return nearestKey(
+        name,
+        names.filter((n) => n.toLowerCase() !== name.toLowerCase()),
+        2,
+    );
 }
 
 /**
