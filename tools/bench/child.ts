@@ -26,6 +26,12 @@ export interface ChildSpec {
      * done, writing only that it finished, so that nothing the bench does afterwards decides whether the heap sufficed.
      */
     untilDone?: boolean;
+    /**
+     * A run counted by callgrind (tools/bench/instructions.ts): "load" ends where the timed evaluation would start,
+     * "eval" as soon as it is done; neither samples the heap nor counts stack traces, whose work follows the clock
+     * or differs between the kinds. The evaluation's instructions are the difference of the two.
+     */
+    instructions?: "load" | "eval";
 }
 
 export interface ChildResult {
@@ -164,8 +170,13 @@ async function main(spec: ChildSpec): Promise<ChildResult | DoneResult> {
     const stackFile = `${spec.resultFile}.stack.yaml`;
     if (spec.kind === "plan") writeStackFile(stackFile, generated.pulumiConfig);
     const startHeapMb = liveHeapMb();
-    const stackTraces = countStackTraces();
-    const heap = heapSampler();
+    if (spec.instructions === "load") {
+        fs.rmSync(stackFile, { force: true });
+        return { kind: spec.kind, connections: spec.connections, evalMs: 0 };
+    }
+    const counted = spec.instructions === undefined;
+    const stackTraces = counted ? countStackTraces() : undefined;
+    const heap = counted ? heapSampler() : undefined;
 
     // A hand-written flat program keeps every resource in a module-level const until the program ends; so does the
     // baseline (dropping them would let the garbage collector free what a real program keeps).
@@ -194,10 +205,10 @@ async function main(spec: ChildSpec): Promise<ChildResult | DoneResult> {
     const evalMs = performance.now() - start;
     const traced = stackTraces?.counted();
     stackTraces?.stop();
-    const peakHeapMb = heap.peak();
-    heap.stop();
+    const peakHeapMb = heap?.peak() ?? 0;
+    heap?.stop();
     fs.rmSync(stackFile, { force: true });
-    if (spec.untilDone) return { kind: spec.kind, connections: spec.connections, evalMs };
+    if (spec.untilDone || spec.instructions) return { kind: spec.kind, connections: spec.connections, evalMs };
     const live = liveHeapMb();
     if ((spec.kind === "baseline" || spec.kind === "components") && flatResources.length !== plan!.resources.length) {
         throw new Error("flat baseline: not every resource was made");

@@ -4,3 +4,29 @@ export function table(header: string[], rows: string[][]): string {
     for (const r of rows) lines.push(`| ${r.join(" | ")} |`);
     return lines.join("\n");
 }
+
+/**
+ * Replaces the section that starts with `heading` (up to the next "## ") by `section`; without one, inserts it
+ * before the first line starting with `before`, or at the end.
+ */
+export function replaceSection(markdown: string, heading: string, section: readonly string[], before: string): string {
+    const lines = markdown.split("\n");
+    const start = lines.indexOf(heading);
+    if (start < 0) {
+        const at = lines.findIndex((l) => l.startsWith(before));
+        const i = at < 0 ? lines.length : at;
+        return [...lines.slice(0, i), ...section, ...lines.slice(i)].join("\n");
+    }
+    const next = lines.findIndex((l, i) => i > start && l.startsWith("## "));
+    const end = next < 0 ? lines.length : next;
+    return [...lines.slice(0, start), ...section, ...lines.slice(end)].join("\n");
+}
+
+/** The section that starts with `heading` (up to the next "## "), or undefined. */
+export function sectionOf(markdown: string, heading: string): string[] | undefined {
+    const lines = markdown.split("\n");
+    const start = lines.indexOf(heading);
+    if (start < 0) return undefined;
+    const next = lines.findIndex((l, i) => i > start && l.startsWith("## "));
+    return lines.slice(start, next < 0 ? lines.length : next);
+}

@@ -1,9 +1,10 @@
 // npm run bench [-- --sizes 1,10,50,100,500] [--reps N] [--cold-reps N] [--heap-limits 256,512,384 | --no-heap-ceiling | --heap-only]
-//                 [--no-plan] [--no-api-calls] [--program DIR] [--out FILE | --no-write]
+//                 [--instructions] [--no-plan] [--no-api-calls] [--program DIR] [--out FILE | --no-write]
 // Measures the stack at several sizes against a flat baseline (time, RSS, heap), the offline plan's memory, the
 // heap ceiling (bisected under reduced heap limits, tools/bench/heapCeiling.ts), the API calls of the custom
 // resources per operation, and the program's cold start, each in fresh processes; prints the tables and writes
-// tools/bench/RESULTS.md (--heap-only: measures the heap ceiling alone and replaces only that section).
+// tools/bench/RESULTS.md (--heap-only: measures the heap ceiling alone and replaces only that section; --instructions:
+// counts the evaluation's instructions under callgrind alone, tools/bench/instructions.ts, and replaces only that section).
 // A script that prints figures, not a test.
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -16,6 +17,9 @@ import type { ChildResult, ChildSpec } from "./child";
 import { generateStackConfig } from "./generate";
 import type { HeapFigures } from "./heap";
 import { HEAP_CEILING_DEFAULTS, measureHeapCeiling } from "./heapCeiling";
+import { countSize, valgrindVersion } from "./instructionCount";
+import { type InstructionRun, formatInstructions } from "./instructions";
+import { replaceSection, sectionOf } from "./markdown";
 import {
     type BenchReport,
     type CliTranspile,
@@ -49,6 +53,8 @@ export interface BenchOptions {
     heapLimitsMb?: [number, number, number];
     /** Measure the heap ceiling alone and replace only its section of the results file. */
     heapOnly: boolean;
+    /** Count the evaluation's instructions under callgrind alone (at `sizes`) and replace only that section. */
+    instructions: boolean;
     /** Measure the offline plan (`npm run plan`) at each size. */
     plan: boolean;
     /** Count the custom resources' API calls per operation against the local stand-ins. */
@@ -64,6 +70,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
         coldReps: 5,
         heapLimitsMb: [...HEAP_CEILING_DEFAULTS.fitLimitsMb, HEAP_CEILING_DEFAULTS.checkLimitMb],
         heapOnly: false,
+        instructions: false,
         plan: true,
         apiCalls: true,
         out: path.join(ROOT, "tools", "bench", "RESULTS.md"),
@@ -78,17 +85,20 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
         if (!Number.isInteger(n) || n < 1) throw new Error(`${name}: "${v}" is not a positive integer`);
         return n;
     };
+    let sizesGiven = false;
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
-        if (a === "--sizes")
+        if (a === "--sizes") {
+            sizesGiven = true;
             options.sizes = value(i++, a)
                 .split(",")
                 .map((s) => positive(s.trim(), a));
-        else if (a === "--reps") options.reps = positive(value(i++, a), a);
+        } else if (a === "--reps") options.reps = positive(value(i++, a), a);
         else if (a === "--cold-reps") options.coldReps = positive(value(i++, a), a);
         else if (a === "--heap-limits") options.heapLimitsMb = heapLimits(value(i++, a), (v) => positive(v, a));
         else if (a === "--no-heap-ceiling") options.heapLimitsMb = undefined;
         else if (a === "--heap-only") options.heapOnly = true;
+        else if (a === "--instructions") options.instructions = true;
         else if (a === "--no-plan") options.plan = false;
         else if (a === "--no-api-calls") options.apiCalls = false;
         else if (a === "--program") options.programRoot = path.resolve(value(i++, a));
@@ -97,7 +107,10 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
         else if (a === "--help" || a === "-h") throw new HelpRequested();
         else throw new Error(`unknown argument "${a}"`);
     }
+    // Issue 16's two time targets need 50 and 500; callgrind makes every further size expensive.
+    if (options.instructions && !sizesGiven) options.sizes = [50, 500];
     options.sizes = [...new Set(options.sizes)].sort((a, b) => a - b);
+    if (options.heapOnly && options.instructions) throw new Error("--heap-only and --instructions each measure one section: run them one after the other");
     if (options.heapOnly && !options.heapLimitsMb) throw new Error("--heap-only and --no-heap-ceiling leave nothing to measure");
     return options;
 }
@@ -115,9 +128,11 @@ class HelpRequested extends Error {}
 
 const USAGE =
     "Usage: npm run bench [-- --sizes 1,10,50,100,500] [--reps N] [--cold-reps N] [--heap-limits 256,512,384 | --no-heap-ceiling | --heap-only]\n" +
-    "                     [--no-plan] [--no-api-calls] [--program DIR] [--out FILE | --no-write]\n" +
+    "                     [--instructions] [--no-plan] [--no-api-calls] [--program DIR] [--out FILE | --no-write]\n" +
     "  --heap-limits A,B,C: bisect where the program and the plan run out of heap under A and B MiB of old space, fit, check under C.\n" +
     "  --heap-only: measure only the heap ceiling (about 15-30 min) and replace only its section of the results file.\n" +
+    "  --instructions: count the evaluation's instructions under valgrind's callgrind, stack and flat baseline, at --sizes\n" +
+    "    (default 50,500; about 45 min on two cores) and replace only that section of the results file.\n" +
     "  --program DIR: evaluate a scratch copy of the program (index.ts, components/) against this checkout's baseline and tools.\n";
 
 interface MeasureOptions {
@@ -427,6 +442,46 @@ async function runHeapOnly(options: BenchOptions, log: (s: string) => void): Pro
     }
 }
 
+/** --instructions: the evaluation's instructions under callgrind, two processes at a time (counts ignore load). */
+async function runInstructions(options: BenchOptions, log: (s: string) => void): Promise<InstructionRun> {
+    const started = Date.now();
+    const valgrind = valgrindVersion();
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-instructions-"));
+    try {
+        const sizes = [];
+        for (const n of options.sizes) sizes.push(await countSize(n, tmp, log, Math.min(2, os.cpus().length), options.programRoot));
+        return { sizes, valgrind, ...provenance(started) };
+    } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+    }
+}
+
+const INSTRUCTIONS_HEADING = "## Evaluation instructions";
+
+/** Puts the instruction section into a RESULTS.md: in place of an older one, else before the heap ceiling or API calls. */
+function withInstructions(markdown: string, section: readonly string[]): string {
+    const before = markdown.split("\n").includes("## Heap ceiling") ? "## Heap ceiling" : "## API calls";
+    return replaceSection(markdown, INSTRUCTIONS_HEADING, section, before);
+}
+
+/** A full run's RESULTS.md keeps the sections it did not measure (each says when and at which commit it was). */
+export function carrySections(old: string, fresh: string, report: Pick<BenchReport, "heapCeiling">): string {
+    let text = fresh;
+    const heap = report.heapCeiling ? undefined : sectionOf(old, "## Heap ceiling");
+    if (heap) text = replaceHeapSection(text, heap);
+    const instructions = sectionOf(old, INSTRUCTIONS_HEADING);
+    if (instructions) text = withInstructions(text, instructions);
+    return text;
+}
+
+function writeSection(out: string | undefined, section: string[], put: (old: string, section: string[]) => string, what: string): void {
+    process.stdout.write(`\n${section.join("\n")}\n`);
+    if (!out) return;
+    const old = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "";
+    fs.writeFileSync(out, put(old, section));
+    process.stdout.write(`Replaced the ${what} section of ${path.relative(process.cwd(), out) || out}\n`);
+}
+
 export async function runBench(options: BenchOptions, log: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<BenchReport> {
     const started = Date.now();
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
@@ -468,47 +523,40 @@ if (require.main === module) {
         process.stderr.write(`${(err as Error).message}\n${USAGE}`);
         process.exit(2);
     }
-    if (options.heapOnly) {
-        runHeapOnly(options, (s) => process.stderr.write(`${s}\n`)).then(
-            (run) => {
-                const section = formatHeapCeiling(run);
-                process.stdout.write(`\n${section.join("\n")}\n`);
-                if (options.out) {
-                    const old = fs.existsSync(options.out) ? fs.readFileSync(options.out, "utf8") : "";
-                    fs.writeFileSync(options.out, replaceHeapSection(old, section));
-                    process.stdout.write(`Replaced the heap ceiling section of ${path.relative(process.cwd(), options.out) || options.out}\n`);
-                }
-                process.exit(0);
-            },
-            (err: unknown) => {
-                process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
-                process.exit(1);
-            },
-        );
+    const failed = (err: unknown) => {
+        process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+        process.exit(1);
+    };
+    const log = (s: string) => process.stderr.write(`${s}\n`);
+    if (options.instructions) {
+        runInstructions(options, log).then((run) => {
+            writeSection(options.out, formatInstructions(run), withInstructions, "evaluation instructions");
+            process.exit(0);
+        }, failed);
+    } else if (options.heapOnly) {
+        runHeapOnly(options, log).then((run) => {
+            writeSection(options.out, formatHeapCeiling(run), replaceHeapSection, "heap ceiling");
+            process.exit(0);
+        }, failed);
     } else
-        runBench(options).then(
-            (report) => {
-                process.stdout.write(
-                    [
-                        "",
-                        formatSizeTable(report.sizes),
-                        "",
-                        ...(report.cold ? [formatColdTable(report.cold), ""] : []),
-                        formatTargets(evaluateTargets(report.sizes, report.cold)),
-                        "",
-                        ...formatScaleSections(report),
-                        "",
-                    ].join("\n"),
-                );
-                if (options.out) {
-                    fs.writeFileSync(options.out, renderResults(report));
-                    process.stdout.write(`Wrote ${path.relative(process.cwd(), options.out) || options.out}\n`);
-                }
-                process.exit(0);
-            },
-            (err: unknown) => {
-                process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
-                process.exit(1);
-            },
-        );
+        runBench(options).then((report) => {
+            process.stdout.write(
+                [
+                    "",
+                    formatSizeTable(report.sizes),
+                    "",
+                    ...(report.cold ? [formatColdTable(report.cold), ""] : []),
+                    formatTargets(evaluateTargets(report.sizes, report.cold)),
+                    "",
+                    ...formatScaleSections(report),
+                    "",
+                ].join("\n"),
+            );
+            if (options.out) {
+                const old = fs.existsSync(options.out) ? fs.readFileSync(options.out, "utf8") : "";
+                fs.writeFileSync(options.out, carrySections(old, renderResults(report), report));
+                process.stdout.write(`Wrote ${path.relative(process.cwd(), options.out) || options.out}\n`);
+            }
+            process.exit(0);
+        }, failed);
 }

@@ -16,7 +16,7 @@ import {
 } from "./apiBudget";
 import { type LimitRun, PREDICTION_TOLERANCE, bracketWidth, ceilingConnections, defaultHeapLimit, failurePoint, predictionHolds } from "./heap";
 import type { CeilingKind, HeapCeilingResult, KindCeiling } from "./heapCeiling";
-import { table } from "./markdown";
+import { replaceSection, table } from "./markdown";
 import type { MachineInfo } from "./report";
 import type { TokenRequestReport } from "./tokenRequests";
 
@@ -152,17 +152,7 @@ export function formatHeapCeiling(run: HeapCeilingRun): string[] {
 
 /** Replaces the "## Heap ceiling" section of a RESULTS.md (up to the next "## "), or inserts it before "## API calls". */
 export function replaceHeapSection(markdown: string, section: readonly string[]): string {
-    const lines = markdown.split("\n");
-    const start = lines.indexOf("## Heap ceiling");
-    const body = [...section];
-    if (start < 0) {
-        const at = lines.findIndex((l) => l.startsWith("## API calls"));
-        const i = at < 0 ? lines.length : at;
-        return [...lines.slice(0, i), ...body, ...lines.slice(i)].join("\n");
-    }
-    const next = lines.findIndex((l, i) => i > start && l.startsWith("## "));
-    const end = next < 0 ? lines.length : next;
-    return [...lines.slice(0, start), ...body, ...lines.slice(end)].join("\n");
+    return replaceSection(markdown, "## Heap ceiling", section, "## API calls");
 }
 
 /** Issue 16's token reading of "one call per resource": one access token per credentials (Auth0) and per tenant (Entra) per process. */

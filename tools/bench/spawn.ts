@@ -20,9 +20,14 @@ export interface NodeExit {
 
 /** Runs node in the project root and reports how it ended, killing it at `timeoutMs`. */
 export function spawnNode(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number = CHILD_TIMEOUT_MS): Promise<NodeExit> {
+    return spawnCommand(process.execPath, args, env, timeoutMs);
+}
+
+/** Runs a command in the project root and reports how it ended, killing it at `timeoutMs`. */
+export function spawnCommand(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<NodeExit> {
     return new Promise((resolve) => {
         const started = performance.now();
-        const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         let timedOut = false;
@@ -36,6 +41,10 @@ export function spawnNode(args: string[], env: NodeJS.ProcessEnv, timeoutMs: num
             timedOut = true;
             child.kill("SIGKILL");
         }, timeoutMs);
+        // A command that cannot start (not installed) ends like one that failed, with the reason in stderr.
+        child.on("error", (err) => {
+            stderr += `${command}: ${err.message}`;
+        });
         child.on("close", (code, signal) => {
             clearTimeout(timer);
             resolve({ code, signal, stdout, stderr, timedOut, seconds: (performance.now() - started) / 1000 });
@@ -50,10 +59,13 @@ export async function runNode(args: string[], env: NodeJS.ProcessEnv, tolerant =
     throw new Error(`node ${args.join(" ")} ended with ${exit.signal ?? `exit code ${exit.code}`}\n${exit.stderr}`);
 }
 
-/** The child's node arguments; `maxOldSpaceMb` runs it with --max-old-space-size. */
-export function childArgs(maxOldSpaceMb?: number): string[] {
+/**
+ * The child's node arguments; `maxOldSpaceMb` runs it with --max-old-space-size, `nodeFlags` adds V8 or Node flags.
+ */
+export function childArgs(maxOldSpaceMb?: number, nodeFlags: readonly string[] = []): string[] {
     return [
         "--expose-gc",
+        ...nodeFlags,
         ...(maxOldSpaceMb ? [`--max-old-space-size=${maxOldSpaceMb}`] : []),
         "-r",
         "ts-node/register/transpile-only",
