@@ -3,9 +3,14 @@
 // records each resource's whole call stack, and under ts-node each frame of a source file is cloned and
 // source-mapped (docs/scale.md); a baseline called straight from the bench would skip those frames and look
 // cheaper than any program the CLI runs.
-import { registerFlat, takeFlatProgram } from "./baseline";
+import { type FlatProgramInput, registerFlat, takeFlatProgram } from "./baseline";
 
-const { plan, classes, withComponents } = takeFlatProgram();
+/**
+ * Kept until the process ends, as a program's module-level resources are; the plan they were made from is not
+ * (bench/child.ts says why).
+ */
+export const resources = registerFromInput(takeFlatProgram());
 
-/** Kept until the process ends, as a program's module-level resources are. */
-export const resources = registerFlat(plan, classes, withComponents);
+function registerFromInput(input: FlatProgramInput) {
+    return registerFlat(input.plan, input.classes, input.withComponents);
+}
