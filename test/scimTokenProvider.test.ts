@@ -454,6 +454,21 @@ describe("errors", () => {
         expect(sleeps.slice(2)).toEqual([60_000, 60_000, 60_000, 60_000]); // capped wait
     });
 
+    it("without X-RateLimit-Reset, waits as long as Retry-After says, in seconds or as an HTTP date", async () => {
+        const inTwelve = new Date(clock.getTime() + 12_000).toUTCString();
+        standIn.inject({ method: "POST", path: /\/tokens$/, status: 429, times: 1, headers: { "Retry-After": inTwelve } });
+        standIn.inject({ method: "POST", path: /\/tokens$/, status: 429, times: 1, headers: { "Retry-After": "7" } });
+        const p = makeProvider();
+        const checked = await p.check!({} as ScimTokenInputs, args());
+        await p.create(checked.inputs!);
+        // toUTCString drops the milliseconds: the date's wait is at most 12 s and more than 11 s.
+        expect(sleeps).toHaveLength(2);
+        expect(sleeps[0]).toBeGreaterThan(11_000);
+        expect(sleeps[0]).toBeLessThanOrEqual(12_000);
+        expect(sleeps[1]).toBe(7_000);
+        expect(standIn.tokens(CONN)).toHaveLength(1);
+    });
+
     it("retries 5xx on GET and DELETE, but never repeats a POST whose outcome is unknown", async () => {
         const p = makeProvider();
         const s = (await modelUp(p, undefined, args(), async () => {})).state;

@@ -12,6 +12,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { ManagementClient, ManagementError, ManagementTimeoutError } from "auth0";
 import { type Auth0Credentials, Auth0CredentialsError, SCIM_TOKEN_API_SCOPES, auth0Name } from "./credentials";
+import { retryAfterMs } from "../helpers/retryAfter";
 
 // The credential settings live with the Entra ones (one source of truth); kept importable from here.
 export {
@@ -98,15 +99,13 @@ export interface Auth0ManagementOptions extends ManagementTransport {
 const defaultSleep = (ms: number): Promise<void> => sleep(ms);
 
 /**
- * Wait for a 429, in ms: until X-RateLimit-Reset (epoch seconds), else Retry-After (seconds), else backoff.
+ * Wait for a 429, in ms: until X-RateLimit-Reset (epoch seconds), else Retry-After (seconds or an HTTP date), else backoff.
  * Auth0 sends X-RateLimit-Reset on Management API 429s; a reset already past means "now", so wait a little.
  */
 export function rateLimitDelayMs(headers: { get(name: string): string | null } | undefined, now: number, attempt: number): number {
     const reset = headers?.get("x-ratelimit-reset");
     if (reset && /^\d+$/.test(reset.trim())) return Math.max(250, Number(reset) * 1000 - now);
-    const retryAfter = headers?.get("retry-after");
-    if (retryAfter && /^\d+$/.test(retryAfter.trim())) return Number(retryAfter) * 1000;
-    return backoffMs(attempt);
+    return retryAfterMs(headers?.get("retry-after"), now) ?? backoffMs(attempt);
 }
 
 function backoffMs(attempt: number): number {

@@ -15,6 +15,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { createHash } from "node:crypto";
 import type { AccessToken, TokenCredential } from "@azure/identity";
+import { retryAfterMs } from "../helpers/retryAfter";
 import {
     type CredentialTransport,
     type EntraSettings,
@@ -171,16 +172,6 @@ export function permissionHint(method: HttpMethod, path: string): string {
             : `Application.ReadWrite.OwnedBy (the caller must own the app) or Application.ReadWrite.All (application permission)${delegated}`;
     }
     return "the Microsoft Graph permission this call requires";
-}
-
-/** Delay a Retry-After header asks for, in ms (seconds or an HTTP date); undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null, now: number = Date.now()): number | undefined {
-    if (header === null || header.trim() === "") return undefined;
-    const s = header.trim();
-    if (/^\d+(\.\d+)?$/.test(s)) return Math.round(Number(s) * 1000);
-    const at = Date.parse(s);
-    if (Number.isNaN(at)) return undefined;
-    return Math.max(0, at - now);
 }
 
 const defaultSleep = (ms: number): Promise<void> => sleep(ms);

@@ -1,7 +1,7 @@
 // The check's only way to the SCIM endpoint: every request paced, timed out, counted against a budget,
 // and its errors redacted. Cleanup has a small reserve of requests and time of its own, so that a run that
 // used up its budget or its time can still delete what it created.
-import { retryAfterMs } from "../../components/clients/graph";
+import { retryAfterMs } from "../../components/helpers/retryAfter";
 import type { Redactor } from "./redact";
 
 export interface Clock {
