@@ -4,7 +4,9 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
-import { GRAPH_SCOPE, GRAPH_TOKEN_ENV, GRAPH_URL_ENV, GraphClient, GraphError, graphPaths, permissionHint } from "../components/clients/graph";
+import { GRAPH_SCOPE, GRAPH_TOKEN_ENV, GRAPH_URL_ENV, GraphClient } from "../components/clients/graph";
+import { GraphError, permissionHint } from "../components/clients/graphError";
+import { graphPaths } from "../components/clients/graphPaths";
 import { retryAfterMs } from "../components/helpers/retryAfter";
 import { type GraphStandIn, startGraphStandIn } from "./support/graphStandIn";
 

@@ -1,6 +1,6 @@
 // PreferredTokenSigningKey's provider against the Graph stand-in.
 import { beforeEach, describe, expect, it } from "vitest";
-import { GraphError } from "../components/clients/graph";
+import { GraphError } from "../components/clients/graphError";
 import { createProvider, type PreferredTokenSigningKeyInputs } from "../components/1-entra-app/preferredTokenSigningKeyProvider";
 import { useProviderAgainstStandIn } from "./support/providerHarness";
 

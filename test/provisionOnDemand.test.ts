@@ -13,7 +13,8 @@ import {
     type ProvisionOnDemandProviderOptions,
 } from "../components/3-entra-provisioning/provisionOnDemandProvider";
 import { RequestPacer } from "../components/3-entra-provisioning/requestPacer";
-import { GRAPH_TOKEN_ENV, GRAPH_URL_ENV, GraphClient, graphPaths } from "../components/clients/graph";
+import { GRAPH_TOKEN_ENV, GRAPH_URL_ENV, GraphClient } from "../components/clients/graph";
+import { graphPaths } from "../components/clients/graphPaths";
 import { PROVIDER_MODULES, providerModuleText } from "../components/dynamic/providerText";
 import { onDemandResult, standInClients } from "./support/graphStandIn";
 import { dynamicTypeToken } from "../components/dynamic/dynamicResource";

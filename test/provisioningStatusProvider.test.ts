@@ -3,7 +3,7 @@ import type { SynchronizationStatusCode } from "@microsoft/microsoft-graph-types
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { GraphError } from "../components/clients/graph";
+import { GraphError } from "../components/clients/graphError";
 import {
     createProvider,
     isProvisioningOn,

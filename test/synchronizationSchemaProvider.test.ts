@@ -2,7 +2,7 @@
 // delete, and the failures a tenant gives (404 right after create, 429, 503, 403).
 import { beforeEach, describe, expect, it } from "vitest";
 import type { EntraAttributeMapping } from "../components/config";
-import { GraphError } from "../components/clients/graph";
+import { GraphError } from "../components/clients/graphError";
 import {
     createProvider,
     type SynchronizationSchemaInputs,

@@ -1,7 +1,9 @@
 // Dynamic provider of PreferredTokenSigningKey: PATCH /servicePrincipals/{id} {preferredTokenSigningKeyThumbprint}.
 import type { ServicePrincipal } from "@microsoft/microsoft-graph-types";
 import type * as pulumi from "@pulumi/pulumi";
-import { type GraphClientFactory, graphClientFromEnvironment, graphPaths, isNotFound } from "../clients/graph";
+import { type GraphClientFactory, graphClientFromEnvironment } from "../clients/graph";
+import { isNotFound } from "../clients/graphError";
+import { graphPaths } from "../clients/graphPaths";
 import { changedKeys, diffResult, requireStrings } from "../dynamic/support";
 import { withStackConfig } from "../dynamic/withStackConfig";
 

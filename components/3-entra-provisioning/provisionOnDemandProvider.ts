@@ -3,7 +3,8 @@
 // an on-demand run is an event, not an object in Entra (azuread's resource reads and deletes nothing either).
 import type { StringKeyStringValuePair, SynchronizationJobApplicationParameters, SynchronizationJobSubject } from "@microsoft/microsoft-graph-types";
 import type * as pulumi from "@pulumi/pulumi";
-import { type GraphClientFactory, graphClientFromEnvironment, graphPaths } from "../clients/graph";
+import { type GraphClientFactory, graphClientFromEnvironment } from "../clients/graph";
+import { graphPaths } from "../clients/graphPaths";
 import { changedKeys, diffResult, requireStrings } from "../dynamic/support";
 import { withStackConfig } from "../dynamic/withStackConfig";
 import { NOT_ENTITLED, type OnDemandOutcome, notProvisionedMessage, readProvisionOnDemandResult } from "./provisionOnDemandResult";

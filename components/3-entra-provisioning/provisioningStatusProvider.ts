@@ -2,7 +2,9 @@
 // job is not already where the stack wants it; read maps the job's status code and schedule state to on/off.
 import type { SynchronizationJob } from "@microsoft/microsoft-graph-types";
 import type * as pulumi from "@pulumi/pulumi";
-import { type GraphClient, type GraphClientFactory, graphClientFromEnvironment, graphPaths, isNotFound } from "../clients/graph";
+import { type GraphClient, type GraphClientFactory, graphClientFromEnvironment } from "../clients/graph";
+import { isNotFound } from "../clients/graphError";
+import { graphPaths } from "../clients/graphPaths";
 import { changedKeys, diffResult, requireStrings } from "../dynamic/support";
 import { withStackConfig } from "../dynamic/withStackConfig";
 

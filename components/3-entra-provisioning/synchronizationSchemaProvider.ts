@@ -5,7 +5,9 @@
 // (components/clients/graph.ts, components/clients/credentials), never from state.
 import type * as pulumi from "@pulumi/pulumi";
 import type { EntraAttributeMapping } from "../config";
-import { type GraphClientFactory, graphClientFromEnvironment, graphPaths, isNotFound } from "../clients/graph";
+import { type GraphClientFactory, graphClientFromEnvironment } from "../clients/graph";
+import { isNotFound } from "../clients/graphError";
+import { graphPaths } from "../clients/graphPaths";
 import {
     applySchemaChange,
     type AttributeMappingSnapshot,

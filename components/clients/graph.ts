@@ -16,6 +16,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createHash } from "node:crypto";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { retryAfterMs } from "../helpers/retryAfter";
+import { type GraphErrorBody, GraphError, type HttpMethod } from "./graphError";
 import {
     type CredentialTransport,
     type EntraSettings,
@@ -33,8 +34,6 @@ export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 export const GRAPH_URL_ENV = "AUTH0_ENTRA_SCIM_GRAPH_URL";
 /** A ready Graph access token, used instead of the credential chain (tests, or `az account get-access-token`). */
 export const GRAPH_TOKEN_ENV = "AUTH0_ENTRA_SCIM_GRAPH_TOKEN";
-
-export type HttpMethod = "GET" | "PUT" | "PATCH" | "POST" | "DELETE";
 
 export interface GraphClientOptions {
     /** Default: env AUTH0_ENTRA_SCIM_GRAPH_URL, else the Graph of the cloud azuread:environment (or ARM_ENVIRONMENT) names. */
@@ -109,70 +108,6 @@ const RETRY_STATUSES = new Set([429, 503, 504]);
 const MAYBE_RAN_STATUSES = new Set([504]);
 /** A cached token is renewed this long before it expires (@azure/core-rest-pipeline's token cycler: 2 min). */
 const TOKEN_REFRESH_WINDOW_MS = 2 * 60_000;
-
-/** A Graph call that failed: names the operation, the HTTP status, Graph's error code and message. */
-export class GraphError extends Error {
-    readonly operation: string;
-    readonly method: HttpMethod;
-    readonly path: string;
-    /** HTTP status; 0 when no response arrived (timeout, network). */
-    readonly status: number;
-    readonly code?: string;
-    readonly graphMessage?: string;
-    readonly requestId?: string;
-    /** For 403: the application permission (or role) that is likely missing. */
-    readonly missingPermission?: string;
-
-    constructor(args: {
-        operation: string;
-        method: HttpMethod;
-        path: string;
-        status: number;
-        code?: string;
-        graphMessage?: string;
-        requestId?: string;
-        attempts?: number;
-        cause?: unknown;
-    }) {
-        const missingPermission = args.status === 403 ? permissionHint(args.method, args.path) : undefined;
-        const parts = [`Microsoft Graph: ${args.operation} failed`];
-        parts.push(args.status === 0 ? `(no response: ${String(args.graphMessage)})` : `(HTTP ${args.status} on ${args.method} ${args.path})`);
-        let text = parts.join(" ");
-        if (args.status !== 0 && (args.code || args.graphMessage)) text += `: ${args.code ?? "error"}: ${args.graphMessage ?? ""}`.trimEnd();
-        if (missingPermission) text += `. The caller likely lacks ${missingPermission}.`;
-        if (args.status === 401)
-            text += ". The token was rejected: check the credential and its tenant (azuread:tenantId or ARM_TENANT_ID, or the connection's own tenant).";
-        if (args.attempts && args.attempts > 1) text += ` (after ${args.attempts} attempts)`;
-        if (args.requestId) text += ` [request-id ${args.requestId}]`;
-        super(text, args.cause !== undefined ? { cause: args.cause } : undefined);
-        this.name = "GraphError";
-        this.operation = args.operation;
-        this.method = args.method;
-        this.path = args.path;
-        this.status = args.status;
-        this.code = args.code;
-        this.graphMessage = args.graphMessage;
-        this.requestId = args.requestId;
-        this.missingPermission = missingPermission;
-    }
-}
-
-/** The permission a 403 on this call most likely means is missing (application permissions; delegated callers need a role). */
-export function permissionHint(method: HttpMethod, path: string): string {
-    const p = path.split("?")[0];
-    const delegated = "; a delegated caller needs the Application Administrator or Cloud Application Administrator role";
-    if (/\/synchronization(\/|$)/i.test(p)) {
-        return method === "GET"
-            ? `Synchronization.Read.All or Synchronization.ReadWrite.All (application permission)${delegated}`
-            : `Synchronization.ReadWrite.All (application permission)${delegated}`;
-    }
-    if (/^\/(servicePrincipals|applications)\//i.test(p)) {
-        return method === "GET"
-            ? `Application.Read.All (application permission)${delegated}`
-            : `Application.ReadWrite.OwnedBy (the caller must own the app) or Application.ReadWrite.All (application permission)${delegated}`;
-    }
-    return "the Microsoft Graph permission this call requires";
-}
 
 const defaultSleep = (ms: number): Promise<void> => sleep(ms);
 
@@ -342,10 +277,6 @@ function needsRefresh(t: AccessToken, now: number = Date.now()): boolean {
     return t.expiresOnTimestamp - TOKEN_REFRESH_WINDOW_MS < now;
 }
 
-interface GraphErrorBody {
-    error?: { code?: string; message?: string; innerError?: Record<string, string> };
-}
-
 async function parseBody(res: Response): Promise<unknown> {
     const text = await res.text();
     if (text.trim() === "") return undefined;
@@ -360,26 +291,6 @@ function notFoundPolicy(v: GraphRequestOptions["retryOnNotFound"]): Required<Not
     if (!v) return undefined;
     const o = v === true ? {} : v;
     return { attempts: o.attempts ?? 6, delayMs: o.delayMs ?? 2000 };
-}
-
-/** Path segment for ids that may hold dots or other reserved characters (job ids: `scim.<tenant>.<guid>`). */
-export function seg(id: string): string {
-    return encodeURIComponent(id);
-}
-
-/** Paths the resources and the post-deploy check share. */
-export const graphPaths = {
-    servicePrincipal: (spId: string) => `/servicePrincipals/${seg(spId)}`,
-    job: (spId: string, jobId: string) => `/servicePrincipals/${seg(spId)}/synchronization/jobs/${seg(jobId)}`,
-    jobAction: (spId: string, jobId: string, action: "start" | "pause" | "restart" | "validateCredentials" | "provisionOnDemand") =>
-        `/servicePrincipals/${seg(spId)}/synchronization/jobs/${seg(jobId)}/${action}`,
-    schema: (spId: string, jobId: string) => `/servicePrincipals/${seg(spId)}/synchronization/jobs/${seg(jobId)}/schema`,
-    secrets: (spId: string) => `/servicePrincipals/${seg(spId)}/synchronization/secrets`,
-};
-
-/** True for a GraphError with HTTP 404. */
-export function isNotFound(e: unknown): boolean {
-    return e instanceof GraphError && e.status === 404;
 }
 
 /** How a provider gets its client: built at call time from the stack config and environment; tests pass their own. */

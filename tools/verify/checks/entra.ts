@@ -3,7 +3,9 @@
 // against the token's scopes, and optionally one provision-on-demand.
 import type { StringKeyStringValuePair, SynchronizationError, SynchronizationJob } from "@microsoft/microsoft-graph-types";
 import { ON_DEMAND_TIMEOUT_MS, onDemandRequest } from "../../../components/3-entra-provisioning/provisionOnDemandProvider";
-import { type GraphClient, GraphError, type GraphRequestOptions, graphPaths } from "../../../components/clients/graph";
+import type { GraphClient, GraphRequestOptions } from "../../../components/clients/graph";
+import { GraphError } from "../../../components/clients/graphError";
+import { graphPaths } from "../../../components/clients/graphPaths";
 import { readProvisionOnDemandResult } from "../../../components/3-entra-provisioning/provisionOnDemandResult";
 import { isProvisioningOn } from "../../../components/3-entra-provisioning/provisioningStatusProvider";
 import { type SynchronizationSchemaDocument, readManagedSettings, userRuleId } from "../../../components/3-entra-provisioning/synchronizationSchema";
