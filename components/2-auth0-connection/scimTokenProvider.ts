@@ -138,6 +138,50 @@ async function listUnlessGone(tokens: ScimTokenApiLike, connectionId: string): P
     }
 }
 
+/** What is wrong with a ScimToken's inputs, per property; unknown values (preview) pass. */
+function checkFailures(news: ScimTokenInputs): pulumi.dynamic.CheckFailure[] {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    if (!isUnknown(news.connectionId) && (typeof news.connectionId !== "string" || news.connectionId.trim() === "")) {
+        failures.push({ property: "connectionId", reason: "must be the Auth0 connection id (con_...)." });
+    }
+    const auth0Domain = news.auth0Domain;
+    if (auth0Domain !== undefined && !isUnknown(auth0Domain) && (typeof auth0Domain !== "string" || !HOSTNAME.test(auth0Domain))) {
+        failures.push({ property: "auth0Domain", reason: "must be the Auth0 tenant's domain without https://, e.g. acme.eu.auth0.com." });
+    }
+    const scopes = news.scopes;
+    if (!Array.isArray(scopes) || scopes.length === 0 || scopes.some((s) => typeof s !== "string" || s.trim() === "")) {
+        failures.push({ property: "scopes", reason: "must be a non-empty list of SCIM scopes, e.g. get:users post:users patch:users delete:users." });
+    }
+    for (const reason of scheduleProblems(scheduleOf(news))) {
+        failures.push({ property: reason.startsWith("tokenLifetimeDays") ? "tokenLifetimeDays" : "tokenRotationDays", reason });
+    }
+    return failures;
+}
+
+/**
+ * A listed token's outputs: its value, schedule and rotation date from the state when there is one; an adopted
+ * token's lifetime inferred from Auth0's dates when they are whole days apart.
+ */
+function listedOutputs(connectionId: string, listed: ScimTokenInfo, props: ScimTokenOutputs | undefined): ScimTokenOutputs {
+    const known = props?.connectionId ? scheduleOf(props) : {};
+    const lifetime = known.tokenLifetimeDays ?? (listed.validUntil ? (Date.parse(listed.validUntil) - Date.parse(listed.createdAt)) / DAY_MS : undefined);
+    const s: TokenSchedule = {
+        ...known,
+        ...(lifetime !== undefined && Number.isInteger(lifetime) && lifetime >= 1 ? { tokenLifetimeDays: lifetime } : {}),
+    };
+    return {
+        connectionId,
+        scopes: listed.scopes,
+        ...(props?.auth0Domain !== undefined ? { auth0Domain: props.auth0Domain } : {}),
+        ...s,
+        tokenId: listed.tokenId,
+        ...(props?.token ? { token: props.token } : {}),
+        createdAt: listed.createdAt,
+        validUntil: listed.validUntil ?? null,
+        rotateAfter: props?.rotateAfter ?? rotateAfterFor(listed.createdAt, s) ?? null,
+    };
+}
+
 function describe(id: string, o: Pick<ScimTokenOutputs, "createdAt" | "validUntil" | "rotateAfter">): string {
     return `ScimToken ${id} (created ${o.createdAt}, ${o.validUntil ? `valid until ${o.validUntil}` : "never expires"})`;
 }
@@ -161,28 +205,18 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
 
     return {
         async check(olds: ScimTokenInputs, news: ScimTokenInputs): Promise<pulumi.dynamic.CheckResult<ScimTokenInputs>> {
-            const failures: pulumi.dynamic.CheckFailure[] = [];
-            if (!isUnknown(news.connectionId) && (typeof news.connectionId !== "string" || news.connectionId.trim() === "")) {
-                failures.push({ property: "connectionId", reason: "must be the Auth0 connection id (con_...)." });
-            }
-            const auth0Domain = news.auth0Domain;
-            if (auth0Domain !== undefined && !isUnknown(auth0Domain) && (typeof auth0Domain !== "string" || !HOSTNAME.test(auth0Domain))) {
-                failures.push({ property: "auth0Domain", reason: "must be the Auth0 tenant's domain without https://, e.g. acme.eu.auth0.com." });
-            }
-            let scopes = news.scopes;
-            if (!Array.isArray(scopes) || scopes.length === 0 || scopes.some((s) => typeof s !== "string" || s.trim() === "")) {
-                failures.push({ property: "scopes", reason: "must be a non-empty list of SCIM scopes, e.g. get:users post:users patch:users delete:users." });
-            } else {
-                scopes = [...new Set(scopes)];
-            }
-            const next = scheduleOf(news);
-            for (const reason of scheduleProblems(next)) {
-                failures.push({ property: reason.startsWith("tokenLifetimeDays") ? "tokenLifetimeDays" : "tokenRotationDays", reason });
-            }
+            const failures = checkFailures(news);
             if (failures.length > 0) return { inputs: news, failures };
 
+            const next = scheduleOf(news);
+            const auth0Domain = news.auth0Domain;
             // auth0Domain is no replacement key: a resource whose recorded inputs lack it diffs as no change.
-            const inputs: ScimTokenInputs = { connectionId: news.connectionId, scopes, ...(auth0Domain !== undefined ? { auth0Domain } : {}), ...next };
+            const inputs: ScimTokenInputs = {
+                connectionId: news.connectionId,
+                scopes: [...new Set(news.scopes)],
+                ...(auth0Domain !== undefined ? { auth0Domain } : {}),
+                ...next,
+            };
             const existing = olds && typeof olds.connectionId === "string" && replacementKeys(olds, inputs).length === 0;
             // A kept token that had no rotation date is rotated counting from its creation, which only diff sees.
             if (existing && !olds.rotateAfter) return { inputs };
@@ -268,25 +302,7 @@ export function createScimTokenProvider(options: ScimTokenProviderOptions = {}):
                 );
                 return { id: "" };
             }
-            const known = props?.connectionId ? scheduleOf(props) : {};
-            // An adopted token: infer its lifetime from Auth0's dates when they are whole days apart.
-            const lifetime =
-                known.tokenLifetimeDays ?? (listed.validUntil ? (Date.parse(listed.validUntil) - Date.parse(listed.createdAt)) / DAY_MS : undefined);
-            const s: TokenSchedule = {
-                ...known,
-                ...(lifetime !== undefined && Number.isInteger(lifetime) && lifetime >= 1 ? { tokenLifetimeDays: lifetime } : {}),
-            };
-            const outs: ScimTokenOutputs = {
-                connectionId: parsed.connectionId,
-                scopes: listed.scopes,
-                ...(props?.auth0Domain !== undefined ? { auth0Domain: props.auth0Domain } : {}),
-                ...s,
-                tokenId: listed.tokenId,
-                ...(props?.token ? { token: props.token } : {}),
-                createdAt: listed.createdAt,
-                validUntil: listed.validUntil ?? null,
-                rotateAfter: props?.rotateAfter ?? rotateAfterFor(listed.createdAt, s) ?? null,
-            };
+            const outs = listedOutputs(parsed.connectionId, listed, props);
             if (props?.token) return { id: scimTokenResourceId(parsed.connectionId, parsed.tokenId), props: outs };
             log(
                 `ScimToken ${id}: adopted without its value (Auth0 shows a token's value only once). Entra cannot be given this token by the stack: ` +
