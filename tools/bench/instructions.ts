@@ -8,7 +8,8 @@ import type { MachineInfo } from "./report";
 /**
  * V8's --predictable: one thread (no concurrent marking or compiling whose share of the work depends on timing) and
  * fixed seeds, so the same run counts the same instructions (measured: two runs of the same child differed by
- * 0.004%; without the flag, by 0.65%).
+ * 0.004%, and by 0.0006% with a sixth and a quarter of a core; without the flag, by 0.65%). A different environment
+ * still moves the count (up to 3% at 50 connections): the heap starts otherwise and collections fall elsewhere.
  */
 export const INSTRUCTION_NODE_FLAGS = ["--predictable"] as const;
 
@@ -92,10 +93,11 @@ export function formatInstructions(run: InstructionRun): string[] {
             `${m.cpu}, ${m.cores} cores, Node ${m.node}.`,
         "",
         "The same children as the timed runs, each under `valgrind --tool=callgrind` with V8's `--predictable` (one thread,",
-        "fixed seeds, so a count repeats to about 0.01%), neither sampling the heap nor counting stack traces. A second",
-        "process of each kind stops where the timed evaluation would start; the evaluation's count is the difference.",
-        "Instructions are not seconds (a cache miss costs more than an add), but they are the same whatever else the",
-        "machine runs, which the times on a shared machine are not; docs/scale.md says which figure judges which target.",
+        "fixed seeds), neither sampling the heap nor counting stack traces. A second process of each kind stops where the",
+        "timed evaluation would start; the evaluation's count is the difference. Instructions are not seconds (a cache miss",
+        "costs more than an add), but they do not follow the machine's load: the same process counts the same to 0.01%",
+        "with a third or a quarter of a core. A different environment (its variables, file names) moves a count by up to",
+        "3% at 50 connections, as the garbage collector runs at other points: read a ratio to about 2% (docs/scale.md).",
         "",
         table(
             ["connections", "stack: load", "stack: evaluation", "baseline: load", "baseline: evaluation", "stack / baseline (evaluation)"],
