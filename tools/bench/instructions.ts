@@ -2,7 +2,7 @@
 // move with what else the machine is doing (on this shared 2-core VM the same program read 1.09x-1.33x the flat
 // baseline in time across four 7-run sets). Pure helpers; tools/bench/instructionCount.ts runs the processes.
 import { table } from "./markdown";
-import { TARGETS, missedBy } from "./report";
+import { TARGETS, verdict, verdictText } from "./report";
 import type { MachineInfo } from "./report";
 
 /**
@@ -58,10 +58,10 @@ export interface InstructionTarget {
 /** Issue 16's two time targets, read in instructions. */
 export function instructionTargets(sizes: readonly SizeInstructions[]): InstructionTarget[] {
     const at = (n: number) => sizes.find((s) => s.connections === n);
-    const judge = (value: number | undefined, max: number, shown: (v: number) => string): Pick<InstructionTarget, "shown" | "met" | "missBy"> => {
-        if (value === undefined) return { shown: "not measured" };
-        return value <= max ? { shown: shown(value), met: true } : { shown: shown(value), met: false, missBy: value / max - 1 };
-    };
+    const judge = (value: number | undefined, max: number, shown: (v: number) => string): Pick<InstructionTarget, "shown" | "met" | "missBy"> => ({
+        shown: value === undefined ? "not measured" : shown(value),
+        ...verdict(value, max),
+    });
     const { baselineRatio: ratio, linearGrowth: growth } = TARGETS;
     const big = at(ratio.connections);
     const from = at(growth.from);
@@ -120,11 +120,7 @@ export function formatInstructions(run: InstructionRun): string[] {
             : []),
         table(
             ["target", "measured", "verdict"],
-            instructionTargets(run.sizes).map((t) => [
-                t.target,
-                t.shown,
-                t.met === undefined ? "not measured" : t.met ? "met" : `MISSED by ${missedBy(t.missBy ?? 0)}`,
-            ]),
+            instructionTargets(run.sizes).map((t) => [t.target, t.shown, verdictText(t)]),
         ),
         "",
     ];

@@ -147,7 +147,7 @@ export interface TargetResult {
     why: string;
 }
 
-function verdict(value: number | undefined, max: number): Pick<TargetResult, "met" | "missBy"> {
+export function verdict(value: number | undefined, max: number): Pick<TargetResult, "met" | "missBy"> {
     if (value === undefined || Number.isNaN(value)) return {};
     return value <= max ? { met: true } : { met: false, missBy: value / max - 1 };
 }
@@ -390,10 +390,15 @@ export function formatColdTable(cold: ColdResult): string {
     );
 }
 
+/** "met", "MISSED by 16%" or "not measured". */
+export function verdictText(t: Pick<TargetResult, "met" | "missBy">): string {
+    return t.met === undefined ? "not measured" : t.met ? "met" : `MISSED by ${missedBy(t.missBy ?? 0)}`;
+}
+
 export function formatTargets(targets: readonly TargetResult[]): string {
     return table(
         ["target", "measured", "verdict", "why / detail"],
-        targets.map((t) => [t.target, t.shown, t.met === undefined ? "not measured" : t.met ? "met" : `MISSED by ${missedBy(t.missBy ?? 0)}`, t.why]),
+        targets.map((t) => [t.target, t.shown, verdictText(t), t.why]),
     );
 }
 
