@@ -9,7 +9,8 @@ import type { MachineInfo } from "./report";
  * V8's --predictable: one thread (no concurrent marking or compiling whose share of the work depends on timing) and
  * fixed seeds, so the same run counts the same instructions (measured: two runs of the same child differed by
  * 0.004%, and by 0.0006% with a sixth and a quarter of a core; without the flag, by 0.65%). A different environment
- * still moves the count (up to 3% at 50 connections): the heap starts otherwise and collections fall elsewhere.
+ * still moves the count (up to 3% at 50 connections, 5% at 500): the heap starts otherwise and collections fall
+ * elsewhere. So a ratio is only read between counts of one run (the stack and the baseline in one environment).
  */
 export const INSTRUCTION_NODE_FLAGS = ["--predictable"] as const;
 
@@ -96,8 +97,9 @@ export function formatInstructions(run: InstructionRun): string[] {
         "fixed seeds), neither sampling the heap nor counting stack traces. A second process of each kind stops where the",
         "timed evaluation would start; the evaluation's count is the difference. Instructions are not seconds (a cache miss",
         "costs more than an add), but they do not follow the machine's load: the same process counts the same to 0.01%",
-        "with a third or a quarter of a core. A different environment (its variables, file names) moves a count by up to",
-        "3% at 50 connections, as the garbage collector runs at other points: read a ratio to about 2% (docs/scale.md).",
+        "with a sixth or a quarter of a core. A different environment (its variables, file names) moves a count by up to",
+        "3% at 50 connections and 5% at 500, as the garbage collector runs at other points; both kinds of one run share",
+        "theirs, and their ratio at 500 moved by 2% between two runs. Compare counts of one run only (docs/scale.md).",
         "",
         table(
             ["connections", "stack: load", "stack: evaluation", "baseline: load", "baseline: evaluation", "stack / baseline (evaluation)"],

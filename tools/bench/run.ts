@@ -132,7 +132,7 @@ const USAGE =
     "  --heap-limits A,B,C: bisect where the program and the plan run out of heap under A and B MiB of old space, fit, check under C.\n" +
     "  --heap-only: measure only the heap ceiling (about 15-30 min) and replace only its section of the results file.\n" +
     "  --instructions: count the evaluation's instructions under valgrind's callgrind, stack and flat baseline, at --sizes\n" +
-    "    (default 50,500; about 95 min on two cores) and replace only that section of the results file.\n" +
+    "    (default 50,500; 50-95 min on two cores) and replace only that section of the results file.\n" +
     "  --program DIR: evaluate a scratch copy of the program (index.ts, components/) against this checkout's baseline and tools.\n";
 
 interface MeasureOptions {
